@@ -1,0 +1,1 @@
+//! `v4/group_open_http_svc/*`: the group system.

@@ -1,0 +1,44 @@
+//! `v4/im_open_login_svc/kick` — invalidate every UserSig of an account issued so far (CT 269/3853).
+//! UserSigs whose `TLS.time` is at or before the kick second stop working (70052); a UserSig
+//! generated in a later second works. App admins can be kicked without being imported.
+
+use serde::{Deserialize, Serialize};
+
+use super::single_user_id;
+use crate::api::Ctx;
+use crate::error::ApiError;
+use crate::store::AccountInput;
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "UserID")]
+    user_id: Option<String>,
+    #[serde(rename = "Identifier")]
+    identifier: Option<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let user = single_user_id(req.user_id, req.identifier)?;
+    let now = ctx.now();
+    let store = ctx.store();
+    let mut kicked = store.kick(ctx.sdkappid(), user.as_str(), now).await?;
+    if !kicked && ctx.app.admins.iter().any(|a| a == user.as_str()) {
+        let admin = AccountInput {
+            user_id: user.to_string(),
+            nick: None,
+            face_url: None,
+        };
+        store.import_accounts(ctx.sdkappid(), &[admin], now).await?;
+        kicked = store.kick(ctx.sdkappid(), user.as_str(), now).await?;
+    }
+    if !kicked {
+        return Err(ApiError::AccountNotFound(user.to_string()));
+    }
+    ctx.state
+        .auth
+        .record_kick(ctx.sdkappid(), user.as_str(), now);
+    Ok(Response {})
+}

@@ -1,0 +1,248 @@
+//! The one table of commands, and the dispatch every REST call goes through.
+//!
+//! Dispatch: method and path → command; query → app, UserSig, admin; rate limit; body →
+//! typed request; handler; envelope. Handlers never see HTTP.
+
+pub mod group_open_http_svc;
+pub mod im_open_login_svc;
+
+use std::sync::Arc;
+
+use bytes::Bytes;
+use futures_util::future::BoxFuture;
+use serde::Serialize;
+use serde::de::DeserializeOwned;
+
+use crate::app::AppState;
+use crate::config::AppConfig;
+use crate::envelope;
+use crate::error::{ApiError, Family};
+
+/// Everything a handler may use: the server state, the app called and the admin calling.
+#[derive(Clone)]
+pub struct Ctx {
+    pub state: Arc<AppState>,
+    pub app: Arc<AppConfig>,
+    pub identifier: String,
+}
+
+impl Ctx {
+    pub fn sdkappid(&self) -> u64 {
+        self.app.sdkappid
+    }
+
+    pub fn store(&self) -> &dyn crate::store::Store {
+        self.state.store.as_ref()
+    }
+
+    pub fn now(&self) -> i64 {
+        self.state.clock.unix_now()
+    }
+}
+
+pub type Handler = fn(Ctx, Bytes) -> BoxFuture<'static, Result<Vec<u8>, ApiError>>;
+
+/// One supported command: where it lives, its error family and its handler.
+pub struct Command {
+    pub service: &'static str,
+    pub name: &'static str,
+    pub family: Family,
+    pub handler: Handler,
+}
+
+/// Parses a body into a command's request type. Syntax errors are 60003; a well-formed body
+/// with missing, ill-typed or duplicated fields is the family's invalid-parameter error,
+/// naming the field.
+pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
+    let starts_with_object = body
+        .iter()
+        .find(|b| !b.is_ascii_whitespace())
+        .is_some_and(|b| *b == b'{');
+    if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
+        return Err(ApiError::BadJson(format!(
+            "request body is not valid JSON: {e}"
+        )));
+    }
+    if !starts_with_object {
+        return Err(ApiError::BadJson(
+            "request body must be a JSON object".into(),
+        ));
+    }
+    if !nesting_within(body, MAX_JSON_DEPTH) {
+        return Err(ApiError::BadJson(format!(
+            "request body is nested deeper than {MAX_JSON_DEPTH} levels"
+        )));
+    }
+    let de = &mut serde_json::Deserializer::from_slice(body);
+    serde_path_to_error::deserialize(de).map_err(|e| {
+        let path = e.path().to_string();
+        let inner = e.into_inner();
+        if path == "." {
+            ApiError::InvalidParam(format!("invalid request: {inner}"))
+        } else {
+            ApiError::InvalidParam(format!("invalid field {path}: {inner}"))
+        }
+    })
+}
+
+/// Deepest JSON nesting accepted (serde_json's own limit for values).
+pub const MAX_JSON_DEPTH: usize = 128;
+
+/// Whether arrays and objects in `body` (already known to be valid JSON) nest at most `max` deep.
+fn nesting_within(body: &[u8], max: usize) -> bool {
+    let (mut depth, mut in_string, mut escaped) = (0usize, false, false);
+    for &b in body {
+        if in_string {
+            match b {
+                _ if escaped => escaped = false,
+                b'\\' => escaped = true,
+                b'"' => in_string = false,
+                _ => {}
+            }
+            continue;
+        }
+        match b {
+            b'"' => in_string = true,
+            b'[' | b'{' => {
+                depth += 1;
+                if depth > max {
+                    return false;
+                }
+            }
+            b']' | b'}' => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    true
+}
+
+/// Encodes a handler's answer inside the success envelope.
+pub fn respond<T: Serialize>(res: &T) -> Vec<u8> {
+    envelope::ok(res)
+}
+
+macro_rules! command {
+    ($family:expr, $service:ident, $name:ident) => {
+        Command {
+            service: stringify!($service),
+            name: stringify!($name),
+            family: $family,
+            handler: |ctx, body| {
+                Box::pin(async move {
+                    let req = parse_body::<$service::$name::Request>(&body)?;
+                    let res = $service::$name::handle(&ctx, req).await?;
+                    Ok(respond(&res))
+                })
+            },
+        }
+    };
+}
+
+/// Every supported command. `docs/compat.md` lists the same set (a test keeps them in sync).
+pub static COMMANDS: &[Command] = &[
+    command!(Family::Account, im_open_login_svc, account_import),
+    command!(Family::Account, im_open_login_svc, multiaccount_import),
+    command!(Family::Account, im_open_login_svc, account_check),
+    command!(Family::Account, im_open_login_svc, account_delete),
+    command!(Family::Account, im_open_login_svc, kick),
+    // command!(Family::Group, group_open_http_svc, create_group),
+    // command!(Family::Group, group_open_http_svc, get_group_info),
+    // command!(Family::Group, group_open_http_svc, get_group_member_info),
+    // command!(Family::Group, group_open_http_svc, add_group_member),
+    // command!(Family::Group, group_open_http_svc, send_group_msg),
+    // command!(Family::Group, group_open_http_svc, group_msg_get_simple),
+    // command!(Family::Group, group_open_http_svc, get_joined_group_list),
+    // command!(Family::Group, group_open_http_svc, import_group),
+    // command!(Family::Group, group_open_http_svc, import_group_msg),
+    // command!(Family::Group, group_open_http_svc, import_group_member),
+    // command!(Family::Group, group_open_http_svc, set_unread_msg_num),
+];
+
+/// The family of a service, used for errors raised before a command is found.
+fn service_family(service: &str) -> Option<Family> {
+    match service {
+        "im_open_login_svc" => Some(Family::Account),
+        "group_open_http_svc" => Some(Family::Group),
+        _ => None,
+    }
+}
+
+/// Finds the command of a request path `/v4/{service}/{command}`.
+pub fn route(path: &str) -> Result<&'static Command, (ApiError, Family)> {
+    let parts: Vec<&str> = path.split('/').collect();
+    let unknown = || {
+        (
+            ApiError::UnknownResource(format!("no REST API at {path}")),
+            Family::Rest,
+        )
+    };
+    let ["", "v4", service, name] = parts.as_slice() else {
+        return Err(unknown());
+    };
+    if let Some(cmd) = COMMANDS
+        .iter()
+        .find(|c| c.service == *service && c.name == *name)
+    {
+        return Ok(cmd);
+    }
+    match service_family(service) {
+        Some(family) if !name.is_empty() => Err((
+            ApiError::UnknownCommand(format!("{service}/{name}")),
+            family,
+        )),
+        _ => Err(unknown()),
+    }
+}
+
+/// Handles one REST call end to end and returns the envelope bytes.
+pub async fn dispatch(
+    state: Arc<AppState>,
+    is_post: bool,
+    path: &str,
+    query: &str,
+    body: Result<Bytes, ApiError>,
+) -> Vec<u8> {
+    let command = match route(path) {
+        Ok(c) => c,
+        Err((e, family)) => return envelope::fail(&e, family),
+    };
+    let family = command.family;
+    if !is_post {
+        return envelope::fail(
+            &ApiError::BadRequestLine("REST APIs accept only the POST method".into()),
+            family,
+        );
+    }
+    match call(state, command, query, body).await {
+        Ok(bytes) => bytes,
+        Err(e) => envelope::fail(&e, family),
+    }
+}
+
+async fn call(
+    state: Arc<AppState>,
+    command: &'static Command,
+    query: &str,
+    body: Result<Bytes, ApiError>,
+) -> Result<Vec<u8>, ApiError> {
+    let q = crate::auth::parse_query(query)?;
+    let sdkappid = q.sdkappid()?;
+    q.check_optional()?;
+    let app = state
+        .apps
+        .get(&sdkappid)
+        .cloned()
+        .ok_or(ApiError::UnknownApp(sdkappid))?;
+    let identifier = state.auth.authenticate(&app, &q, state.clock.unix_now())?;
+    state
+        .limits
+        .check(sdkappid, command.name)
+        .map_err(ApiError::RateLimited)?;
+    let body = body?;
+    let ctx = Ctx {
+        state,
+        app,
+        identifier,
+    };
+    (command.handler)(ctx, body).await
+}

@@ -1,0 +1,215 @@
+//! Authentication of a REST call: query parameters, UserSig (with a verified-signature cache), kick, admin.
+
+use std::collections::HashMap;
+use std::sync::RwLock;
+
+use quick_cache::sync::Cache;
+
+use crate::config::AppConfig;
+use crate::domain::ids::UserId;
+use crate::error::ApiError;
+use crate::usersig::{self, SigError};
+
+/// Verified UserSigs kept so repeated calls skip zlib and HMAC.
+const SIG_CACHE_ENTRIES: usize = 10_000;
+
+/// The query parameters of a REST call, URL-decoded.
+#[derive(Debug, Default, PartialEq)]
+pub struct Query {
+    pub sdkappid: Option<String>,
+    pub identifier: Option<String>,
+    pub usersig: Option<String>,
+    pub random: Option<String>,
+    pub contenttype: Option<String>,
+}
+
+/// Parses the query string. Names are case-sensitive; a name given twice is refused, so no
+/// two layers can disagree about which value counts.
+pub fn parse_query(raw: &str) -> Result<Query, ApiError> {
+    let mut q = Query::default();
+    for (name, value) in form_urlencoded::parse(raw.as_bytes()) {
+        let slot = match name.as_ref() {
+            "sdkappid" => &mut q.sdkappid,
+            "identifier" => &mut q.identifier,
+            "usersig" => &mut q.usersig,
+            "random" => &mut q.random,
+            "contenttype" => &mut q.contenttype,
+            _ => continue,
+        };
+        if slot.is_some() {
+            return Err(ApiError::BadRequestLine(format!(
+                "query parameter {name} is given more than once"
+            )));
+        }
+        *slot = Some(value.into_owned());
+    }
+    Ok(q)
+}
+
+impl Query {
+    /// The SDKAppID, checked for presence and range.
+    pub fn sdkappid(&self) -> Result<u64, ApiError> {
+        let raw = self.sdkappid.as_deref().ok_or(ApiError::MissingSdkAppId)?;
+        match raw.parse::<u64>() {
+            Ok(n) if n > 0 && n <= u32::MAX as u64 => Ok(n),
+            _ => Err(ApiError::BadRequestLine(
+                "sdkappid must be a positive 32-bit integer".into(),
+            )),
+        }
+    }
+
+    /// Checks the optional parameters: `random` (a u32 when present) and `contenttype`.
+    pub fn check_optional(&self) -> Result<(), ApiError> {
+        if let Some(r) = &self.random
+            && r.parse::<u32>().is_err()
+        {
+            return Err(ApiError::BadRequestLine(
+                "random must be an integer from 0 to 4294967295".into(),
+            ));
+        }
+        if let Some(c) = &self.contenttype
+            && c != "json"
+        {
+            return Err(ApiError::BadRequestLine("contenttype must be json".into()));
+        }
+        Ok(())
+    }
+}
+
+#[derive(Clone)]
+struct VerifiedSig {
+    identifier: String,
+    issued_at: i64,
+    valid_until: i64,
+}
+
+/// Verifies credentials; holds the signature cache and the kick times.
+pub struct Authenticator {
+    cache: Cache<(u64, String), VerifiedSig>,
+    kicked: RwLock<HashMap<(u64, String), i64>>,
+}
+
+impl Default for Authenticator {
+    fn default() -> Self {
+        Authenticator {
+            cache: Cache::new(SIG_CACHE_ENTRIES),
+            kicked: RwLock::new(HashMap::new()),
+        }
+    }
+}
+
+impl Authenticator {
+    /// Records that UserSigs of `user` issued at or before `at` are no longer valid.
+    pub fn record_kick(&self, app: u64, user: &str, at: i64) {
+        if let Ok(mut kicked) = self.kicked.write() {
+            kicked.insert((app, user.to_string()), at);
+        }
+    }
+
+    fn kicked_at(&self, app: u64, user: &str) -> Option<i64> {
+        self.kicked
+            .read()
+            .ok()
+            .and_then(|k| k.get(&(app, user.to_string())).copied())
+    }
+
+    /// Authenticates the identifier and UserSig of a call to `app` at time `now`, and checks
+    /// that the identifier is an App admin. Returns the identifier.
+    pub fn authenticate(&self, app: &AppConfig, q: &Query, now: i64) -> Result<String, ApiError> {
+        let identifier = q.identifier.as_deref().ok_or(ApiError::MissingCredential(
+            "the identifier query parameter is required",
+        ))?;
+        if UserId::parse(identifier).is_err() {
+            return Err(ApiError::MissingCredential(
+                "identifier must be 1-32 bytes of printable ASCII",
+            ));
+        }
+        let sig = q.usersig.as_deref().ok_or(ApiError::MissingCredential(
+            "the usersig query parameter is required",
+        ))?;
+        let key = (app.sdkappid, sig.to_string());
+        let verified = match self.cache.get(&key) {
+            Some(v) => {
+                if v.identifier != identifier {
+                    return Err(ApiError::UserSig(SigError::IdentifierMismatch));
+                }
+                if now > v.valid_until {
+                    return Err(ApiError::UserSig(SigError::Expired));
+                }
+                v
+            }
+            None => {
+                let claims = usersig::verify(app.sdkappid, &app.secret_key, identifier, sig, now)
+                    .map_err(ApiError::UserSig)?;
+                if claims.userbuf.is_some() {
+                    return Err(ApiError::UserSig(SigError::Malformed(
+                        "a UserSig with a userbuf (PrivateMapKey) is not accepted for REST calls",
+                    )));
+                }
+                let v = VerifiedSig {
+                    identifier: claims.identifier.clone(),
+                    issued_at: claims.time,
+                    valid_until: claims.valid_until().unwrap_or(i64::MIN),
+                };
+                self.cache.insert(key, v.clone());
+                v
+            }
+        };
+        if self
+            .kicked_at(app.sdkappid, identifier)
+            .is_some_and(|at| verified.issued_at <= at)
+        {
+            return Err(ApiError::UserSigRevoked);
+        }
+        if !app.admins.iter().any(|a| a == identifier) {
+            return Err(ApiError::NotAdmin(identifier.to_string()));
+        }
+        Ok(identifier.to_string())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn query_is_decoded_and_duplicates_refused() {
+        let q = parse_query("usersig=a%2Ab&identifier=admin&sdkappid=1400000000").unwrap();
+        assert_eq!(q.usersig.as_deref(), Some("a*b"));
+        assert_eq!(q.sdkappid().unwrap(), 1400000000);
+        assert!(q.random.is_none());
+        assert!(parse_query("sdkappid=1&sdkappid=2").is_err());
+        let q = parse_query("SdkAppId=1").unwrap();
+        assert!(matches!(q.sdkappid(), Err(ApiError::MissingSdkAppId)));
+        let q = parse_query("sdkappid=abc&random=4294967296").unwrap();
+        assert!(q.sdkappid().is_err());
+        assert!(q.check_optional().is_err());
+    }
+
+    #[test]
+    fn kick_invalidates_earlier_sigs_and_cache() {
+        let app = AppConfig {
+            sdkappid: 7,
+            secret_key: "k".into(),
+            admins: vec!["admin".into()],
+        };
+        let auth = Authenticator::default();
+        let sig = usersig::sign(7, "k", "admin", 100, 1000);
+        let q = Query {
+            identifier: Some("admin".into()),
+            usersig: Some(sig),
+            ..Query::default()
+        };
+        assert!(auth.authenticate(&app, &q, 150).is_ok());
+        auth.record_kick(7, "admin", 120);
+        assert!(matches!(
+            auth.authenticate(&app, &q, 150),
+            Err(ApiError::UserSigRevoked)
+        ));
+        let fresh = Query {
+            usersig: Some(usersig::sign(7, "k", "admin", 121, 1000)),
+            ..q
+        };
+        assert!(auth.authenticate(&app, &fresh, 150).is_ok());
+    }
+}

@@ -1,0 +1,226 @@
+//! The command line: `opentim serve` and `opentim usersig gen|verify`.
+
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+use clap::{Parser, Subcommand};
+
+use crate::app;
+use crate::clock::SystemClock;
+use crate::config::{Overrides, Settings};
+use crate::usersig;
+
+#[derive(Parser)]
+#[command(
+    name = "opentim",
+    version,
+    about = "A server that speaks Tencent Cloud IM's REST API"
+)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Start the server (SQLite under ./opentim-data/ by default).
+    Serve {
+        /// TOML settings file (see opentim.example.toml).
+        #[arg(long)]
+        config: Option<PathBuf>,
+        /// Address to listen on, e.g. 127.0.0.1:8080.
+        #[arg(long)]
+        listen: Option<String>,
+        /// sqlite://PATH or postgres://USER@HOST/DB.
+        #[arg(long)]
+        database: Option<String>,
+    },
+    /// Generate or verify UserSigs (TLSSigAPIv2, HMAC-SHA256).
+    Usersig {
+        #[command(subcommand)]
+        action: UsersigAction,
+    },
+}
+
+#[derive(Subcommand)]
+enum UsersigAction {
+    /// Print a UserSig for an identifier.
+    Gen {
+        #[arg(long)]
+        sdkappid: u64,
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        identifier: String,
+        /// Validity in seconds (default 180 days).
+        #[arg(long, default_value_t = usersig::DEFAULT_EXPIRE)]
+        expire: i64,
+    },
+    /// Say whether a UserSig is valid now, and why not.
+    Verify {
+        #[arg(long)]
+        sdkappid: u64,
+        #[arg(long)]
+        key: String,
+        #[arg(long)]
+        identifier: String,
+        sig: String,
+    },
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run() -> i32 {
+    let cli = Cli::parse();
+    match cli.command {
+        Command::Usersig { action } => usersig_command(action),
+        Command::Serve {
+            config,
+            listen,
+            database,
+        } => {
+            let env: HashMap<String, String> = std::env::vars().collect();
+            let settings =
+                match Settings::load(config.as_deref(), &env, &Overrides { listen, database }) {
+                    Ok(s) => s,
+                    Err(e) => {
+                        eprintln!("opentim: {e}");
+                        return 2;
+                    }
+                };
+            init_logging();
+            match tokio::runtime::Runtime::new() {
+                Ok(rt) => rt.block_on(serve(settings)),
+                Err(e) => {
+                    eprintln!("opentim: cannot start the runtime: {e}");
+                    1
+                }
+            }
+        }
+    }
+}
+
+fn init_logging() {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("OPENTIM_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr)
+        .init();
+}
+
+fn usersig_command(action: UsersigAction) -> i32 {
+    let now = SystemClock::shared().unix_now();
+    match action {
+        UsersigAction::Gen {
+            sdkappid,
+            key,
+            identifier,
+            expire,
+        } => {
+            println!(
+                "{}",
+                usersig::sign(sdkappid, &key, &identifier, now, expire)
+            );
+            0
+        }
+        UsersigAction::Verify {
+            sdkappid,
+            key,
+            identifier,
+            sig,
+        } => match usersig::verify(sdkappid, &key, &identifier, &sig, now) {
+            Ok(claims) => {
+                println!(
+                    "valid: identifier {} sdkappid {} issued {} expires {}",
+                    claims.identifier,
+                    claims.sdkappid,
+                    claims.time,
+                    claims.valid_until().unwrap_or(i64::MAX)
+                );
+                0
+            }
+            Err(e) => {
+                println!("invalid: {e}");
+                1
+            }
+        },
+    }
+}
+
+async fn serve(settings: Settings) -> i32 {
+    let database = crate::store::redact_url(&settings.database);
+    let scheme = if settings.tls_cert.is_some() {
+        "https"
+    } else {
+        "http"
+    };
+    let configured = !settings.apps.is_empty();
+    let mut server = match app::start(settings, SystemClock::shared()).await {
+        Ok(s) => s,
+        Err(e) => {
+            eprintln!("opentim: {e}");
+            return 1;
+        }
+    };
+    tracing::info!(addr = %server.addr, %database, "opentim is listening");
+    if !configured {
+        print_banner(&server, scheme);
+    }
+    let stop = server.take_stop();
+    wait_for_signal().await;
+    tracing::info!("shutting down: finishing in-flight requests");
+    if let Some(stop) = stop {
+        let _ = stop.send(());
+    }
+    server.wait().await;
+    0
+}
+
+/// Prints the app to use and a ready-to-paste call (stdout, never the log).
+fn print_banner(server: &app::Server, scheme: &str) {
+    let Some(app) = server.state.apps.values().next() else {
+        return;
+    };
+    let admin = app
+        .admins
+        .first()
+        .map(String::as_str)
+        .unwrap_or("administrator");
+    let now = server.state.clock.unix_now();
+    let sig = usersig::sign(
+        app.sdkappid,
+        &app.secret_key,
+        admin,
+        now,
+        usersig::DEFAULT_EXPIRE,
+    );
+    let created = if server.created_app.is_some() {
+        " (created now, remembered in the database)"
+    } else {
+        ""
+    };
+    println!("opentim app{created}:");
+    println!("  SDKAppID   {}", app.sdkappid);
+    println!("  SecretKey  {}", app.secret_key);
+    println!("  Admin      {admin}");
+    println!("Try it:");
+    println!(
+        "  curl -s '{scheme}://{}/v4/im_open_login_svc/account_check?sdkappid={}&identifier={admin}&usersig={sig}&random=1&contenttype=json' -d '{{\"CheckItem\":[{{\"UserID\":\"{admin}\"}}]}}'",
+        server.addr, app.sdkappid
+    );
+}
+
+async fn wait_for_signal() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut term) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = term.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}

@@ -1,0 +1,171 @@
+//! Message bodies (`MsgBody`) and the rules every stored message obeys.
+
+use serde_json::Value;
+
+/// Largest message content, in bytes, summed over the elements' fields.
+pub const MAX_MSG_BYTES: usize = 8000;
+/// The window within which a repeated `Random` from the same sender is a duplicate.
+pub const DEDUP_WINDOW_SECS: i64 = 300;
+
+/// Required fields of each element type and whether each must be a string (else a number).
+fn required_fields(msg_type: &str) -> Option<&'static [(&'static str, bool)]> {
+    Some(match msg_type {
+        "TIMTextElem" => &[("Text", true)],
+        "TIMLocationElem" => &[("Desc", true), ("Latitude", false), ("Longitude", false)],
+        "TIMFaceElem" => &[("Index", false)],
+        "TIMCustomElem" => &[],
+        "TIMSoundElem" => &[("UUID", true), ("Size", false), ("Second", false)],
+        "TIMImageElem" => &[("UUID", true), ("ImageFormat", false)],
+        "TIMFileElem" => &[("UUID", true), ("FileSize", false), ("FileName", true)],
+        "TIMVideoFileElem" => &[
+            ("VideoUUID", true),
+            ("VideoSize", false),
+            ("VideoSecond", false),
+        ],
+        "TIMRelayElem" => &[],
+        _ => return None,
+    })
+}
+
+/// Why a body was refused.
+#[derive(Debug, PartialEq, Eq)]
+pub enum BodyError {
+    Invalid(String),
+    TooLong,
+}
+
+fn content_bytes(v: &Value) -> usize {
+    match v {
+        Value::String(s) => s.len(),
+        Value::Number(n) => n.to_string().len(),
+        Value::Array(items) => items.iter().map(content_bytes).sum(),
+        Value::Object(map) => map.values().map(content_bytes).sum(),
+        _ => 0,
+    }
+}
+
+/// Validates a `MsgBody` array: known element types, their required fields, at most one
+/// custom element, and content within 8000 bytes.
+pub fn check_body(body: &[Value]) -> Result<(), BodyError> {
+    if body.is_empty() {
+        return Err(BodyError::Invalid("MsgBody must not be empty".into()));
+    }
+    let mut custom = 0;
+    let mut total = 0;
+    for (i, elem) in body.iter().enumerate() {
+        let obj = elem
+            .as_object()
+            .ok_or_else(|| BodyError::Invalid(format!("MsgBody[{i}] must be an object")))?;
+        let msg_type = obj
+            .get("MsgType")
+            .and_then(Value::as_str)
+            .ok_or_else(|| BodyError::Invalid(format!("MsgBody[{i}].MsgType must be a string")))?;
+        let fields = required_fields(msg_type).ok_or_else(|| {
+            BodyError::Invalid(format!(
+                "MsgBody[{i}].MsgType {msg_type:?} is not supported"
+            ))
+        })?;
+        let content = obj
+            .get("MsgContent")
+            .and_then(Value::as_object)
+            .ok_or_else(|| {
+                BodyError::Invalid(format!("MsgBody[{i}].MsgContent must be an object"))
+            })?;
+        for (name, is_string) in fields {
+            let ok = match content.get(*name) {
+                Some(Value::String(_)) => *is_string,
+                Some(Value::Number(_)) => !*is_string,
+                _ => false,
+            };
+            if !ok {
+                let kind = if *is_string { "a string" } else { "a number" };
+                return Err(BodyError::Invalid(format!(
+                    "MsgBody[{i}].MsgContent.{name} must be {kind}"
+                )));
+            }
+        }
+        if msg_type == "TIMCustomElem" {
+            custom += 1;
+        }
+        total += content_bytes(&Value::Object(content.clone()));
+    }
+    if custom > 1 {
+        return Err(BodyError::Invalid(
+            "MsgBody may contain at most one TIMCustomElem".into(),
+        ));
+    }
+    if total > MAX_MSG_BYTES {
+        return Err(BodyError::TooLong);
+    }
+    Ok(())
+}
+
+/// `MsgPriority` input strings to the numbers history reports (1 High … 4 Lowest).
+pub fn parse_priority(s: Option<&str>) -> Option<i64> {
+    match s {
+        None | Some("Normal") => Some(2),
+        Some("High") => Some(1),
+        Some("Low") => Some(3),
+        Some("Lowest") => Some(4),
+        _ => None,
+    }
+}
+
+/// Checks the SendTime of each message in an import batch: strictly after the group's creation,
+/// not before the newest message (stored, or accepted earlier in this batch), and before `now`.
+/// Equal times are allowed, because real histories hold several messages per second and
+/// Tencent's own sample imports two messages with one SendTime (see docs/compat.md).
+pub fn check_import_times(
+    created_at: i64,
+    last_msg_time: i64,
+    times: &[i64],
+    now: i64,
+) -> Vec<bool> {
+    let mut newest = last_msg_time;
+    times
+        .iter()
+        .map(|&t| {
+            let ok = t > created_at && t >= newest && t < now;
+            if ok {
+                newest = t;
+            }
+            ok
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn body_rules() {
+        let text = json!([{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}]);
+        assert!(check_body(text.as_array().unwrap()).is_ok());
+        assert!(check_body(&[]).is_err());
+        let unknown = json!([{"MsgType":"X","MsgContent":{}}]);
+        assert!(matches!(
+            check_body(unknown.as_array().unwrap()),
+            Err(BodyError::Invalid(_))
+        ));
+        let big = json!([{"MsgType":"TIMTextElem","MsgContent":{"Text":"a".repeat(8001)}}]);
+        assert_eq!(check_body(big.as_array().unwrap()), Err(BodyError::TooLong));
+        let two_custom = json!([
+            {"MsgType":"TIMCustomElem","MsgContent":{"Data":"a"}},
+            {"MsgType":"TIMCustomElem","MsgContent":{"Data":"b"}}]);
+        assert!(check_body(two_custom.as_array().unwrap()).is_err());
+    }
+
+    #[test]
+    fn import_time_rules() {
+        assert_eq!(
+            check_import_times(100, 0, &[101, 101, 100, 150, 300], 200),
+            vec![true, true, false, true, false]
+        );
+        assert_eq!(
+            check_import_times(100, 120, &[110, 130], 200),
+            vec![false, true]
+        );
+    }
+}

@@ -1,0 +1,148 @@
+//! Unread arithmetic: derived from a group's counters and one member's read mark, never fanned out.
+//!
+//! A group keeps `next_msg_seq` (the seq the next message gets), `counted` (how many of its
+//! messages count as unread for someone: everything except `NoUnread` sends) and `reset_rank`
+//! (the value of `counted` right after the last `import_group_msg`, which sets everyone's unread
+//! to 0). A member keeps a [`ReadMark`]: an unread count it had when the mark was written and
+//! the group's `counted` at that moment. Its unread count now is the mark's count plus the
+//! counting messages since, clamped to the number of messages. Writing a mark touches one row,
+//! so sending to a group of 100,000 members or setting one member's count costs the same as
+//! in a group of ten.
+
+/// The counters a group row carries.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct GroupCounters {
+    pub next_msg_seq: i64,
+    pub counted: i64,
+    pub reset_rank: i64,
+}
+
+/// One member's read mark.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct ReadMark {
+    pub unread_base: i64,
+    pub rank_base: i64,
+}
+
+impl GroupCounters {
+    /// A new group: no messages yet, the first will get seq 1.
+    pub fn new() -> GroupCounters {
+        GroupCounters {
+            next_msg_seq: 1,
+            counted: 0,
+            reset_rank: 0,
+        }
+    }
+
+    /// Seq of the newest message (0 when there is none): "the group's number of messages".
+    pub fn latest_seq(&self) -> i64 {
+        self.next_msg_seq - 1
+    }
+
+    /// The counters after one more message; `counts` is false for `NoUnread` messages.
+    pub fn after_message(self, counts: bool) -> GroupCounters {
+        GroupCounters {
+            next_msg_seq: self.next_msg_seq + 1,
+            counted: self.counted + i64::from(counts),
+            reset_rank: self.reset_rank,
+        }
+    }
+
+    /// The counters after an import that sets every member's unread count to 0.
+    pub fn after_unread_reset(self) -> GroupCounters {
+        GroupCounters {
+            reset_rank: self.counted,
+            ..self
+        }
+    }
+
+    /// A mark giving the member `unread` unread messages now, clamped to the message count.
+    pub fn mark_with_unread(&self, unread: i64) -> ReadMark {
+        ReadMark {
+            unread_base: unread.clamp(0, self.latest_seq()),
+            rank_base: self.counted,
+        }
+    }
+
+    /// The member's unread count. Group types without unread support always report 0.
+    pub fn unread(&self, mark: ReadMark, supports_unread: bool) -> i64 {
+        if !supports_unread {
+            return 0;
+        }
+        // A mark written before the last import reset counts from the reset.
+        let mark = if mark.rank_base < self.reset_rank {
+            ReadMark {
+                unread_base: 0,
+                rank_base: self.reset_rank,
+            }
+        } else {
+            mark
+        };
+        (mark.unread_base + (self.counted - mark.rank_base)).clamp(0, self.latest_seq())
+    }
+
+    /// `MsgSeq` as Tencent reports it: the seq of the last message the member has read,
+    /// chosen so that `NextMsgSeq - 1 - MsgSeq` equals the unread count.
+    pub fn read_seq(&self, mark: ReadMark, supports_unread: bool) -> i64 {
+        self.latest_seq() - self.unread(mark, supports_unread)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn group_with(messages: i64) -> GroupCounters {
+        (0..messages).fold(GroupCounters::new(), |g, _| g.after_message(true))
+    }
+
+    #[test]
+    fn new_member_starts_at_zero_and_counts_new_messages() {
+        let g = group_with(5);
+        let mark = g.mark_with_unread(0);
+        assert_eq!(g.unread(mark, true), 0);
+        let g = g.after_message(true).after_message(true);
+        assert_eq!(g.unread(mark, true), 2);
+        assert_eq!(g.read_seq(mark, true), 5);
+    }
+
+    #[test]
+    fn set_unread_is_clamped_to_message_count() {
+        let g = group_with(5);
+        assert_eq!(g.unread(g.mark_with_unread(100), true), 5);
+        assert_eq!(g.unread(g.mark_with_unread(-3), true), 0);
+        assert_eq!(g.read_seq(g.mark_with_unread(100), true), 0);
+    }
+
+    #[test]
+    fn no_unread_messages_do_not_count() {
+        let g = group_with(3);
+        let mark = g.mark_with_unread(1);
+        let g = g.after_message(false);
+        assert_eq!(g.unread(mark, true), 1);
+        assert_eq!(g.latest_seq(), 4);
+    }
+
+    #[test]
+    fn import_reset_zeroes_earlier_marks_only() {
+        let g = group_with(3);
+        let before = g.mark_with_unread(3);
+        let g = g
+            .after_message(true)
+            .after_message(true)
+            .after_unread_reset();
+        assert_eq!(g.unread(before, true), 0);
+        let after = g.mark_with_unread(4);
+        assert_eq!(g.unread(after, true), 4);
+        let g = g.after_message(true);
+        assert_eq!(g.unread(before, true), 1);
+        assert_eq!(g.unread(after, true), 5);
+    }
+
+    #[test]
+    fn unsupported_types_report_zero() {
+        let g = group_with(4);
+        assert_eq!(g.unread(g.mark_with_unread(4), false), 0);
+        assert_eq!(g.read_seq(g.mark_with_unread(4), false), 4);
+    }
+}

@@ -1,0 +1,51 @@
+//! The JSON envelope every answer carries: `ActionStatus`, `ErrorCode`, `ErrorInfo`, then the command's fields.
+
+use serde::Serialize;
+
+use crate::error::{ApiError, Family};
+
+#[derive(Serialize)]
+struct Envelope<'a, T: Serialize> {
+    #[serde(rename = "ActionStatus")]
+    action_status: &'static str,
+    #[serde(rename = "ErrorCode")]
+    error_code: i64,
+    #[serde(rename = "ErrorInfo")]
+    error_info: &'a str,
+    #[serde(flatten)]
+    body: &'a T,
+}
+
+#[derive(Serialize)]
+struct Empty {}
+
+/// A success answer with the command's own fields.
+pub fn ok<T: Serialize>(body: &T) -> Vec<u8> {
+    serde_json::to_vec(&Envelope {
+        action_status: "OK",
+        error_code: 0,
+        error_info: "",
+        body,
+    })
+    .unwrap_or_else(|_| {
+        fail(
+            &ApiError::Internal("response encoding".into()),
+            Family::Rest,
+        )
+    })
+}
+
+/// A failure answer. Internal errors are logged in full and answered with a fixed text.
+pub fn fail(err: &ApiError, family: Family) -> Vec<u8> {
+    if let ApiError::Internal(detail) = err {
+        tracing::error!(%detail, "internal error");
+    }
+    let info = err.info();
+    serde_json::to_vec(&Envelope {
+        action_status: "FAIL",
+        error_code: err.code(family),
+        error_info: &info,
+        body: &Empty {},
+    })
+    .unwrap_or_default()
+}

@@ -1,0 +1,159 @@
+//! One error enum for every command, and the one place that turns it into Tencent's `ErrorCode`.
+//!
+//! Variants name the condition. Generic conditions (bad parameter, no permission, internal)
+//! carry a different number in each service family, so the family comes from the command table.
+//! `docs/errors.md` lists every number used here.
+
+use crate::usersig::SigError;
+
+/// The service family of a command: it decides the numbers of generic errors.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Family {
+    /// `im_open_login_svc`: 70402 / 70403 / 70500.
+    Account,
+    /// `group_open_http_svc`: 10004 / 10007 / 10002.
+    Group,
+    /// Answers produced before a command is known (framing, authentication).
+    Rest,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum ApiError {
+    // ---- framing (REST common codes) ----
+    #[error("the request must carry the sdkappid query parameter")]
+    MissingSdkAppId,
+    #[error("{0}")]
+    BadRequestLine(String),
+    #[error("{0}")]
+    BadJson(String),
+    #[error("request body is larger than the limit of {0} bytes")]
+    BodyTooLarge(usize),
+    #[error("{0}")]
+    UnknownResource(String),
+    #[error("unknown command {0}")]
+    UnknownCommand(String),
+    #[error("REST API call frequency exceeded the limit of {0} calls per second")]
+    RateLimited(u32),
+
+    // ---- authentication ----
+    #[error("the SDKAppID {0} does not exist")]
+    UnknownApp(u64),
+    #[error("{0}")]
+    MissingCredential(&'static str),
+    #[error("{0}")]
+    UserSig(SigError),
+    #[error("UserSig was invalidated by kick; generate a new one")]
+    UserSigRevoked,
+    #[error("the identifier {0} is not an App admin account")]
+    NotAdmin(String),
+
+    // ---- generic, numbered per family ----
+    #[error("{0}")]
+    InvalidParam(String),
+    #[error("{0}")]
+    NoPermission(String),
+    #[error("internal server error, please retry")]
+    Internal(String),
+    #[error("{0}")]
+    TooManyItems(String),
+
+    // ---- accounts ----
+    #[error("the account {0} does not exist")]
+    AccountNotFound(String),
+
+    // ---- groups ----
+    #[error("the group {0} does not exist or has been deleted")]
+    GroupNotFound(String),
+    #[error("invalid group id: {0}")]
+    InvalidGroupId(String),
+    #[error("the group id {0} is already in use")]
+    GroupIdTaken(String),
+    #[error("the group id {0} was used by you before; destroy it or pick another")]
+    GroupIdTakenByYou(String),
+    #[error("the group {0} is full")]
+    GroupFull(String),
+    #[error("the account {0} does not exist")]
+    UserNotFound(String),
+    #[error("{0}")]
+    NotMember(String),
+    #[error("message body is longer than 8000 bytes")]
+    MsgTooLong,
+    #[error("imported message content is longer than 8000 bytes")]
+    ImportMsgTooLong,
+    #[error("the sender is muted in this group")]
+    SenderMuted,
+}
+
+impl ApiError {
+    /// Tencent's `ErrorCode` for this error when raised by a command of `family`.
+    pub fn code(&self, family: Family) -> i64 {
+        use ApiError::*;
+        match self {
+            MissingSdkAppId => 60012,
+            BadRequestLine(_) => 60002,
+            BadJson(_) => 60003,
+            BodyTooLarge(_) => 60002,
+            UnknownResource(_) => 60009,
+            UnknownCommand(_) => match family {
+                Family::Group => 10003,
+                _ => 60009,
+            },
+            RateLimited(_) => 60007,
+            UnknownApp(_) => 70020,
+            MissingCredential(_) => 60004,
+            UserSig(e) => match e {
+                SigError::Empty => 70002,
+                SigError::Malformed(_) => 70003,
+                SigError::SdkAppIdMismatch => 70014,
+                SigError::IdentifierMismatch => 70013,
+                SigError::Expired => 70001,
+                SigError::BadSignature => 70009,
+            },
+            UserSigRevoked => 70052,
+            NotAdmin(_) => 60010,
+            InvalidParam(_) => match family {
+                Family::Group => 10004,
+                _ => 70402,
+            },
+            NoPermission(_) => match family {
+                Family::Group => 10007,
+                _ => 70403,
+            },
+            Internal(_) => match family {
+                Family::Group => 10002,
+                Family::Account => 70500,
+                Family::Rest => 60008,
+            },
+            TooManyItems(_) => match family {
+                Family::Group => 10005,
+                _ => 70402,
+            },
+            AccountNotFound(_) => 70107,
+            GroupNotFound(_) => 10010,
+            InvalidGroupId(_) => 10015,
+            GroupIdTaken(_) => 10021,
+            GroupIdTakenByYou(_) => 10025,
+            GroupFull(_) => 10014,
+            UserNotFound(_) => 10019,
+            NotMember(_) => 10007,
+            MsgTooLong => 80002,
+            ImportMsgTooLong => 10020,
+            SenderMuted => 10017,
+        }
+    }
+
+    /// The `ErrorInfo` text: what was wrong, never internal details.
+    pub fn info(&self) -> String {
+        self.to_string()
+    }
+
+    pub fn invalid(msg: impl Into<String>) -> ApiError {
+        ApiError::InvalidParam(msg.into())
+    }
+}
+
+impl From<sqlx::Error> for ApiError {
+    fn from(e: sqlx::Error) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+}

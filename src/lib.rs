@@ -1,0 +1,14 @@
+//! opentim: a server that speaks Tencent Cloud IM's server REST API.
+
+pub mod api;
+pub mod app;
+pub mod auth;
+pub mod cli;
+pub mod clock;
+pub mod config;
+pub mod domain;
+pub mod envelope;
+pub mod error;
+pub mod ratelimit;
+pub mod store;
+pub mod usersig;

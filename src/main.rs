@@ -1,0 +1,5 @@
+//! The `opentim` binary: see `cli.rs`.
+
+fn main() {
+    std::process::exit(opentim::cli::run());
+}

@@ -1,0 +1,280 @@
+//! The `Store` trait: whole domain operations, each one transaction, keyed by SDKAppID.
+//!
+//! Both backends share one SQL implementation ([`sql::SqlStore`]): the SQL is portable
+//! between SQLite and PostgreSQL. Each backend module owns what differs: connection setup,
+//! durability settings, pool shape and its own migrations.
+
+pub mod postgres;
+pub mod sql;
+pub mod sqlite;
+
+use std::sync::Arc;
+
+use serde::{Deserialize, Serialize};
+
+use crate::config::AppConfig;
+use crate::domain::group::{GroupType, KeyValue, Role};
+use crate::domain::unread::{GroupCounters, ReadMark};
+use crate::error::ApiError;
+
+pub type StoreResult<T> = Result<T, ApiError>;
+
+/// An account to import; `None` fields keep what is stored.
+#[derive(Debug, Clone)]
+pub struct AccountInput {
+    pub user_id: String,
+    pub nick: Option<String>,
+    pub face_url: Option<String>,
+}
+
+/// The editable profile of a group, stored as one JSON document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupProfile {
+    pub name: String,
+    pub introduction: String,
+    pub notification: String,
+    pub face_url: String,
+    pub apply_join_option: String,
+    pub shut_up_all: bool,
+    pub app_defined_data: Vec<KeyValue>,
+}
+
+/// A group as stored.
+#[derive(Debug, Clone)]
+pub struct GroupRow {
+    pub group_id: String,
+    pub group_type: GroupType,
+    pub owner: String,
+    pub created_at: i64,
+    pub last_info_time: i64,
+    pub last_msg_time: i64,
+    pub counters: GroupCounters,
+    pub member_num: i64,
+    pub max_member_num: i64,
+    pub destroyed: bool,
+    pub profile: GroupProfile,
+}
+
+/// The editable part of a membership, stored as one JSON document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberProfile {
+    pub name_card: String,
+    pub app_member_defined_data: Vec<KeyValue>,
+}
+
+/// One membership as stored.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub role: Role,
+    pub join_time: i64,
+    pub mark: ReadMark,
+    pub msg_flag: String,
+    pub last_send_time: i64,
+    pub shut_up_until: i64,
+    pub profile: MemberProfile,
+}
+
+/// A membership to create. `unread` is the unread count it starts with (clamped).
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub user_id: String,
+    pub role: Role,
+    pub join_time: i64,
+    pub unread: i64,
+    pub profile: MemberProfile,
+}
+
+/// A group to create, with its first members (the owner first when there is one).
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub group_id: String,
+    pub group_type: GroupType,
+    pub owner: String,
+    pub created_at: i64,
+    pub max_member_num: i64,
+    pub profile: GroupProfile,
+    pub members: Vec<NewMember>,
+}
+
+/// A message to store.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub from_account: String,
+    pub random: i64,
+    pub time: i64,
+    pub priority: i64,
+    /// False for `NoUnread` messages.
+    pub counts: bool,
+    /// The message as JSON (MsgBody, CloudCustomData, …), stored byte for byte.
+    pub payload: Vec<u8>,
+}
+
+/// A stored message.
+#[derive(Debug, Clone)]
+pub struct MessageRow {
+    pub seq: i64,
+    pub from_account: String,
+    pub random: i64,
+    pub time: i64,
+    pub priority: i64,
+    pub place: i64,
+    pub payload: Vec<u8>,
+}
+
+/// Where a message landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    pub seq: i64,
+    pub time: i64,
+    /// True when the same sender used the same Random within 5 minutes: nothing was stored
+    /// and `seq`/`time` are those of the original.
+    pub duplicate: bool,
+}
+
+/// Per-item outcome of adding or importing a member (Tencent's `Result` values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberResult {
+    Failed = 0,
+    Added = 1,
+    AlreadyMember = 2,
+}
+
+/// Per-item outcome of importing a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportedMsg {
+    Stored(Stored),
+    BadTime,
+}
+
+/// A page of members.
+#[derive(Debug, Clone)]
+pub struct MemberPage {
+    pub total: i64,
+    pub members: Vec<MemberRow>,
+}
+
+/// What `set_unread` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetUnread {
+    Set(i64),
+    IgnoredForType,
+}
+
+#[async_trait::async_trait]
+pub trait Store: Send + Sync + 'static {
+    // ---- apps ----
+    async fn load_apps(&self) -> StoreResult<Vec<AppConfig>>;
+    async fn save_app(&self, app: &AppConfig, now: i64) -> StoreResult<()>;
+
+    // ---- accounts ----
+    async fn import_accounts(
+        &self,
+        app: u64,
+        accounts: &[AccountInput],
+        now: i64,
+    ) -> StoreResult<()>;
+    /// For each id, whether it is imported.
+    async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>>;
+    /// Deletes accounts and their memberships; for each id, whether it existed.
+    async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>>;
+    /// Records a kick; false when the account does not exist.
+    async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool>;
+    /// Every kicked account with its kick time.
+    async fn kicked_accounts(&self) -> StoreResult<Vec<(u64, String, i64)>>;
+
+    // ---- groups ----
+    /// Fails with GroupIdTaken / GroupIdTakenByYou when the id is used.
+    async fn create_group(&self, app: u64, group: &NewGroup) -> StoreResult<()>;
+    /// The group, destroyed or not.
+    async fn group(&self, app: u64, group_id: &str) -> StoreResult<Option<GroupRow>>;
+    async fn member(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<MemberRow>>;
+    /// Members in join order, optionally only some roles.
+    async fn members(
+        &self,
+        app: u64,
+        group_id: &str,
+        roles: Option<&[Role]>,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> StoreResult<MemberPage>;
+    /// Adds members atomically; GroupFull when they do not all fit.
+    async fn add_members(
+        &self,
+        app: u64,
+        group_id: &str,
+        members: &[NewMember],
+    ) -> StoreResult<Vec<MemberResult>>;
+    async fn send_message(&self, app: u64, group_id: &str, msg: &NewMessage)
+    -> StoreResult<Stored>;
+    /// Imports a batch checking SendTime rules; resets every member's unread to 0 when
+    /// anything was stored.
+    async fn import_messages(
+        &self,
+        app: u64,
+        group_id: &str,
+        msgs: &[NewMessage],
+        now: i64,
+    ) -> StoreResult<Vec<ImportedMsg>>;
+    async fn set_unread(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+        unread: i64,
+    ) -> StoreResult<SetUnread>;
+    /// Up to `count` messages with seq ≤ `upto`, newest first.
+    async fn history(
+        &self,
+        app: u64,
+        group_id: &str,
+        upto: i64,
+        count: i64,
+    ) -> StoreResult<Vec<MessageRow>>;
+    /// The live groups a user belongs to (optionally of one type) with the membership,
+    /// in join order, and the total before paging.
+    async fn joined_groups(
+        &self,
+        app: u64,
+        user_id: &str,
+        group_type: Option<GroupType>,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> StoreResult<(i64, Vec<(GroupRow, MemberRow)>)>;
+
+    /// Flushes and closes connections (graceful shutdown).
+    async fn close(&self);
+}
+
+pub type SharedStore = Arc<dyn Store>;
+
+/// Opens the store named by a `sqlite://` or `postgres://` URL and runs its migrations.
+pub async fn open(url: &str) -> Result<SharedStore, String> {
+    if url.starts_with("sqlite:") {
+        sqlite::open(url).await
+    } else if url.starts_with("postgres:") || url.starts_with("postgresql:") {
+        postgres::open(url).await
+    } else {
+        Err(format!(
+            "unsupported database URL (use sqlite://PATH or postgres://...): {}",
+            redact_url(url)
+        ))
+    }
+}
+
+/// A database URL without its password, for messages and logs.
+pub fn redact_url(url: &str) -> String {
+    match (url.find("://"), url.rfind('@')) {
+        (Some(scheme), Some(at)) if at > scheme => {
+            let userinfo = &url[scheme + 3..at];
+            let user = userinfo.split(':').next().unwrap_or("");
+            format!("{}{}:***{}", &url[..scheme + 3], user, &url[at..])
+        }
+        _ => url.to_string(),
+    }
+}

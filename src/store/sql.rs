@@ -1,0 +1,775 @@
+//! The SQL implementation of [`Store`], shared by SQLite and PostgreSQL through sqlx's `Any` driver.
+//!
+//! Every mutating operation is one transaction that first locks the group row (PostgreSQL:
+//! `FOR UPDATE`; SQLite: a single writer connection serializes writes), so seqs are
+//! allocated without holes or duplicates and import time rules see a stable newest message.
+
+use sqlx::any::AnyRow;
+use sqlx::{Any, AnyPool, AssertSqlSafe, Row, Transaction};
+
+use super::*;
+use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
+
+/// An upper bound used where a query has no LIMIT: portable to both engines.
+const NO_LIMIT: i64 = 1 << 53;
+
+const GROUP_COLS: &str = "group_id, group_type, owner, created_at, last_info_time, last_msg_time, \
+     next_msg_seq, counted, reset_rank, member_num, max_member_num, destroyed, profile, member_serial";
+const MEMBER_COLS: &str = "user_id, role, join_time, unread_base, rank_base, msg_flag, \
+     last_send_time, shut_up_until, profile";
+
+pub struct SqlStore {
+    /// Connections that write. SQLite: exactly one, so writers never contend for the lock.
+    writer: AnyPool,
+    /// Connections that only read.
+    reader: AnyPool,
+    /// Appended to the group-row read that starts each write transaction.
+    lock_clause: &'static str,
+}
+
+fn corrupt(what: &str) -> ApiError {
+    ApiError::Internal(format!("stored {what} cannot be decoded"))
+}
+
+fn group_from_row(r: &AnyRow) -> StoreResult<(GroupRow, i64)> {
+    let group_type: String = r.try_get(1)?;
+    let profile: String = r.try_get(12)?;
+    let row = GroupRow {
+        group_id: r.try_get(0)?,
+        group_type: GroupType::parse(&group_type).ok_or_else(|| corrupt("group type"))?,
+        owner: r.try_get(2)?,
+        created_at: r.try_get(3)?,
+        last_info_time: r.try_get(4)?,
+        last_msg_time: r.try_get(5)?,
+        counters: GroupCounters {
+            next_msg_seq: r.try_get(6)?,
+            counted: r.try_get(7)?,
+            reset_rank: r.try_get(8)?,
+        },
+        member_num: r.try_get(9)?,
+        max_member_num: r.try_get(10)?,
+        destroyed: r.try_get::<i64, _>(11)? != 0,
+        profile: serde_json::from_str(&profile).map_err(|_| corrupt("group profile"))?,
+    };
+    Ok((row, r.try_get(13)?))
+}
+
+fn member_from_row(r: &AnyRow, at: usize) -> StoreResult<MemberRow> {
+    let role: String = r.try_get(at + 1)?;
+    let profile: String = r.try_get(at + 8)?;
+    Ok(MemberRow {
+        user_id: r.try_get(at)?,
+        role: Role::parse(&role).ok_or_else(|| corrupt("member role"))?,
+        join_time: r.try_get(at + 2)?,
+        mark: ReadMark {
+            unread_base: r.try_get(at + 3)?,
+            rank_base: r.try_get(at + 4)?,
+        },
+        msg_flag: r.try_get(at + 5)?,
+        last_send_time: r.try_get(at + 6)?,
+        shut_up_until: r.try_get(at + 7)?,
+        profile: serde_json::from_str(&profile).map_err(|_| corrupt("member profile"))?,
+    })
+}
+
+fn message_from_row(r: &AnyRow) -> StoreResult<MessageRow> {
+    Ok(MessageRow {
+        seq: r.try_get(0)?,
+        from_account: r.try_get(1)?,
+        random: r.try_get(2)?,
+        time: r.try_get(3)?,
+        priority: r.try_get(4)?,
+        place: r.try_get(5)?,
+        payload: r.try_get(6)?,
+    })
+}
+
+fn to_json<T: Serialize>(v: &T) -> String {
+    // Serializing plain data structs into a String cannot fail.
+    serde_json::to_string(v).unwrap_or_default()
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+impl SqlStore {
+    pub fn new(writer: AnyPool, reader: AnyPool, lock_clause: &'static str) -> SqlStore {
+        SqlStore {
+            writer,
+            reader,
+            lock_clause,
+        }
+    }
+
+    /// Reads and locks a live group inside a write transaction.
+    async fn lock_group(
+        &self,
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+    ) -> StoreResult<(GroupRow, i64)> {
+        let sql = format!(
+            "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{}",
+            self.lock_clause
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(app as i64)
+            .bind(group_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        match row {
+            Some(r) => {
+                let (g, serial) = group_from_row(&r)?;
+                if g.destroyed {
+                    Err(ApiError::GroupNotFound(group_id.to_string()))
+                } else {
+                    Ok((g, serial))
+                }
+            }
+            None => Err(ApiError::GroupNotFound(group_id.to_string())),
+        }
+    }
+
+    async fn member_in(
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<MemberRow>> {
+        let sql = format!(
+            "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(user_id)
+            .fetch_optional(&mut **tx)
+            .await?;
+        row.map(|r| member_from_row(&r, 0)).transpose()
+    }
+
+    async fn insert_member(
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+        serial: i64,
+        m: &NewMember,
+        mark: ReadMark,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO members (sdkappid, group_id, user_id, join_serial, role, join_time, \
+             unread_base, rank_base, msg_flag, last_send_time, shut_up_until, profile) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AcceptAndNotify', 0, 0, $9)",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&m.user_id)
+        .bind(serial)
+        .bind(m.role.as_str())
+        .bind(m.join_time)
+        .bind(mark.unread_base)
+        .bind(mark.rank_base)
+        .bind(to_json(&m.profile))
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// The earlier message with the same sender and Random within the dedup window, if any.
+    async fn find_duplicate(
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+        msg: &NewMessage,
+    ) -> StoreResult<Option<Stored>> {
+        let row = sqlx::query(
+            "SELECT seq, msg_time FROM messages WHERE sdkappid = $1 AND group_id = $2 \
+             AND random = $3 AND from_account = $4 AND msg_time >= $5 AND msg_time <= $6 LIMIT 1",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(msg.random)
+        .bind(&msg.from_account)
+        .bind(msg.time - DEDUP_WINDOW_SECS)
+        .bind(msg.time + DEDUP_WINDOW_SECS)
+        .fetch_optional(&mut **tx)
+        .await?;
+        Ok(match row {
+            Some(r) => Some(Stored {
+                seq: r.try_get(0)?,
+                time: r.try_get(1)?,
+                duplicate: true,
+            }),
+            None => None,
+        })
+    }
+
+    async fn insert_message(
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+        seq: i64,
+        msg: &NewMessage,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO messages (sdkappid, group_id, seq, from_account, random, msg_time, \
+             priority, counts, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(seq)
+        .bind(&msg.from_account)
+        .bind(msg.random)
+        .bind(msg.time)
+        .bind(msg.priority)
+        .bind(i64::from(msg.counts))
+        .bind(msg.payload.as_slice())
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn save_counters(
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+        c: GroupCounters,
+        last_msg_time: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE chat_groups SET next_msg_seq = $3, counted = $4, reset_rank = $5, \
+             last_msg_time = $6 WHERE sdkappid = $1 AND group_id = $2",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(c.next_msg_seq)
+        .bind(c.counted)
+        .bind(c.reset_rank)
+        .bind(last_msg_time)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl Store for SqlStore {
+    async fn load_apps(&self) -> StoreResult<Vec<AppConfig>> {
+        let rows = sqlx::query("SELECT sdkappid, secret_key, admins FROM apps ORDER BY sdkappid")
+            .fetch_all(&self.reader)
+            .await?;
+        rows.iter()
+            .map(|r| {
+                let admins: String = r.try_get(2)?;
+                Ok(AppConfig {
+                    sdkappid: r.try_get::<i64, _>(0)? as u64,
+                    secret_key: r.try_get(1)?,
+                    admins: serde_json::from_str(&admins).map_err(|_| corrupt("app admins"))?,
+                })
+            })
+            .collect()
+    }
+
+    async fn save_app(&self, app: &AppConfig, now: i64) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO apps (sdkappid, secret_key, admins, created_at) VALUES ($1, $2, $3, $4)",
+        )
+        .bind(app.sdkappid as i64)
+        .bind(&app.secret_key)
+        .bind(to_json(&app.admins))
+        .bind(now)
+        .execute(&self.writer)
+        .await?;
+        Ok(())
+    }
+
+    async fn import_accounts(
+        &self,
+        app: u64,
+        accounts: &[AccountInput],
+        now: i64,
+    ) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        for a in accounts {
+            let profile = serde_json::json!({"Nick": a.nick, "FaceUrl": a.face_url}).to_string();
+            // Re-importing is idempotent; a given Nick/FaceUrl replaces the stored profile.
+            let update = if a.nick.is_some() || a.face_url.is_some() {
+                "DO UPDATE SET profile = excluded.profile"
+            } else {
+                "DO NOTHING"
+            };
+            sqlx::query(AssertSqlSafe(format!(
+                "INSERT INTO accounts (sdkappid, user_id, profile, created_at) VALUES ($1, $2, $3, $4) \
+                 ON CONFLICT (sdkappid, user_id) {update}"
+            )))
+            .bind(app as i64)
+            .bind(&a.user_id)
+            .bind(profile)
+            .bind(now)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
+        let mut out = Vec::with_capacity(ids.len());
+        let mut conn = self.reader.acquire().await?;
+        for id in ids {
+            let row = sqlx::query("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2")
+                .bind(app as i64)
+                .bind(id)
+                .fetch_optional(&mut *conn)
+                .await?;
+            out.push(row.is_some());
+        }
+        Ok(out)
+    }
+
+    async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
+        let mut tx = self.writer.begin().await?;
+        let mut out = Vec::with_capacity(ids.len());
+        for id in ids {
+            let deleted = sqlx::query("DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2")
+                .bind(app as i64)
+                .bind(id)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected()
+                > 0;
+            if deleted {
+                let groups = sqlx::query(
+                    "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
+                )
+                .bind(app as i64)
+                .bind(id)
+                .fetch_all(&mut *tx)
+                .await?;
+                for g in groups {
+                    let group_id: String = g.try_get(0)?;
+                    sqlx::query(
+                        "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                    )
+                    .bind(app as i64)
+                    .bind(&group_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                    sqlx::query(
+                        "UPDATE chat_groups SET member_num = member_num - 1, \
+                         owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
+                         WHERE sdkappid = $1 AND group_id = $2",
+                    )
+                    .bind(app as i64)
+                    .bind(&group_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                }
+            }
+            out.push(deleted);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool> {
+        let n =
+            sqlx::query("UPDATE accounts SET kicked_at = $3 WHERE sdkappid = $1 AND user_id = $2")
+                .bind(app as i64)
+                .bind(id)
+                .bind(at)
+                .execute(&self.writer)
+                .await?
+                .rows_affected();
+        Ok(n > 0)
+    }
+
+    async fn kicked_accounts(&self) -> StoreResult<Vec<(u64, String, i64)>> {
+        let rows =
+            sqlx::query("SELECT sdkappid, user_id, kicked_at FROM accounts WHERE kicked_at > 0")
+                .fetch_all(&self.reader)
+                .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get::<i64, _>(0)? as u64, r.try_get(1)?, r.try_get(2)?)))
+            .collect()
+    }
+
+    async fn create_group(&self, app: u64, group: &NewGroup) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        let existing =
+            sqlx::query("SELECT destroyed FROM chat_groups WHERE sdkappid = $1 AND group_id = $2")
+                .bind(app as i64)
+                .bind(&group.group_id)
+                .fetch_optional(&mut *tx)
+                .await?;
+        if let Some(r) = existing {
+            let destroyed = r.try_get::<i64, _>(0)? != 0;
+            return Err(if destroyed {
+                ApiError::GroupIdTakenByYou(group.group_id.clone())
+            } else {
+                ApiError::GroupIdTaken(group.group_id.clone())
+            });
+        }
+        let counters = GroupCounters::new();
+        let n = group.members.len() as i64;
+        let inserted = sqlx::query(
+            "INSERT INTO chat_groups (sdkappid, group_id, group_type, owner, created_at, \
+             last_info_time, last_msg_time, next_msg_seq, counted, reset_rank, member_num, \
+             member_serial, max_member_num, destroyed, profile) \
+             VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11)",
+        )
+        .bind(app as i64)
+        .bind(&group.group_id)
+        .bind(group.group_type.as_str())
+        .bind(&group.owner)
+        .bind(group.created_at)
+        .bind(counters.next_msg_seq)
+        .bind(counters.counted)
+        .bind(counters.reset_rank)
+        .bind(n)
+        .bind(group.max_member_num)
+        .bind(to_json(&group.profile))
+        .execute(&mut *tx)
+        .await;
+        match inserted {
+            Err(e) if is_unique_violation(&e) => {
+                return Err(ApiError::GroupIdTaken(group.group_id.clone()));
+            }
+            other => other?,
+        };
+        for (i, m) in group.members.iter().enumerate() {
+            Self::insert_member(
+                &mut tx,
+                app,
+                &group.group_id,
+                i as i64,
+                m,
+                counters.mark_with_unread(0),
+            )
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn group(&self, app: u64, group_id: &str) -> StoreResult<Option<GroupRow>> {
+        let sql =
+            format!("SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2");
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(app as i64)
+            .bind(group_id)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| group_from_row(&r).map(|(g, _)| g)).transpose()
+    }
+
+    async fn member(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<MemberRow>> {
+        let sql = format!(
+            "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3"
+        );
+        let row = sqlx::query(AssertSqlSafe(sql))
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(user_id)
+            .fetch_optional(&self.reader)
+            .await?;
+        row.map(|r| member_from_row(&r, 0)).transpose()
+    }
+
+    async fn members(
+        &self,
+        app: u64,
+        group_id: &str,
+        roles: Option<&[Role]>,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> StoreResult<MemberPage> {
+        let wants = |role: Role| i64::from(roles.is_none_or(|r| r.contains(&role)));
+        let filter = "sdkappid = $1 AND group_id = $2 AND ((role = 'Owner' AND $3 = 1) \
+                      OR (role = 'Admin' AND $4 = 1) OR (role = 'Member' AND $5 = 1))";
+        let mut conn = self.reader.acquire().await?;
+        let total: i64 = sqlx::query(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM members WHERE {filter}"
+        )))
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(wants(Role::Owner))
+        .bind(wants(Role::Admin))
+        .bind(wants(Role::Member))
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {MEMBER_COLS} FROM members WHERE {filter} ORDER BY join_serial LIMIT $6 OFFSET $7"
+        )))
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(wants(Role::Owner))
+        .bind(wants(Role::Admin))
+        .bind(wants(Role::Member))
+        .bind(limit.unwrap_or(NO_LIMIT))
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+        let members = rows
+            .iter()
+            .map(|r| member_from_row(r, 0))
+            .collect::<StoreResult<_>>()?;
+        Ok(MemberPage { total, members })
+    }
+
+    async fn add_members(
+        &self,
+        app: u64,
+        group_id: &str,
+        members: &[NewMember],
+    ) -> StoreResult<Vec<MemberResult>> {
+        let mut tx = self.writer.begin().await?;
+        let (group, mut serial) = self.lock_group(&mut tx, app, group_id).await?;
+        let mut results = Vec::with_capacity(members.len());
+        let mut added: Vec<&NewMember> = Vec::new();
+        for m in members {
+            let present = added.iter().any(|a| a.user_id == m.user_id)
+                || Self::member_in(&mut tx, app, group_id, &m.user_id)
+                    .await?
+                    .is_some();
+            if present {
+                results.push(MemberResult::AlreadyMember);
+            } else {
+                results.push(MemberResult::Added);
+                added.push(m);
+            }
+        }
+        if group.member_num + added.len() as i64 > group.max_member_num {
+            return Err(ApiError::GroupFull(group_id.to_string()));
+        }
+        for m in &added {
+            let mark = group.counters.mark_with_unread(m.unread);
+            Self::insert_member(&mut tx, app, group_id, serial, m, mark).await?;
+            serial += 1;
+        }
+        if !added.is_empty() {
+            sqlx::query(
+                "UPDATE chat_groups SET member_num = member_num + $3, member_serial = $4 \
+                 WHERE sdkappid = $1 AND group_id = $2",
+            )
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(added.len() as i64)
+            .bind(serial)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    async fn send_message(
+        &self,
+        app: u64,
+        group_id: &str,
+        msg: &NewMessage,
+    ) -> StoreResult<Stored> {
+        let mut tx = self.writer.begin().await?;
+        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
+        if let Some(original) = Self::find_duplicate(&mut tx, app, group_id, msg).await? {
+            return Ok(original);
+        }
+        let seq = group.counters.next_msg_seq;
+        let counters = group.counters.after_message(msg.counts);
+        Self::insert_message(&mut tx, app, group_id, seq, msg).await?;
+        Self::save_counters(
+            &mut tx,
+            app,
+            group_id,
+            counters,
+            group.last_msg_time.max(msg.time),
+        )
+        .await?;
+        // The sender's own message does not count for the sender: keep its unread as it was.
+        if let Some(sender) = Self::member_in(&mut tx, app, group_id, &msg.from_account).await? {
+            let unread = group
+                .counters
+                .unread(sender.mark, group.group_type.supports_unread());
+            let mark = counters.mark_with_unread(unread);
+            sqlx::query(
+                "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
+                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+            )
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(&msg.from_account)
+            .bind(mark.unread_base)
+            .bind(mark.rank_base)
+            .bind(msg.time)
+            .execute(&mut *tx)
+            .await?;
+        }
+        tx.commit().await?;
+        Ok(Stored {
+            seq,
+            time: msg.time,
+            duplicate: false,
+        })
+    }
+
+    async fn import_messages(
+        &self,
+        app: u64,
+        group_id: &str,
+        msgs: &[NewMessage],
+        now: i64,
+    ) -> StoreResult<Vec<ImportedMsg>> {
+        let mut tx = self.writer.begin().await?;
+        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
+        let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
+        let time_ok = check_import_times(group.created_at, group.last_msg_time, &times, now);
+        let mut counters = group.counters;
+        let mut last_time = group.last_msg_time;
+        let mut results = Vec::with_capacity(msgs.len());
+        for (msg, ok) in msgs.iter().zip(time_ok) {
+            if !ok {
+                results.push(ImportedMsg::BadTime);
+                continue;
+            }
+            if let Some(original) = Self::find_duplicate(&mut tx, app, group_id, msg).await? {
+                results.push(ImportedMsg::Stored(original));
+                continue;
+            }
+            let seq = counters.next_msg_seq;
+            Self::insert_message(&mut tx, app, group_id, seq, msg).await?;
+            counters = counters.after_message(true);
+            last_time = last_time.max(msg.time);
+            results.push(ImportedMsg::Stored(Stored {
+                seq,
+                time: msg.time,
+                duplicate: false,
+            }));
+        }
+        if counters != group.counters {
+            // Documented: importing messages sets every member's unread count to 0.
+            let counters = counters.after_unread_reset();
+            Self::save_counters(&mut tx, app, group_id, counters, last_time).await?;
+        }
+        tx.commit().await?;
+        Ok(results)
+    }
+
+    async fn set_unread(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+        unread: i64,
+    ) -> StoreResult<SetUnread> {
+        let mut tx = self.writer.begin().await?;
+        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
+        if !group.group_type.supports_unread() {
+            return Ok(SetUnread::IgnoredForType);
+        }
+        if Self::member_in(&mut tx, app, group_id, user_id)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::NotMember(format!(
+                "Member_Account {user_id} is not a member of group {group_id}"
+            )));
+        }
+        let mark = group.counters.mark_with_unread(unread);
+        sqlx::query(
+            "UPDATE members SET unread_base = $4, rank_base = $5 \
+             WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(user_id)
+        .bind(mark.unread_base)
+        .bind(mark.rank_base)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(SetUnread::Set(mark.unread_base))
+    }
+
+    async fn history(
+        &self,
+        app: u64,
+        group_id: &str,
+        upto: i64,
+        count: i64,
+    ) -> StoreResult<Vec<MessageRow>> {
+        let rows = sqlx::query(
+            "SELECT seq, from_account, random, msg_time, priority, place, payload FROM messages \
+             WHERE sdkappid = $1 AND group_id = $2 AND seq <= $3 ORDER BY seq DESC LIMIT $4",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(upto)
+        .bind(count)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter().map(message_from_row).collect()
+    }
+
+    async fn joined_groups(
+        &self,
+        app: u64,
+        user_id: &str,
+        group_type: Option<GroupType>,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> StoreResult<(i64, Vec<(GroupRow, MemberRow)>)> {
+        let type_filter = group_type.map(GroupType::as_str).unwrap_or("");
+        let from = "FROM members m JOIN chat_groups g ON g.sdkappid = m.sdkappid AND g.group_id = m.group_id \
+                    WHERE m.sdkappid = $1 AND m.user_id = $2 AND g.destroyed = 0 \
+                    AND ($3 = '' OR g.group_type = $3)";
+        let mut conn = self.reader.acquire().await?;
+        let total: i64 = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
+            .bind(app as i64)
+            .bind(user_id)
+            .bind(type_filter)
+            .fetch_one(&mut *conn)
+            .await?
+            .try_get(0)?;
+        let group_cols: Vec<String> = GROUP_COLS
+            .split(", ")
+            .map(|c| format!("g.{}", c.trim()))
+            .collect();
+        let member_cols: Vec<String> = MEMBER_COLS
+            .split(", ")
+            .map(|c| format!("m.{}", c.trim()))
+            .collect();
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT {}, {} {from} ORDER BY m.join_time, m.group_id LIMIT $4 OFFSET $5",
+            group_cols.join(", "),
+            member_cols.join(", ")
+        )))
+        .bind(app as i64)
+        .bind(user_id)
+        .bind(type_filter)
+        .bind(limit.unwrap_or(NO_LIMIT))
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+        let n = group_cols.len();
+        let items = rows
+            .iter()
+            .map(|r| Ok((group_from_row(r)?.0, member_from_row(r, n)?)))
+            .collect::<StoreResult<_>>()?;
+        Ok((total, items))
+    }
+
+    async fn close(&self) {
+        self.writer.close().await;
+        self.reader.close().await;
+    }
+}

@@ -1,0 +1,318 @@
+//! UserSig v2 (TLSSigAPIv2): signing and strict verification, byte-compatible with Tencent's libraries.
+//!
+//! A UserSig is `urlsafe(base64(zlib(json)))`, where the JSON carries the claims and an
+//! HMAC-SHA256 over them keyed by the app's secret key string (used as ASCII, not hex-decoded).
+//! Verification is stricter than the official libraries: bounded input and inflate size,
+//! duplicate keys and non-integer numbers rejected, constant-time MAC comparison.
+
+use std::io::{Read, Write};
+
+use base64::Engine as _;
+use base64::engine::general_purpose::STANDARD;
+use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
+use flate2::Compression;
+use flate2::read::ZlibDecoder;
+use flate2::write::ZlibEncoder;
+use hmac::{Hmac, KeyInit, Mac};
+use serde::{Deserialize, Serialize};
+use sha2::Sha256;
+
+/// Longest UserSig accepted before any decoding (real ones are a few hundred bytes).
+pub const MAX_USERSIG_LEN: usize = 4096;
+/// Largest inflated JSON accepted: a zlib bomb stops here.
+pub const MAX_INFLATED_LEN: u64 = 8192;
+/// Default validity used by the official Python library: 180 days.
+pub const DEFAULT_EXPIRE: i64 = 180 * 86400;
+
+/// Base64 that accepts input with or without `=` padding (the URL-safe variant keeps it as `_`).
+const LENIENT: GeneralPurpose = GeneralPurpose::new(
+    &base64::alphabet::STANDARD,
+    GeneralPurposeConfig::new().with_decode_padding_mode(DecodePaddingMode::Indifferent),
+);
+
+/// Why a UserSig was refused. The variants follow Tencent's verification codes.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum SigError {
+    #[error("UserSig is empty")]
+    Empty,
+    #[error("UserSig cannot be decoded: {0}")]
+    Malformed(&'static str),
+    #[error("UserSig was issued for another SDKAppID")]
+    SdkAppIdMismatch,
+    #[error("UserSig was issued for another identifier")]
+    IdentifierMismatch,
+    #[error("UserSig has expired")]
+    Expired,
+    #[error("UserSig signature does not match the app's key")]
+    BadSignature,
+}
+
+/// The decoded claims of a UserSig.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct Claims {
+    #[serde(rename = "TLS.ver")]
+    pub ver: String,
+    #[serde(rename = "TLS.identifier")]
+    pub identifier: String,
+    #[serde(rename = "TLS.sdkappid")]
+    pub sdkappid: u64,
+    #[serde(rename = "TLS.time")]
+    pub time: i64,
+    #[serde(rename = "TLS.expire")]
+    pub expire: i64,
+    #[serde(rename = "TLS.userbuf", default)]
+    pub userbuf: Option<String>,
+    #[serde(rename = "TLS.sig")]
+    pub sig: String,
+}
+
+impl Claims {
+    /// Last second (inclusive) at which the UserSig is valid, or None on overflow.
+    pub fn valid_until(&self) -> Option<i64> {
+        if self.expire < 0 {
+            return None;
+        }
+        self.time.checked_add(self.expire)
+    }
+}
+
+/// The serialized form we emit: the key order and compact style of the official Node library.
+#[derive(Serialize)]
+struct Document<'a> {
+    #[serde(rename = "TLS.ver")]
+    ver: &'a str,
+    #[serde(rename = "TLS.identifier")]
+    identifier: &'a str,
+    #[serde(rename = "TLS.sdkappid")]
+    sdkappid: u64,
+    #[serde(rename = "TLS.time")]
+    time: i64,
+    #[serde(rename = "TLS.expire")]
+    expire: i64,
+    #[serde(rename = "TLS.userbuf", skip_serializing_if = "Option::is_none")]
+    userbuf: Option<&'a str>,
+    #[serde(rename = "TLS.sig")]
+    sig: &'a str,
+}
+
+fn mac(
+    key: &str,
+    identifier: &str,
+    sdkappid: u64,
+    time: i64,
+    expire: i64,
+    userbuf_b64: Option<&str>,
+) -> Hmac<Sha256> {
+    // An HMAC accepts keys of any length, so this cannot fail.
+    let mut mac = <Hmac<Sha256> as KeyInit>::new_from_slice(key.as_bytes())
+        .unwrap_or_else(|_| unreachable!("HMAC takes keys of any length"));
+    mac.update(
+        format!(
+            "TLS.identifier:{identifier}\nTLS.sdkappid:{sdkappid}\nTLS.time:{time}\nTLS.expire:{expire}\n"
+        )
+        .as_bytes(),
+    );
+    if let Some(buf) = userbuf_b64 {
+        mac.update(format!("TLS.userbuf:{buf}\n").as_bytes());
+    }
+    mac
+}
+
+/// `TLS.sig`: standard Base64 of the HMAC-SHA256 over the claims.
+pub fn signature(
+    key: &str,
+    identifier: &str,
+    sdkappid: u64,
+    time: i64,
+    expire: i64,
+    userbuf_b64: Option<&str>,
+) -> String {
+    STANDARD.encode(
+        mac(key, identifier, sdkappid, time, expire, userbuf_b64)
+            .finalize()
+            .into_bytes(),
+    )
+}
+
+/// Generates a UserSig valid from `now` for `expire` seconds.
+pub fn sign(sdkappid: u64, key: &str, identifier: &str, now: i64, expire: i64) -> String {
+    sign_with_userbuf(sdkappid, key, identifier, now, expire, None)
+}
+
+/// Generates a UserSig carrying an optional userbuf (a TRTC PrivateMapKey payload).
+pub fn sign_with_userbuf(
+    sdkappid: u64,
+    key: &str,
+    identifier: &str,
+    now: i64,
+    expire: i64,
+    userbuf: Option<&[u8]>,
+) -> String {
+    let userbuf_b64 = userbuf.map(|b| STANDARD.encode(b));
+    let sig = signature(
+        key,
+        identifier,
+        sdkappid,
+        now,
+        expire,
+        userbuf_b64.as_deref(),
+    );
+    let doc = Document {
+        ver: "2.0",
+        identifier,
+        sdkappid,
+        time: now,
+        expire,
+        userbuf: userbuf_b64.as_deref(),
+        sig: &sig,
+    };
+    let json = serde_json::to_vec(&doc).unwrap_or_default();
+    let mut encoder = ZlibEncoder::new(Vec::new(), Compression::default());
+    // Writing into a Vec cannot fail.
+    let _ = encoder.write_all(&json);
+    let compressed = encoder.finish().unwrap_or_default();
+    STANDARD
+        .encode(compressed)
+        .chars()
+        .map(|c| match c {
+            '+' => '*',
+            '/' => '-',
+            '=' => '_',
+            c => c,
+        })
+        .collect()
+}
+
+/// Decodes a UserSig into its claims without checking the signature.
+pub fn decode(usersig: &str) -> Result<Claims, SigError> {
+    if usersig.is_empty() {
+        return Err(SigError::Empty);
+    }
+    if usersig.len() > MAX_USERSIG_LEN {
+        return Err(SigError::Malformed("too long"));
+    }
+    let b64: String = usersig
+        .chars()
+        .map(|c| match c {
+            '*' => '+',
+            '-' => '/',
+            '_' => '=',
+            c => c,
+        })
+        .collect();
+    let compressed = LENIENT
+        .decode(b64.as_bytes())
+        .map_err(|_| SigError::Malformed("not base64"))?;
+    let mut json = Vec::new();
+    ZlibDecoder::new(compressed.as_slice())
+        .take(MAX_INFLATED_LEN + 1)
+        .read_to_end(&mut json)
+        .map_err(|_| SigError::Malformed("not zlib"))?;
+    if json.len() as u64 > MAX_INFLATED_LEN {
+        return Err(SigError::Malformed("inflated content too large"));
+    }
+    // Derived deserialization rejects duplicate keys, so one value cannot be verified
+    // while another is used; integer fields refuse floats and strings.
+    let claims: Claims =
+        serde_json::from_slice(&json).map_err(|_| SigError::Malformed("bad JSON"))?;
+    if claims.ver != "2.0" {
+        return Err(SigError::Malformed("unsupported TLS.ver"));
+    }
+    Ok(claims)
+}
+
+/// Verifies a UserSig for `(sdkappid, identifier)` at time `now`, in the order of the
+/// official Go verifier: SDKAppID, identifier, expiry, then the signature.
+pub fn verify(
+    sdkappid: u64,
+    key: &str,
+    identifier: &str,
+    usersig: &str,
+    now: i64,
+) -> Result<Claims, SigError> {
+    let claims = decode(usersig)?;
+    if claims.sdkappid != sdkappid {
+        return Err(SigError::SdkAppIdMismatch);
+    }
+    if claims.identifier != identifier {
+        return Err(SigError::IdentifierMismatch);
+    }
+    match claims.valid_until() {
+        Some(until) if now <= until => {}
+        _ => return Err(SigError::Expired),
+    }
+    let given = STANDARD
+        .decode(claims.sig.as_bytes())
+        .map_err(|_| SigError::Malformed("TLS.sig is not base64"))?;
+    mac(
+        key,
+        &claims.identifier,
+        claims.sdkappid,
+        claims.time,
+        claims.expire,
+        claims.userbuf.as_deref(),
+    )
+    .verify_slice(&given)
+    .map_err(|_| SigError::BadSignature)?;
+    Ok(claims)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+
+    #[test]
+    fn signature_matches_reference_hmac() {
+        let sig = signature(KEY, "xiaojun", 1400000000, 1700000000, 15552000, None);
+        assert_eq!(sig, "LvA7d/Iw7gSsnskvVzBDPOCCDbuNCw4GHwTC0bip+B4=");
+    }
+
+    #[test]
+    fn round_trip_and_expiry_boundary() {
+        let sig = sign(1400000000, KEY, "admin", 1000, 10);
+        assert!(verify(1400000000, KEY, "admin", &sig, 1010).is_ok());
+        assert_eq!(
+            verify(1400000000, KEY, "admin", &sig, 1011),
+            Err(SigError::Expired)
+        );
+        assert_eq!(
+            verify(1400000000, "other", "admin", &sig, 1000),
+            Err(SigError::BadSignature)
+        );
+        assert_eq!(
+            verify(1400000000, KEY, "bob", &sig, 1000),
+            Err(SigError::IdentifierMismatch)
+        );
+        assert_eq!(
+            verify(1400000001, KEY, "admin", &sig, 1000),
+            Err(SigError::SdkAppIdMismatch)
+        );
+    }
+
+    #[test]
+    fn overflowing_or_negative_expiry_is_expired_not_a_panic() {
+        let sig = sign(1, KEY, "a", i64::MAX, i64::MAX);
+        assert_eq!(verify(1, KEY, "a", &sig, 0), Err(SigError::Expired));
+        let sig = sign(1, KEY, "a", 0, -1);
+        assert_eq!(verify(1, KEY, "a", &sig, 0), Err(SigError::Expired));
+    }
+
+    #[test]
+    fn zlib_bomb_is_refused() {
+        let mut enc = ZlibEncoder::new(Vec::new(), Compression::best());
+        enc.write_all(&vec![b' '; 10_000_000]).unwrap();
+        let bomb = STANDARD.encode(enc.finish().unwrap());
+        assert!(matches!(decode(&bomb), Err(SigError::Malformed(_))));
+    }
+
+    #[test]
+    fn duplicate_keys_are_refused() {
+        let json = br#"{"TLS.ver":"2.0","TLS.identifier":"admin","TLS.identifier":"eve","TLS.sdkappid":1,"TLS.time":1,"TLS.expire":1,"TLS.sig":"x"}"#;
+        let mut enc = ZlibEncoder::new(Vec::new(), Compression::default());
+        enc.write_all(json).unwrap();
+        let sig = STANDARD.encode(enc.finish().unwrap());
+        assert!(matches!(decode(&sig), Err(SigError::Malformed(_))));
+    }
+}

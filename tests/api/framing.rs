@@ -1,0 +1,297 @@
+//! The wire contract: query parameters, authentication order, envelope, body and method errors, rate limits.
+
+use serde_json::{Value, json};
+
+use crate::harness::*;
+
+const CHECK: &str = "/v4/im_open_login_svc/account_check";
+const BODY: &str = r#"{"CheckItem":[{"UserID":"administrator"}]}"#;
+
+async fn server() -> TestServer {
+    TestServer::start(Backend::Sqlite)
+        .await
+        .expect("sqlite always runs")
+}
+
+fn code(v: &Value) -> i64 {
+    v["ErrorCode"].as_i64().expect("integer ErrorCode")
+}
+
+#[tokio::test]
+async fn authentication_failures_have_their_codes() {
+    let s = server().await;
+    let sig = s.sig(ADMIN);
+    let cases: Vec<(String, i64)> = vec![
+        (format!("{CHECK}?identifier={ADMIN}&usersig={sig}"), 60012),
+        (
+            format!("{CHECK}?sdkappid=abc&identifier={ADMIN}&usersig={sig}"),
+            60002,
+        ),
+        (
+            format!("{CHECK}?sdkappid=99999999999999999999&identifier={ADMIN}&usersig={sig}"),
+            60002,
+        ),
+        (
+            format!("{CHECK}?sdkappid=1400000099&identifier={ADMIN}&usersig={sig}"),
+            70020,
+        ),
+        (format!("{CHECK}?sdkappid={SDKAPPID}&usersig={sig}"), 60004),
+        (
+            format!("{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}"),
+            60004,
+        ),
+        (
+            format!("{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig="),
+            70002,
+        ),
+        (
+            format!("{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig=eJyrVgrxCdYr"),
+            70003,
+        ),
+        (
+            format!(
+                "{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={}",
+                &sig[..sig.len() - 10]
+            ),
+            70003,
+        ),
+        (
+            format!("{CHECK}?sdkappid={SDKAPPID}&identifier=admin2&usersig={sig}"),
+            70013,
+        ),
+        (
+            format!("{CHECK}?sdkappid={SDKAPPID}&identifier=Administrator&usersig={sig}"),
+            70013,
+        ),
+        (
+            format!(
+                "{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}&sdkappid={SDKAPPID}"
+            ),
+            60002,
+        ),
+        (
+            format!(
+                "{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}&random=4294967296"
+            ),
+            60002,
+        ),
+        (
+            format!("{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}&contenttype=xml"),
+            60002,
+        ),
+        (
+            format!("{CHECK}?SdkAppId={SDKAPPID}&identifier={ADMIN}&usersig={sig}"),
+            60012,
+        ),
+    ];
+    for (url, expected) in cases {
+        let v = s.post_raw(&url, BODY).await;
+        assert_eq!(code(&v), expected, "{url} -> {v}");
+        assert_eq!(v["ActionStatus"], "FAIL");
+        assert!(!v["ErrorInfo"].as_str().unwrap_or("").is_empty());
+        assert!(
+            !v.to_string().contains(KEY),
+            "the key never appears in an answer"
+        );
+    }
+}
+
+#[tokio::test]
+async fn signature_key_expiry_and_app_checks() {
+    let s = server().await;
+    let now = s.now();
+    let url =
+        |sig: &str, id: &str| format!("{CHECK}?sdkappid={SDKAPPID}&identifier={id}&usersig={sig}");
+    let wrong_key = opentim::usersig::sign(SDKAPPID, "another-key", ADMIN, now, 86400);
+    assert_eq!(
+        code(&s.post_raw(&url(&wrong_key, ADMIN), BODY).await),
+        70009
+    );
+    let other_app = opentim::usersig::sign(1400000001, KEY, ADMIN, now, 86400);
+    assert_eq!(
+        code(&s.post_raw(&url(&other_app, ADMIN), BODY).await),
+        70014
+    );
+    let user_sig = opentim::usersig::sign(SDKAPPID, KEY, "alice", now, 86400);
+    assert_eq!(
+        code(&s.post_raw(&url(&user_sig, "alice"), BODY).await),
+        60010
+    );
+    // Valid up to and including time + expire, expired one second later.
+    let short = opentim::usersig::sign(SDKAPPID, KEY, ADMIN, now, 10);
+    assert_eq!(code(&s.post_raw(&url(&short, ADMIN), BODY).await), 0);
+    s.clock.advance(std::time::Duration::from_secs(10));
+    assert_eq!(code(&s.post_raw(&url(&short, ADMIN), BODY).await), 0);
+    s.clock.advance(std::time::Duration::from_secs(1));
+    assert_eq!(code(&s.post_raw(&url(&short, ADMIN), BODY).await), 70001);
+}
+
+#[tokio::test]
+async fn old_sdk_quirks_are_tolerated() {
+    let s = server().await;
+    let sig = s.sig(ADMIN);
+    let encoded: String = sig
+        .chars()
+        .map(|c| match c {
+            '*' => "%2A".to_string(),
+            '-' => "%2D".to_string(),
+            '_' => "%5F".to_string(),
+            c => c.to_string(),
+        })
+        .collect();
+    // usersig first, no random, no contenttype, no Content-Type header, percent-encoded sig.
+    let url = format!("{CHECK}?usersig={encoded}&identifier={ADMIN}&sdkappid={SDKAPPID}");
+    let v = s.post_raw(&url, BODY).await;
+    assert_eq!(code(&v), 0, "{v}");
+    assert_eq!(v["ResultItem"][0]["AccountStatus"], "NotImported");
+    // Form-encoded Content-Type, as PHP's curl POSTFIELDS sends.
+    let resp = s
+        .client
+        .post(format!("{}{url}", s.base))
+        .header("Content-Type", "application/x-www-form-urlencoded")
+        .body(BODY)
+        .send()
+        .await
+        .unwrap();
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(code(&v), 0);
+}
+
+#[tokio::test]
+async fn bad_bodies_methods_and_paths() {
+    let s = TestServer::start_with(Backend::Sqlite, |c| c.body_limit = 1000)
+        .await
+        .unwrap();
+    let q = format!(
+        "?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={}",
+        s.sig(ADMIN)
+    );
+    for body in [
+        "",
+        "   ",
+        "{\"CheckItem\":",
+        "{} xyz",
+        "[]",
+        "\"x\"",
+        "null",
+        "\u{feff}{}",
+        "{'a':1}",
+    ] {
+        let v = s.post_raw(&format!("{CHECK}{q}"), body).await;
+        assert_eq!(code(&v), 60003, "body {body:?} -> {v}");
+    }
+    let deep = format!("{}{}", "[".repeat(10_000), "]".repeat(10_000));
+    assert_eq!(
+        code(&s.post_raw(&format!("{CHECK}{q}"), deep).await),
+        60002,
+        "over the limit"
+    );
+    let nested = format!("{{\"a\":{}1{}}}", "[".repeat(400), "]".repeat(400));
+    assert_eq!(
+        code(&s.post_raw(&format!("{CHECK}{q}"), nested).await),
+        60003
+    );
+    let big = format!(
+        "{{\"CheckItem\":[{{\"UserID\":\"{}\"}}]}}",
+        "a".repeat(2000)
+    );
+    assert_eq!(code(&s.post_raw(&format!("{CHECK}{q}"), big).await), 60002);
+    // Empty object where fields are required: the family's invalid-parameter code.
+    assert_eq!(code(&s.post_raw(&format!("{CHECK}{q}"), "{}").await), 70402);
+
+    for path in [
+        "/v4/foo_svc/bar",
+        "/v3/im_open_login_svc/account_check",
+        "/v4//im_open_login_svc/account_check",
+        "/v4/im_open_login_svc/account_check/",
+        "/v4/group_open_http_svc/../im_open_login_svc/account_check",
+        "/",
+    ] {
+        let v = s.post_raw(&format!("{path}{q}"), BODY).await;
+        assert_eq!(code(&v), 60009, "{path} -> {v}");
+    }
+    let v = s
+        .post_raw(&format!("/v4/group_open_http_svc/nope{q}"), BODY)
+        .await;
+    assert_eq!(code(&v), 10003);
+    let v = s
+        .post_raw(&format!("/v4/im_open_login_svc/nope{q}"), BODY)
+        .await;
+    assert_eq!(code(&v), 60009);
+
+    let resp = s
+        .client
+        .get(format!("{}{CHECK}{q}", s.base))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(resp.status(), 200);
+    let v: Value = resp.json().await.unwrap();
+    assert_eq!(code(&v), 60002);
+}
+
+#[tokio::test]
+async fn rate_limit_answers_60007_and_refills_with_time() {
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.rate_limits.commands.insert("account_check".into(), 2);
+    })
+    .await
+    .unwrap();
+    let body = json!({"CheckItem":[{"UserID":"a"}]});
+    s.ok("im_open_login_svc/account_check", body.clone()).await;
+    s.ok("im_open_login_svc/account_check", body.clone()).await;
+    s.fails("im_open_login_svc/account_check", body.clone(), 60007)
+        .await;
+    // Other commands have their own budget.
+    s.ok("im_open_login_svc/account_import", json!({"UserID":"a"}))
+        .await;
+    s.clock.advance(std::time::Duration::from_secs(1));
+    s.ok("im_open_login_svc/account_check", body).await;
+}
+
+#[tokio::test]
+async fn apps_are_isolated() {
+    let s = TestServer::start_with(Backend::Sqlite, |c| {
+        c.apps.push(opentim::config::AppConfig {
+            sdkappid: 1400000001,
+            secret_key: "second-key".into(),
+            admins: vec![ADMIN.into()],
+        });
+    })
+    .await
+    .unwrap();
+    s.import_accounts(&["alice"]).await;
+    let now = s.now();
+    let sig_b = opentim::usersig::sign(1400000001, "second-key", ADMIN, now, 86400);
+    let url_b = format!("{CHECK}?sdkappid=1400000001&identifier={ADMIN}&usersig={sig_b}");
+    let v = s
+        .post_raw(&url_b, r#"{"CheckItem":[{"UserID":"alice"}]}"#)
+        .await;
+    assert_eq!(v["ResultItem"][0]["AccountStatus"], "NotImported");
+    // App A's key never validates a call to app B.
+    let sig_a = opentim::usersig::sign(1400000001, KEY, ADMIN, now, 86400);
+    let url = format!("{CHECK}?sdkappid=1400000001&identifier={ADMIN}&usersig={sig_a}");
+    assert_eq!(code(&s.post_raw(&url, BODY).await), 70009);
+}
+
+#[tokio::test]
+async fn first_start_creates_and_remembers_an_app() {
+    let (database, _dir) = fresh_database(Backend::Sqlite).await.unwrap();
+    let mut settings = default_settings(&database);
+    settings.apps.clear();
+    let clock = opentim::clock::ManualClock::new(T0);
+    let first = opentim::app::start(settings.clone(), clock.clone())
+        .await
+        .unwrap();
+    let created = first.created_app.clone().expect("an app is created");
+    assert_eq!(created.sdkappid, 1400000000);
+    assert_eq!(created.secret_key.len(), 64);
+    assert!(created.secret_key.bytes().all(|b| b.is_ascii_hexdigit()));
+    assert_eq!(created.admins, vec!["administrator".to_string()]);
+    first.stop().await;
+    let second = opentim::app::start(settings, clock).await.unwrap();
+    assert!(second.created_app.is_none());
+    let app = second.state.apps.get(&1400000000).expect("remembered");
+    assert_eq!(app.secret_key, created.secret_key);
+    second.stop().await;
+}

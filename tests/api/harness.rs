@@ -1,0 +1,218 @@
+//! Test harness: a real opentim on port 0 with a frozen clock, called over HTTP with signed requests.
+
+use std::sync::Arc;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use opentim::app::{self, Server};
+use opentim::clock::ManualClock;
+use opentim::config::{AppConfig, Settings};
+use opentim::usersig;
+use serde_json::Value;
+
+pub const SDKAPPID: u64 = 1400000000;
+pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+pub const ADMIN: &str = "administrator";
+/// The frozen "now" every test starts at.
+pub const T0: i64 = 1_700_000_000;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Backend {
+    Sqlite,
+    Postgres,
+}
+
+/// Runs a test body once per backend: `both!(name)` makes `name::sqlite` and `name::postgres`.
+#[macro_export]
+macro_rules! both {
+    ($name:ident) => {
+        mod $name {
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn sqlite() {
+                super::$name($crate::harness::Backend::Sqlite).await
+            }
+            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+            async fn postgres() {
+                super::$name($crate::harness::Backend::Postgres).await
+            }
+        }
+    };
+}
+
+pub struct TestServer {
+    pub base: String,
+    pub client: reqwest::Client,
+    pub clock: Arc<ManualClock>,
+    pub server: Option<Server>,
+    pub database: String,
+    _dir: Option<tempfile::TempDir>,
+}
+
+static SCHEMA_COUNTER: AtomicU64 = AtomicU64::new(0);
+
+/// A fresh database URL for one test, or None when PostgreSQL is not configured.
+pub async fn fresh_database(backend: Backend) -> Option<(String, Option<tempfile::TempDir>)> {
+    match backend {
+        Backend::Sqlite => {
+            let dir = tempfile::tempdir().expect("temp dir");
+            let url = format!("sqlite://{}/opentim.db", dir.path().display());
+            Some((url, Some(dir)))
+        }
+        Backend::Postgres => {
+            let Ok(base) = std::env::var("OPENTIM_TEST_DATABASE_URL") else {
+                eprintln!("SKIPPED: PostgreSQL test (set OPENTIM_TEST_DATABASE_URL to run it)");
+                return None;
+            };
+            use sqlx::Connection;
+            let schema = format!(
+                "t_{}_{}_{}",
+                std::process::id(),
+                SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
+                rand_suffix()
+            );
+            let mut conn = sqlx::PgConnection::connect(&base)
+                .await
+                .expect("connect to OPENTIM_TEST_DATABASE_URL");
+            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
+                .execute(&mut conn)
+                .await
+                .expect("create schema");
+            let sep = if base.contains('?') { '&' } else { '?' };
+            Some((
+                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
+                None,
+            ))
+        }
+    }
+}
+
+fn rand_suffix() -> u32 {
+    std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map(|d| d.subsec_nanos())
+        .unwrap_or(0)
+}
+
+pub fn default_settings(database: &str) -> Settings {
+    Settings {
+        listen: "127.0.0.1:0".into(),
+        database: database.into(),
+        apps: vec![AppConfig {
+            sdkappid: SDKAPPID,
+            secret_key: KEY.into(),
+            admins: vec![ADMIN.into(), "admin2".into()],
+        }],
+        ..Settings::default()
+    }
+}
+
+impl TestServer {
+    pub async fn start(backend: Backend) -> Option<TestServer> {
+        Self::start_with(backend, |_| {}).await
+    }
+
+    pub async fn start_with(
+        backend: Backend,
+        tweak: impl FnOnce(&mut Settings),
+    ) -> Option<TestServer> {
+        let (database, dir) = fresh_database(backend).await?;
+        let mut settings = default_settings(&database);
+        tweak(&mut settings);
+        let clock = ManualClock::new(T0);
+        let server = app::start(settings, clock.clone())
+            .await
+            .expect("server starts");
+        Some(TestServer {
+            base: format!("http://{}", server.addr),
+            client: reqwest::Client::new(),
+            clock,
+            server: Some(server),
+            database,
+            _dir: dir,
+        })
+    }
+
+    /// Stops the server (graceful) and starts a new one on the same database.
+    pub async fn restart(&mut self) {
+        if let Some(s) = self.server.take() {
+            s.stop().await;
+        }
+        let settings = default_settings(&self.database);
+        let server = app::start(settings, self.clock.clone())
+            .await
+            .expect("server restarts");
+        self.base = format!("http://{}", server.addr);
+        self.server = Some(server);
+    }
+
+    pub fn now(&self) -> i64 {
+        use opentim::clock::Clock;
+        self.clock.unix_now()
+    }
+
+    pub fn sig(&self, identifier: &str) -> String {
+        usersig::sign(SDKAPPID, KEY, identifier, self.now(), 86400)
+    }
+
+    /// The URL of a command called by the default admin.
+    pub fn url(&self, command: &str) -> String {
+        format!(
+            "{}/v4/{command}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={}&random=42&contenttype=json",
+            self.base,
+            self.sig(ADMIN)
+        )
+    }
+
+    /// POSTs raw bytes to `path_and_query` and returns the parsed envelope (asserting HTTP 200).
+    pub async fn post_raw(&self, path_and_query: &str, body: impl Into<reqwest::Body>) -> Value {
+        let resp = self
+            .client
+            .post(format!("{}{path_and_query}", self.base))
+            .body(body)
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status(), 200);
+        resp.json().await.expect("JSON answer")
+    }
+
+    /// Calls a command (`service/command`) as the default admin.
+    pub async fn call(&self, command: &str, body: Value) -> Value {
+        let resp = self
+            .client
+            .post(self.url(command))
+            .header("Content-Type", "application/json")
+            .body(body.to_string())
+            .send()
+            .await
+            .expect("request");
+        assert_eq!(resp.status(), 200);
+        resp.json().await.expect("JSON answer")
+    }
+
+    /// Calls and asserts success.
+    pub async fn ok(&self, command: &str, body: Value) -> Value {
+        let v = self.call(command, body.clone()).await;
+        assert_eq!(v["ErrorCode"], 0, "{command} {body} -> {v}");
+        assert_eq!(v["ActionStatus"], "OK");
+        v
+    }
+
+    /// Calls and asserts the given error code.
+    pub async fn fails(&self, command: &str, body: Value, code: i64) -> Value {
+        let v = self.call(command, body.clone()).await;
+        assert_eq!(v["ErrorCode"], code, "{command} {body} -> {v}");
+        assert_eq!(v["ActionStatus"], "FAIL");
+        assert!(v["ErrorInfo"].as_str().is_some_and(|s| !s.is_empty()));
+        v
+    }
+
+    pub async fn import_accounts(&self, ids: &[&str]) {
+        let v = self
+            .ok(
+                "im_open_login_svc/multiaccount_import",
+                serde_json::json!({ "Accounts": ids }),
+            )
+            .await;
+        assert_eq!(v["FailAccounts"], serde_json::json!([]));
+    }
+}

@@ -1,0 +1,7 @@
+//! Black-box tests: the real server on port 0, called over HTTP with signed requests,
+//! on SQLite always and on PostgreSQL when OPENTIM_TEST_DATABASE_URL is set.
+
+mod harness;
+
+mod accounts;
+mod framing;
