@@ -35,7 +35,10 @@ fn official_vectors_verify_and_signatures_reproduce() {
 
         // Still valid at the last second, expired one second later.
         let until = v["valid_until_exclusive"].as_i64().unwrap();
-        assert!(usersig::verify(sdkappid, key, identifier, sig, until - 1).is_ok(), "{id}");
+        assert!(
+            usersig::verify(sdkappid, key, identifier, sig, until - 1).is_ok(),
+            "{id}"
+        );
         assert_eq!(
             usersig::verify(sdkappid, key, identifier, sig, until + 1),
             Err(usersig::SigError::Expired),

@@ -154,6 +154,16 @@ pub struct MemberPage {
     pub members: Vec<MemberRow>,
 }
 
+/// Which joined groups to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JoinedFilter {
+    pub group_type: Option<GroupType>,
+    /// Include AVChatRoom groups.
+    pub include_av: bool,
+    /// Include Private groups that have no message yet (not activated).
+    pub include_inactive: bool,
+}
+
 /// What `set_unread` did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum SetUnread {
@@ -236,13 +246,13 @@ pub trait Store: Send + Sync + 'static {
         upto: i64,
         count: i64,
     ) -> StoreResult<Vec<MessageRow>>;
-    /// The live groups a user belongs to (optionally of one type) with the membership,
-    /// in join order, and the total before paging.
+    /// The live groups a user belongs to, with the membership, in join order, and the
+    /// total before paging.
     async fn joined_groups(
         &self,
         app: u64,
         user_id: &str,
-        group_type: Option<GroupType>,
+        filter: JoinedFilter,
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<(i64, Vec<(GroupRow, MemberRow)>)>;

@@ -724,19 +724,23 @@ impl Store for SqlStore {
         &self,
         app: u64,
         user_id: &str,
-        group_type: Option<GroupType>,
+        filter: JoinedFilter,
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<(i64, Vec<(GroupRow, MemberRow)>)> {
-        let type_filter = group_type.map(GroupType::as_str).unwrap_or("");
+        let type_filter = filter.group_type.map(GroupType::as_str).unwrap_or("");
         let from = "FROM members m JOIN chat_groups g ON g.sdkappid = m.sdkappid AND g.group_id = m.group_id \
                     WHERE m.sdkappid = $1 AND m.user_id = $2 AND g.destroyed = 0 \
-                    AND ($3 = '' OR g.group_type = $3)";
+                    AND ($3 = '' OR g.group_type = $3) \
+                    AND ($4 = 1 OR g.group_type <> 'AVChatRoom') \
+                    AND ($5 = 1 OR g.group_type <> 'Private' OR g.next_msg_seq > 1)";
         let mut conn = self.reader.acquire().await?;
         let total: i64 = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
             .bind(app as i64)
             .bind(user_id)
             .bind(type_filter)
+            .bind(i64::from(filter.include_av))
+            .bind(i64::from(filter.include_inactive))
             .fetch_one(&mut *conn)
             .await?
             .try_get(0)?;
@@ -749,13 +753,15 @@ impl Store for SqlStore {
             .map(|c| format!("m.{}", c.trim()))
             .collect();
         let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {}, {} {from} ORDER BY m.join_time, m.group_id LIMIT $4 OFFSET $5",
+            "SELECT {}, {} {from} ORDER BY m.join_time, m.group_id LIMIT $6 OFFSET $7",
             group_cols.join(", "),
             member_cols.join(", ")
         )))
         .bind(app as i64)
         .bind(user_id)
         .bind(type_filter)
+        .bind(i64::from(filter.include_av))
+        .bind(i64::from(filter.include_inactive))
         .bind(limit.unwrap_or(NO_LIMIT))
         .bind(offset)
         .fetch_all(&mut *conn)

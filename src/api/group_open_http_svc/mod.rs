@@ -1,1 +1,320 @@
-//! `v4/group_open_http_svc/*`: the group system.
+//! `v4/group_open_http_svc/*`: the group system — creation, members, messages, migration imports, unread.
+
+pub mod add_group_member;
+pub mod create_group;
+pub mod get_group_info;
+pub mod get_group_member_info;
+pub mod get_joined_group_list;
+pub mod group_msg_get_simple;
+pub mod import_group;
+pub mod import_group_member;
+pub mod import_group_msg;
+pub mod send_group_msg;
+pub mod set_unread_msg_num;
+
+use serde::Deserialize;
+use serde_json::{Map, Value, json};
+
+use crate::api::Ctx;
+use crate::domain::group::{self, GroupType, KeyValue, Role};
+use crate::domain::ids::{GroupId, UserId};
+use crate::error::ApiError;
+use crate::store::{GroupProfile, GroupRow, MemberRow};
+
+/// Group custom data: at most 10 keys, values up to 512 bytes.
+pub const MAX_GROUP_KEYS: usize = 10;
+pub const MAX_GROUP_VALUE_BYTES: usize = 512;
+/// Member custom data: at most 5 keys, values up to 64 bytes.
+pub const MAX_MEMBER_KEYS: usize = 5;
+pub const MAX_MEMBER_VALUE_BYTES: usize = 64;
+
+/// A GroupId from a request; a malformed one is 10015.
+pub fn group_id(raw: &str) -> Result<GroupId, ApiError> {
+    GroupId::parse(raw).map_err(ApiError::InvalidGroupId)
+}
+
+/// A UserID from a request field; a malformed one is 10004 naming the field.
+pub fn user_id(field: &str, raw: &str) -> Result<UserId, ApiError> {
+    UserId::parse(raw).map_err(|e| ApiError::invalid(format!("{field} {raw:?} {e}")))
+}
+
+/// The live group, or 10010 when it does not exist or was destroyed.
+pub async fn live_group(ctx: &Ctx, id: &GroupId) -> Result<GroupRow, ApiError> {
+    match ctx.store().group(ctx.sdkappid(), id.as_str()).await? {
+        Some(g) if !g.destroyed => Ok(g),
+        _ => Err(ApiError::GroupNotFound(id.to_string())),
+    }
+}
+
+/// Fails with 10019 naming the first account that is not imported. App admins always exist.
+pub async fn require_accounts(ctx: &Ctx, ids: &[String]) -> Result<(), ApiError> {
+    let exists = ctx.store().accounts_exist(ctx.sdkappid(), ids).await?;
+    match ids
+        .iter()
+        .zip(exists)
+        .find(|(id, ok)| !ok && !ctx.app.admins.contains(id))
+    {
+        Some((id, _)) => Err(ApiError::UserNotFound(id.clone())),
+        None => Ok(()),
+    }
+}
+
+/// Fields shared by create_group and import_group.
+#[derive(Debug, Deserialize)]
+pub struct BaseFields {
+    #[serde(rename = "Owner_Account")]
+    pub owner_account: Option<String>,
+    #[serde(rename = "Type")]
+    pub group_type: String,
+    #[serde(rename = "GroupId")]
+    pub group_id: Option<String>,
+    #[serde(rename = "Name")]
+    pub name: String,
+    #[serde(rename = "Introduction")]
+    pub introduction: Option<String>,
+    #[serde(rename = "Notification")]
+    pub notification: Option<String>,
+    #[serde(rename = "FaceUrl")]
+    pub face_url: Option<String>,
+    #[serde(rename = "MaxMemberCount")]
+    pub max_member_count: Option<u32>,
+    #[serde(rename = "ApplyJoinOption")]
+    pub apply_join_option: Option<String>,
+    #[serde(rename = "AppDefinedData")]
+    pub app_defined_data: Option<Vec<KeyValue>>,
+    #[serde(rename = "SupportTopic")]
+    pub support_topic: Option<u8>,
+}
+
+/// The checked base of a new group: its type, id, owner, member limit and profile.
+pub struct CheckedBase {
+    pub group_type: GroupType,
+    pub group_id: Option<GroupId>,
+    pub owner: Option<UserId>,
+    pub max_member_num: i64,
+    pub profile: GroupProfile,
+}
+
+impl BaseFields {
+    pub fn check(self) -> Result<CheckedBase, ApiError> {
+        let group_type = GroupType::parse(&self.group_type).ok_or_else(|| {
+            ApiError::invalid(format!(
+                "Type {:?} is not one of Private, Public, ChatRoom, AVChatRoom, Community",
+                self.group_type
+            ))
+        })?;
+        let group_id = self
+            .group_id
+            .as_deref()
+            .map(|id| GroupId::parse_custom(id, group_type == GroupType::Community))
+            .transpose()
+            .map_err(ApiError::InvalidGroupId)?;
+        let owner = self
+            .owner_account
+            .as_deref()
+            .filter(|o| !o.is_empty())
+            .map(|o| user_id("Owner_Account", o))
+            .transpose()?;
+        if self.name.is_empty() {
+            return Err(ApiError::invalid("Name must not be empty"));
+        }
+        let text = |field: &str, v: &Option<String>, max: usize| {
+            group::check_len(field, v.as_deref(), max).map_err(ApiError::InvalidParam)
+        };
+        text("Name", &Some(self.name.clone()), group::MAX_NAME_BYTES)?;
+        text(
+            "Introduction",
+            &self.introduction,
+            group::MAX_INTRODUCTION_BYTES,
+        )?;
+        text(
+            "Notification",
+            &self.notification,
+            group::MAX_NOTIFICATION_BYTES,
+        )?;
+        text("FaceUrl", &self.face_url, group::MAX_FACE_URL_BYTES)?;
+        let apply = self
+            .apply_join_option
+            .unwrap_or_else(|| "NeedPermission".to_string());
+        if !group::valid_apply_join_option(&apply) {
+            return Err(ApiError::invalid(format!(
+                "ApplyJoinOption {apply:?} is not FreeAccess, NeedPermission or DisableApply"
+            )));
+        }
+        let data = self.app_defined_data.unwrap_or_default();
+        group::check_custom_data(
+            "AppDefinedData",
+            &data,
+            MAX_GROUP_KEYS,
+            MAX_GROUP_VALUE_BYTES,
+        )
+        .map_err(ApiError::InvalidParam)?;
+        if matches!(self.support_topic, Some(t) if t > 1) {
+            return Err(ApiError::invalid("SupportTopic must be 0 or 1"));
+        }
+        let limit = match group_type {
+            GroupType::Community => group::COMMUNITY_MAX_MEMBERS,
+            GroupType::AVChatRoom => i64::MAX,
+            _ => group::MAX_MAX_MEMBERS,
+        };
+        let max_member_num = match self.max_member_count {
+            Some(n) if n == 0 || i64::from(n) > limit => {
+                return Err(ApiError::invalid(format!(
+                    "MaxMemberCount must be between 1 and {limit}"
+                )));
+            }
+            Some(n) => i64::from(n),
+            None => group_type.default_max_members(),
+        };
+        Ok(CheckedBase {
+            group_type,
+            group_id,
+            owner,
+            max_member_num,
+            profile: GroupProfile {
+                name: self.name,
+                introduction: self.introduction.unwrap_or_default(),
+                notification: self.notification.unwrap_or_default(),
+                face_url: self.face_url.unwrap_or_default(),
+                apply_join_option: apply,
+                shut_up_all: false,
+                app_defined_data: data,
+            },
+        })
+    }
+}
+
+/// A fresh id of the form Tencent generates: `@TGS#` + a type marker + upper-case alphanumerics.
+pub fn generate_group_id(t: GroupType) -> GroupId {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let len = if t == GroupType::Community { 11 } else { 8 };
+    let bytes: [u8; 16] = rand::random();
+    let tail: String = bytes[..len]
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    GroupId::generated(format!("@TGS#{}{tail}", t.id_marker()))
+}
+
+/// Whether a filter list (absent = everything) asks for a field.
+fn wants(filter: Option<&[String]>, field: &str) -> bool {
+    filter.is_none_or(|f| f.iter().any(|x| x == field))
+}
+
+fn custom_data(items: &[KeyValue], keys: Option<&[String]>) -> Value {
+    let kept: Vec<&KeyValue> = items
+        .iter()
+        .filter(|kv| keys.is_none_or(|k| k.contains(&kv.key)))
+        .collect();
+    json!(kept)
+}
+
+/// The base-info fields of a group, restricted to `filter` when given.
+pub fn group_fields(
+    g: &GroupRow,
+    filter: Option<&[String]>,
+    data_keys: Option<&[String]>,
+) -> Map<String, Value> {
+    let p = &g.profile;
+    let shut_up = if p.shut_up_all { "On" } else { "Off" };
+    let all = [
+        ("Type", json!(g.group_type.as_str())),
+        ("Name", json!(p.name)),
+        ("Introduction", json!(p.introduction)),
+        ("Notification", json!(p.notification)),
+        ("FaceUrl", json!(p.face_url)),
+        ("Owner_Account", json!(g.owner)),
+        ("CreateTime", json!(g.created_at)),
+        ("LastInfoTime", json!(g.last_info_time)),
+        ("LastMsgTime", json!(g.last_msg_time)),
+        ("NextMsgSeq", json!(g.counters.next_msg_seq)),
+        ("MemberNum", json!(g.member_num)),
+        ("MaxMemberNum", json!(g.max_member_num)),
+        ("ApplyJoinOption", json!(p.apply_join_option)),
+        ("ShutUpAllMember", json!(shut_up)),
+        ("MuteAllMember", json!(shut_up)),
+        (
+            "AppDefinedData",
+            custom_data(&p.app_defined_data, data_keys),
+        ),
+    ];
+    all.into_iter()
+        .filter(|(name, _)| {
+            wants(filter, name) || (*name == "MuteAllMember" && wants(filter, "ShutUpAllMember"))
+        })
+        .map(|(k, v)| (k.to_string(), v))
+        .collect()
+}
+
+/// The fields of one membership, restricted to `filter` when given. `UnreadMsgNum` (the legacy
+/// SelfInfo field) appears only when asked for by name.
+pub fn member_fields(
+    g: &GroupRow,
+    m: &MemberRow,
+    filter: Option<&[String]>,
+    data_keys: Option<&[String]>,
+) -> Map<String, Value> {
+    let unread_ok = g.group_type.supports_unread();
+    let mut out = Map::new();
+    out.insert("Member_Account".into(), json!(m.user_id));
+    let all = [
+        ("Role", json!(m.role.as_str())),
+        ("JoinTime", json!(m.join_time)),
+        ("MsgSeq", json!(g.counters.read_seq(m.mark, unread_ok))),
+        ("MsgFlag", json!(m.msg_flag)),
+        ("LastSendMsgTime", json!(m.last_send_time)),
+        ("ShutUpUntil", json!(m.shut_up_until)),
+        ("MuteUntil", json!(m.shut_up_until)),
+        ("NameCard", json!(m.profile.name_card)),
+        (
+            "AppMemberDefinedData",
+            custom_data(&m.profile.app_member_defined_data, data_keys),
+        ),
+    ];
+    for (name, v) in all {
+        if wants(filter, name) || (name == "MuteUntil" && wants(filter, "ShutUpUntil")) {
+            out.insert(name.into(), v);
+        }
+    }
+    if filter.is_some_and(|f| f.iter().any(|x| x == "UnreadMsgNum")) {
+        out.insert(
+            "UnreadMsgNum".into(),
+            json!(g.counters.unread(m.mark, unread_ok)),
+        );
+    }
+    out
+}
+
+/// The role a member may be given by create/import: only `Admin` (or plain `Member`), and
+/// never Admin in Private (Work) groups, which have no admins.
+pub fn requested_role(raw: Option<&str>, t: GroupType) -> Result<Role, ApiError> {
+    match raw {
+        None | Some("Member") => Ok(Role::Member),
+        Some("Admin") if t == GroupType::Private || t == GroupType::AVChatRoom => Err(
+            ApiError::invalid(format!("{} groups have no Admin role", t.as_str())),
+        ),
+        Some("Admin") => Ok(Role::Admin),
+        Some(other) => Err(ApiError::invalid(format!(
+            "Role {other:?} cannot be given; only Admin"
+        ))),
+    }
+}
+
+/// Stores a new group. A generated id that collides is drawn again; a custom one reports
+/// the collision (10021, or 10025 for the id of a destroyed group).
+pub async fn store_new_group(
+    ctx: &Ctx,
+    mut group: crate::store::NewGroup,
+    custom_id: bool,
+) -> Result<String, ApiError> {
+    for _ in 0..8 {
+        match ctx.store().create_group(ctx.sdkappid(), &group).await {
+            Err(ApiError::GroupIdTaken(_) | ApiError::GroupIdTakenByYou(_)) if !custom_id => {
+                group.group_id = generate_group_id(group.group_type).to_string();
+            }
+            Err(e) => return Err(e),
+            Ok(()) => return Ok(group.group_id),
+        }
+    }
+    Err(ApiError::Internal("could not draw a free group id".into()))
+}

@@ -1,0 +1,97 @@
+//! `v4/group_open_http_svc/add_group_member` — add up to 300 members (CT 269/1621).
+//! Per member `Result`: 1 added, 2 already a member. Accounts that are not imported → 10019;
+//! a group that cannot hold them all → 10014; AVChatRoom (join by applying only) → 10007.
+//! New members start with no unread messages.
+
+use serde::{Deserialize, Serialize};
+
+use super::{group_id, live_group, require_accounts, user_id};
+use crate::api::Ctx;
+use crate::domain::group::Role;
+use crate::error::ApiError;
+use crate::store::{MemberProfile, NewMember};
+
+const MAX_MEMBERS: usize = 300;
+
+#[derive(Debug, Deserialize)]
+pub struct MemberItem {
+    #[serde(rename = "Member_Account")]
+    member_account: String,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Silence")]
+    silence: Option<u8>,
+    #[serde(rename = "MemberList")]
+    member_list: Vec<MemberItem>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct MemberResult {
+    #[serde(rename = "Member_Account")]
+    member_account: String,
+    #[serde(rename = "Result")]
+    result: u8,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {
+    #[serde(rename = "MemberList")]
+    member_list: Vec<MemberResult>,
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let id = group_id(&req.group_id)?;
+    if matches!(req.silence, Some(s) if s > 1) {
+        return Err(ApiError::invalid("Silence must be 0 or 1"));
+    }
+    if req.member_list.is_empty() {
+        return Err(ApiError::invalid("MemberList must not be empty"));
+    }
+    if req.member_list.len() > MAX_MEMBERS {
+        return Err(ApiError::TooManyItems(format!(
+            "MemberList holds {} accounts; at most {MAX_MEMBERS}",
+            req.member_list.len()
+        )));
+    }
+    let ids = req
+        .member_list
+        .iter()
+        .map(|m| user_id("Member_Account", &m.member_account).map(|u| u.into_string()))
+        .collect::<Result<Vec<String>, ApiError>>()?;
+    let group = live_group(ctx, &id).await?;
+    if !group.group_type.stores_members() {
+        return Err(ApiError::NoPermission(
+            "members cannot be added to an AVChatRoom group; they join by applying".into(),
+        ));
+    }
+    require_accounts(ctx, &ids).await?;
+    let now = ctx.now();
+    let members: Vec<NewMember> = ids
+        .iter()
+        .map(|id| NewMember {
+            user_id: id.clone(),
+            role: Role::Member,
+            join_time: now,
+            unread: 0,
+            profile: MemberProfile::default(),
+        })
+        .collect();
+    let results = ctx
+        .store()
+        .add_members(ctx.sdkappid(), id.as_str(), &members)
+        .await?;
+    Ok(Response {
+        member_list: ids
+            .into_iter()
+            .zip(results)
+            .map(|(member_account, r)| MemberResult {
+                member_account,
+                result: r as u8,
+            })
+            .collect(),
+    })
+}

@@ -1,0 +1,116 @@
+//! `v4/group_open_http_svc/get_joined_group_list` — the groups a user belongs to (CT 269/1625).
+//!
+//! By default AVChatRoom groups (`WithHugeGroups: 1` includes them) and Private groups without
+//! any message yet (not activated; `WithNoActiveGroups: 1` includes them) are left out.
+//! Without a ResponseFilter each item is just its GroupId. `SelfInfoFilter` accepts the current
+//! names (Role, JoinTime, MsgFlag, MsgSeq, …) and the legacy `UnreadMsgNum`, which migrations
+//! use to read restored counts back; `NextMsgSeq - 1 - MsgSeq` gives the same number.
+
+use serde::{Deserialize, Serialize};
+use serde_json::{Map, Value, json};
+
+use super::{group_fields, member_fields, user_id};
+use crate::api::Ctx;
+use crate::domain::group::GroupType;
+use crate::error::ApiError;
+use crate::store::JoinedFilter;
+
+const MAX_LIMIT: u32 = 5000;
+
+#[derive(Debug, Default, Deserialize)]
+pub struct ResponseFilter {
+    #[serde(rename = "GroupBaseInfoFilter")]
+    group_base_info_filter: Option<Vec<String>>,
+    #[serde(rename = "SelfInfoFilter")]
+    self_info_filter: Option<Vec<String>>,
+}
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "Member_Account")]
+    member_account: String,
+    #[serde(rename = "WithHugeGroups")]
+    with_huge_groups: Option<u8>,
+    #[serde(rename = "WithNoActiveGroups")]
+    with_no_active_groups: Option<u8>,
+    #[serde(rename = "Limit")]
+    limit: Option<u32>,
+    #[serde(rename = "Offset")]
+    offset: Option<u32>,
+    #[serde(rename = "GroupType")]
+    group_type: Option<String>,
+    #[serde(rename = "ResponseFilter")]
+    response_filter: Option<ResponseFilter>,
+    #[serde(rename = "SupportTopic")]
+    support_topic: Option<u8>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {
+    #[serde(rename = "TotalCount")]
+    total_count: i64,
+    #[serde(rename = "GroupIdList")]
+    group_id_list: Vec<Map<String, Value>>,
+}
+
+fn flag(name: &str, v: Option<u8>) -> Result<bool, ApiError> {
+    match v {
+        None | Some(0) => Ok(false),
+        Some(1) => Ok(true),
+        Some(_) => Err(ApiError::invalid(format!("{name} must be 0 or 1"))),
+    }
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let member = user_id("Member_Account", &req.member_account)?;
+    let group_type = req
+        .group_type
+        .as_deref()
+        .map(|t| {
+            GroupType::parse(t)
+                .ok_or_else(|| ApiError::invalid(format!("GroupType {t:?} is not a group type")))
+        })
+        .transpose()?;
+    if matches!(req.limit, Some(l) if l > MAX_LIMIT) {
+        return Err(ApiError::invalid(format!(
+            "Limit must be at most {MAX_LIMIT}"
+        )));
+    }
+    flag("SupportTopic", req.support_topic)?;
+    let filter = JoinedFilter {
+        group_type,
+        include_av: flag("WithHugeGroups", req.with_huge_groups)?,
+        include_inactive: flag("WithNoActiveGroups", req.with_no_active_groups)?,
+    };
+    let (total_count, items) = ctx
+        .store()
+        .joined_groups(
+            ctx.sdkappid(),
+            member.as_str(),
+            filter,
+            req.limit.map(i64::from),
+            i64::from(req.offset.unwrap_or(0)),
+        )
+        .await?;
+    let f = req.response_filter.unwrap_or_default();
+    let group_id_list = items
+        .iter()
+        .map(|(g, m)| {
+            let mut out = Map::new();
+            out.insert("GroupId".into(), json!(g.group_id));
+            if let Some(base) = f.group_base_info_filter.as_deref() {
+                out.extend(group_fields(g, Some(base), None));
+            }
+            if let Some(me) = f.self_info_filter.as_deref() {
+                let mut info = member_fields(g, m, Some(me), None);
+                info.remove("Member_Account");
+                out.insert("SelfInfo".into(), Value::Object(info));
+            }
+            out
+        })
+        .collect();
+    Ok(Response {
+        total_count,
+        group_id_list,
+    })
+}

@@ -1,0 +1,68 @@
+//! `v4/group_open_http_svc/import_group` — import a group's base profile, with a `CreateTime`
+//! in the past (CT 269/1634). No callback, no notification. AVChatRoom → 10007.
+
+use serde::{Deserialize, Serialize};
+
+use super::{BaseFields, generate_group_id, require_accounts, store_new_group};
+use crate::api::Ctx;
+use crate::domain::group::Role;
+use crate::error::ApiError;
+use crate::store::{MemberProfile, NewGroup, NewMember};
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(flatten)]
+    base: BaseFields,
+    #[serde(rename = "CreateTime")]
+    create_time: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let base = req.base.check()?;
+    let t = base.group_type;
+    if !t.allows_import() {
+        return Err(ApiError::NoPermission(
+            "AVChatRoom groups cannot be imported; use create_group".into(),
+        ));
+    }
+    let now = ctx.now();
+    let created_at = match req.create_time {
+        Some(t) if i64::from(t) > now => {
+            return Err(ApiError::invalid("CreateTime must not be in the future"));
+        }
+        Some(t) => i64::from(t),
+        None => now,
+    };
+    let mut members = Vec::new();
+    if let Some(owner) = &base.owner {
+        require_accounts(ctx, &[owner.to_string()]).await?;
+        members.push(NewMember {
+            user_id: owner.to_string(),
+            role: Role::Owner,
+            join_time: created_at,
+            unread: 0,
+            profile: MemberProfile::default(),
+        });
+    }
+    let custom = base.group_id.is_some();
+    let group = NewGroup {
+        group_id: base
+            .group_id
+            .unwrap_or_else(|| generate_group_id(t))
+            .to_string(),
+        group_type: t,
+        owner: base.owner.map(|o| o.into_string()).unwrap_or_default(),
+        created_at,
+        max_member_num: base.max_member_num,
+        profile: base.profile,
+        members,
+    };
+    let group_id = store_new_group(ctx, group, custom).await?;
+    Ok(Response { group_id })
+}
