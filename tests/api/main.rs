@@ -5,3 +5,5 @@ mod harness;
 
 mod accounts;
 mod framing;
+mod groups;
+mod migration;
