@@ -209,6 +209,14 @@ async fn bad_bodies_methods_and_paths() {
         let v = s.post_raw(&format!("{path}{q}"), BODY).await;
         assert_eq!(code(&v), 60009, "{path} -> {v}");
     }
+    // Path traversal is not normalised into another route (sent raw: HTTP clients normalise it).
+    for path in [
+        "/v4/group_open_http_svc/../im_open_login_svc/account_check",
+        "/v4/group_open_http_svc/%2e%2e/im_open_login_svc/account_check",
+    ] {
+        let v = raw_post(&s, &format!("{path}{q}"), BODY).await;
+        assert_eq!(code(&v), 60009, "{path} -> {v}");
+    }
     let v = s
         .post_raw(&format!("/v4/group_open_http_svc/nope{q}"), BODY)
         .await;
