@@ -7,3 +7,4 @@ mod accounts;
 mod framing;
 mod groups;
 mod migration;
+mod unread_model;
