@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod docs;
 mod framing;
 mod groups;
 mod migration;
