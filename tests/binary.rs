@@ -1,0 +1,61 @@
+//! The README's first command as a user runs it: `opentim serve` with no configuration prints an
+//! app and a curl command that works, and SIGTERM stops it cleanly.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Command, Stdio};
+
+#[test]
+fn serve_prints_a_working_call_and_stops_on_sigterm() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opentim"))
+        .args(["serve", "--listen", "127.0.0.1:0"])
+        .current_dir(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let stdout = child.stdout.take().unwrap();
+    let mut lines = BufReader::new(stdout).lines();
+    let mut printed = Vec::new();
+    let curl = loop {
+        let line = lines.next().expect("banner line").unwrap();
+        printed.push(line.clone());
+        if line.trim_start().starts_with("curl") {
+            break line;
+        }
+    };
+    assert!(
+        printed.iter().any(|l| l.contains("SDKAppID   1400000000")),
+        "{printed:?}"
+    );
+    assert!(
+        printed
+            .iter()
+            .any(|l| l.contains("Admin      administrator"))
+    );
+    let url = curl.split('\'').nth(1).expect("quoted URL");
+    let body = curl.split('\'').nth(3).expect("quoted body");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let answer: serde_json::Value = rt.block_on(async {
+        reqwest::Client::new()
+            .post(url)
+            .body(body.to_string())
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap()
+    });
+    assert_eq!(answer["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer["ResultItem"][0]["AccountStatus"], "NotImported");
+    assert!(dir.path().join("opentim-data/opentim.db").exists());
+
+    let status = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = child.wait().unwrap();
+    assert!(exit.success(), "exit status {exit:?}");
+}
