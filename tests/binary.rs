@@ -59,3 +59,41 @@ fn serve_prints_a_working_call_and_stops_on_sigterm() {
     let exit = child.wait().unwrap();
     assert!(exit.success(), "exit status {exit:?}");
 }
+
+#[test]
+fn usersig_gen_and_verify_commands() {
+    let bin = env!("CARGO_BIN_EXE_opentim");
+    let key = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
+    let gen_out = Command::new(bin)
+        .args(["usersig", "gen", "--sdkappid", "1400000000", "--key", key])
+        .args(["--identifier", "administrator", "--expire", "3600"])
+        .output()
+        .unwrap();
+    assert!(gen_out.status.success());
+    let sig = String::from_utf8(gen_out.stdout)
+        .unwrap()
+        .trim()
+        .to_string();
+    let verify = |identifier: &str, key: &str| {
+        Command::new(bin)
+            .args([
+                "usersig",
+                "verify",
+                "--sdkappid",
+                "1400000000",
+                "--key",
+                key,
+            ])
+            .args(["--identifier", identifier, &sig])
+            .output()
+            .unwrap()
+    };
+    let ok = verify("administrator", key);
+    assert!(ok.status.success());
+    assert!(String::from_utf8_lossy(&ok.stdout).starts_with("valid"));
+    let wrong_id = verify("alice", key);
+    assert_eq!(wrong_id.status.code(), Some(1));
+    assert!(String::from_utf8_lossy(&wrong_id.stdout).contains("another identifier"));
+    let wrong_key = verify("administrator", "other");
+    assert!(String::from_utf8_lossy(&wrong_key.stdout).contains("does not match"));
+}

@@ -8,4 +8,5 @@ mod docs;
 mod framing;
 mod groups;
 mod migration;
+mod tls;
 mod unread_model;
