@@ -55,10 +55,14 @@ fn default_rate() -> u32 {
 }
 
 fn default_command_rates() -> HashMap<String, u32> {
-    ["multiaccount_import", "account_delete", "account_check"]
-        .into_iter()
-        .map(|c| (c.to_string(), HEAVY_ACCOUNT_RATE))
-        .collect()
+    let mut rates: HashMap<String, u32> =
+        ["multiaccount_import", "account_delete", "account_check"]
+            .into_iter()
+            .map(|c| (c.to_string(), HEAVY_ACCOUNT_RATE))
+            .collect();
+    // Tencent documents 1 call per second for listing every group of an app.
+    rates.insert("get_appid_group_list".to_string(), 1);
+    rates
 }
 
 impl Default for RateLimits {

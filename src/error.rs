@@ -82,6 +82,10 @@ pub enum ApiError {
     ImportMsgTooLong,
     #[error("the sender is muted in this group")]
     SenderMuted,
+    #[error("{0}")]
+    OwnerCannotLeave(String),
+    #[error("{0}")]
+    DeleteNotSupported(String),
 }
 
 impl ApiError {
@@ -139,6 +143,8 @@ impl ApiError {
             MsgTooLong => 80002,
             ImportMsgTooLong => 10020,
             SenderMuted => 10017,
+            OwnerCannotLeave(_) => 10009,
+            DeleteNotSupported(_) => 10035,
         }
     }
 

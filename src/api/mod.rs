@@ -156,6 +156,26 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::Group, group_open_http_svc, import_group_msg),
     command!(Family::Group, group_open_http_svc, import_group_member),
     command!(Family::Group, group_open_http_svc, set_unread_msg_num),
+    command!(Family::Group, group_open_http_svc, modify_group_base_info),
+    command!(Family::Group, group_open_http_svc, delete_group_member),
+    command!(Family::Group, group_open_http_svc, modify_group_member_info),
+    command!(Family::Group, group_open_http_svc, destroy_group),
+    command!(Family::Group, group_open_http_svc, get_role_in_group),
+    command!(Family::Group, group_open_http_svc, get_appid_group_list),
+    command!(Family::Group, group_open_http_svc, change_group_owner),
+    command!(Family::Group, group_open_http_svc, forbid_send_msg),
+    command!(Family::Group, group_open_http_svc, get_group_shutted_uin),
+    command!(Family::Group, group_open_http_svc, group_msg_recall),
+    command!(
+        Family::Group,
+        group_open_http_svc,
+        send_group_system_notification
+    ),
+    command!(
+        Family::Group,
+        group_open_http_svc,
+        delete_group_msg_by_sender
+    ),
 ];
 
 /// The family of a service, used for errors raised before a command is found.

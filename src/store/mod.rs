@@ -154,6 +154,16 @@ pub struct MemberPage {
     pub members: Vec<MemberRow>,
 }
 
+/// An edit of a group applied inside the store's transaction.
+pub type GroupEdit = Box<dyn FnOnce(&mut GroupRow) -> Result<(), ApiError> + Send>;
+/// An edit of a membership applied inside the store's transaction (the group is read-only).
+pub type MemberEdit = Box<dyn FnOnce(&GroupRow, &mut MemberRow) -> Result<(), ApiError> + Send>;
+
+/// What a stored message is: normal, a deleted placeholder, or a recalled placeholder.
+pub const PLACE_NORMAL: i64 = 0;
+pub const PLACE_DELETED: i64 = 1;
+pub const PLACE_RECALLED: i64 = 2;
+
 /// Which joined groups to list.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct JoinedFilter {
@@ -256,6 +266,51 @@ pub trait Store: Send + Sync + 'static {
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<(i64, Vec<(GroupRow, MemberRow)>)>;
+
+    /// Applies `edit` to a live group under its lock and stores the owner, member limit and
+    /// profile it leaves (with `last_info_time`). Returns the group as stored.
+    async fn update_group(
+        &self,
+        app: u64,
+        group_id: &str,
+        edit: GroupEdit,
+    ) -> StoreResult<GroupRow>;
+    /// Applies `edit` to one membership of a live group; NotMember when there is none.
+    async fn update_member(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+        edit: MemberEdit,
+    ) -> StoreResult<MemberRow>;
+    /// Removes members (absent ones are ignored); returns how many left. A removed owner
+    /// leaves the group without an owner.
+    async fn remove_members(&self, app: u64, group_id: &str, ids: &[String]) -> StoreResult<usize>;
+    /// Marks a live group destroyed: every later call sees 10010, its id stays taken.
+    async fn destroy_group(&self, app: u64, group_id: &str) -> StoreResult<()>;
+    /// Makes a member the owner; the previous owner becomes a Member.
+    async fn change_owner(&self, app: u64, group_id: &str, new_owner: &str) -> StoreResult<()>;
+    /// Mutes (or with `until` 0 unmutes) members until the given time; survives leaving.
+    async fn mute(&self, app: u64, group_id: &str, ids: &[String], until: i64) -> StoreResult<()>;
+    /// Members muted past `now`, with the time their mute ends.
+    async fn muted(&self, app: u64, group_id: &str, now: i64) -> StoreResult<Vec<(String, i64)>>;
+    /// Recalls messages by seq; for each, whether it exists.
+    async fn recall(&self, app: u64, group_id: &str, seqs: &[i64]) -> StoreResult<Vec<bool>>;
+    /// Deletes every message of a sender (they stay as placeholders); returns how many.
+    async fn delete_messages_by_sender(
+        &self,
+        app: u64,
+        group_id: &str,
+        sender: &str,
+    ) -> StoreResult<u64>;
+    /// Live group ids of the app (optionally of one type) in creation order, and their total.
+    async fn group_ids(
+        &self,
+        app: u64,
+        group_type: Option<GroupType>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(i64, Vec<String>)>;
 
     /// Flushes and closes connections (graceful shutdown).
     async fn close(&self);

@@ -158,10 +158,22 @@ impl SqlStore {
         m: &NewMember,
         mark: ReadMark,
     ) -> StoreResult<()> {
+        // A mute outlives membership: a returning member is still muted.
+        let muted_until: i64 = sqlx::query(
+            "SELECT until FROM mutes WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&m.user_id)
+        .fetch_optional(&mut **tx)
+        .await?
+        .map(|r| r.try_get(0))
+        .transpose()?
+        .unwrap_or(0);
         sqlx::query(
             "INSERT INTO members (sdkappid, group_id, user_id, join_serial, role, join_time, \
              unread_base, rank_base, msg_flag, last_send_time, shut_up_until, profile) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AcceptAndNotify', 0, 0, $9)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AcceptAndNotify', 0, $10, $9)",
         )
         .bind(app as i64)
         .bind(group_id)
@@ -172,6 +184,52 @@ impl SqlStore {
         .bind(mark.unread_base)
         .bind(mark.rank_base)
         .bind(to_json(&m.profile))
+        .bind(muted_until)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    async fn save_member(
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+        m: &MemberRow,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "UPDATE members SET role = $4, msg_flag = $5, shut_up_until = $6, profile = $7, \
+             unread_base = $8, rank_base = $9 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&m.user_id)
+        .bind(m.role.as_str())
+        .bind(&m.msg_flag)
+        .bind(m.shut_up_until)
+        .bind(to_json(&m.profile))
+        .bind(m.mark.unread_base)
+        .bind(m.mark.rank_base)
+        .execute(&mut **tx)
+        .await?;
+        Ok(())
+    }
+
+    /// Remembers a mute apart from the membership, so it survives leaving and rejoining.
+    async fn save_mute(
+        tx: &mut Transaction<'static, Any>,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+        until: i64,
+    ) -> StoreResult<()> {
+        sqlx::query(
+            "INSERT INTO mutes (sdkappid, group_id, user_id, until) VALUES ($1, $2, $3, $4) \
+             ON CONFLICT (sdkappid, group_id, user_id) DO UPDATE SET until = excluded.until",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(user_id)
+        .bind(until)
         .execute(&mut **tx)
         .await?;
         Ok(())
@@ -772,6 +830,247 @@ impl Store for SqlStore {
             .map(|r| Ok((group_from_row(r)?.0, member_from_row(r, n)?)))
             .collect::<StoreResult<_>>()?;
         Ok((total, items))
+    }
+
+    async fn update_group(
+        &self,
+        app: u64,
+        group_id: &str,
+        edit: GroupEdit,
+    ) -> StoreResult<GroupRow> {
+        let mut tx = self.writer.begin().await?;
+        let (mut group, _) = self.lock_group(&mut tx, app, group_id).await?;
+        edit(&mut group)?;
+        sqlx::query(
+            "UPDATE chat_groups SET owner = $3, max_member_num = $4, profile = $5, last_info_time = $6 \
+             WHERE sdkappid = $1 AND group_id = $2",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&group.owner)
+        .bind(group.max_member_num)
+        .bind(to_json(&group.profile))
+        .bind(group.last_info_time)
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(group)
+    }
+
+    async fn update_member(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+        edit: MemberEdit,
+    ) -> StoreResult<MemberRow> {
+        let mut tx = self.writer.begin().await?;
+        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
+        let mut member = Self::member_in(&mut tx, app, group_id, user_id)
+            .await?
+            .ok_or_else(|| {
+                ApiError::NotMember(format!("{user_id} is not a member of group {group_id}"))
+            })?;
+        let muted_before = member.shut_up_until;
+        edit(&group, &mut member)?;
+        Self::save_member(&mut tx, app, group_id, &member).await?;
+        if member.shut_up_until != muted_before {
+            Self::save_mute(&mut tx, app, group_id, user_id, member.shut_up_until).await?;
+        }
+        tx.commit().await?;
+        Ok(member)
+    }
+
+    async fn remove_members(&self, app: u64, group_id: &str, ids: &[String]) -> StoreResult<usize> {
+        let mut tx = self.writer.begin().await?;
+        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
+        let mut removed = 0usize;
+        for id in ids {
+            removed += sqlx::query(
+                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+            )
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(id)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected() as usize;
+        }
+        let owner_left = !group.owner.is_empty() && ids.contains(&group.owner);
+        sqlx::query(
+            "UPDATE chat_groups SET member_num = member_num - $3, \
+             owner = CASE WHEN $4 = 1 THEN '' ELSE owner END WHERE sdkappid = $1 AND group_id = $2",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(removed as i64)
+        .bind(i64::from(owner_left))
+        .execute(&mut *tx)
+        .await?;
+        tx.commit().await?;
+        Ok(removed)
+    }
+
+    async fn destroy_group(&self, app: u64, group_id: &str) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        self.lock_group(&mut tx, app, group_id).await?;
+        // One row changes: members and messages of a destroyed group are never read again,
+        // and its id can never be reused, so destroying costs the same for any group size.
+        sqlx::query("UPDATE chat_groups SET destroyed = 1 WHERE sdkappid = $1 AND group_id = $2")
+            .bind(app as i64)
+            .bind(group_id)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn change_owner(&self, app: u64, group_id: &str, new_owner: &str) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
+        if Self::member_in(&mut tx, app, group_id, new_owner)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::NotMember(format!(
+                "NewOwner_Account {new_owner} is not a member of group {group_id}"
+            )));
+        }
+        let set_role =
+            "UPDATE members SET role = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3";
+        if !group.owner.is_empty() {
+            sqlx::query(set_role)
+                .bind(app as i64)
+                .bind(group_id)
+                .bind(&group.owner)
+                .bind(Role::Member.as_str())
+                .execute(&mut *tx)
+                .await?;
+        }
+        sqlx::query(set_role)
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(new_owner)
+            .bind(Role::Owner.as_str())
+            .execute(&mut *tx)
+            .await?;
+        sqlx::query("UPDATE chat_groups SET owner = $3 WHERE sdkappid = $1 AND group_id = $2")
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(new_owner)
+            .execute(&mut *tx)
+            .await?;
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn mute(&self, app: u64, group_id: &str, ids: &[String], until: i64) -> StoreResult<()> {
+        let mut tx = self.writer.begin().await?;
+        self.lock_group(&mut tx, app, group_id).await?;
+        for id in ids {
+            sqlx::query("UPDATE members SET shut_up_until = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3")
+                .bind(app as i64)
+                .bind(group_id)
+                .bind(id)
+                .bind(until)
+                .execute(&mut *tx)
+                .await?;
+            Self::save_mute(&mut tx, app, group_id, id, until).await?;
+        }
+        tx.commit().await?;
+        Ok(())
+    }
+
+    async fn muted(&self, app: u64, group_id: &str, now: i64) -> StoreResult<Vec<(String, i64)>> {
+        let rows = sqlx::query(
+            "SELECT user_id, shut_up_until FROM members WHERE sdkappid = $1 AND group_id = $2 \
+             AND shut_up_until > $3 ORDER BY join_serial",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(now)
+        .fetch_all(&self.reader)
+        .await?;
+        rows.iter()
+            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
+            .collect()
+    }
+
+    async fn recall(&self, app: u64, group_id: &str, seqs: &[i64]) -> StoreResult<Vec<bool>> {
+        let mut tx = self.writer.begin().await?;
+        self.lock_group(&mut tx, app, group_id).await?;
+        let mut out = Vec::with_capacity(seqs.len());
+        for seq in seqs {
+            let n = sqlx::query(
+                "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
+            )
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(seq)
+            .bind(PLACE_RECALLED)
+            .execute(&mut *tx)
+            .await?
+            .rows_affected();
+            out.push(n > 0);
+        }
+        tx.commit().await?;
+        Ok(out)
+    }
+
+    async fn delete_messages_by_sender(
+        &self,
+        app: u64,
+        group_id: &str,
+        sender: &str,
+    ) -> StoreResult<u64> {
+        let mut tx = self.writer.begin().await?;
+        self.lock_group(&mut tx, app, group_id).await?;
+        let n = sqlx::query(
+            "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3 AND place = 0",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(sender)
+        .bind(PLACE_DELETED)
+        .execute(&mut *tx)
+        .await?
+        .rows_affected();
+        tx.commit().await?;
+        Ok(n)
+    }
+
+    async fn group_ids(
+        &self,
+        app: u64,
+        group_type: Option<GroupType>,
+        limit: i64,
+        offset: i64,
+    ) -> StoreResult<(i64, Vec<String>)> {
+        let type_filter = group_type.map(GroupType::as_str).unwrap_or("");
+        let filter = "sdkappid = $1 AND destroyed = 0 AND ($2 = '' OR group_type = $2)";
+        let mut conn = self.reader.acquire().await?;
+        let total: i64 = sqlx::query(AssertSqlSafe(format!(
+            "SELECT COUNT(*) FROM chat_groups WHERE {filter}"
+        )))
+        .bind(app as i64)
+        .bind(type_filter)
+        .fetch_one(&mut *conn)
+        .await?
+        .try_get(0)?;
+        let rows = sqlx::query(AssertSqlSafe(format!(
+            "SELECT group_id FROM chat_groups WHERE {filter} ORDER BY created_at, group_id LIMIT $3 OFFSET $4"
+        )))
+        .bind(app as i64)
+        .bind(type_filter)
+        .bind(limit)
+        .bind(offset)
+        .fetch_all(&mut *conn)
+        .await?;
+        let ids = rows
+            .iter()
+            .map(|r| r.try_get(0))
+            .collect::<Result<_, _>>()?;
+        Ok((total, ids))
     }
 
     async fn close(&self) {

@@ -4,6 +4,7 @@
 mod harness;
 
 mod accounts;
+mod administration;
 mod docs;
 mod framing;
 mod groups;

@@ -1,15 +1,27 @@
 //! `v4/group_open_http_svc/*`: the group system — creation, members, messages, migration imports, unread.
 
 pub mod add_group_member;
+pub mod change_group_owner;
 pub mod create_group;
+pub mod delete_group_member;
+pub mod delete_group_msg_by_sender;
+pub mod destroy_group;
+pub mod forbid_send_msg;
+pub mod get_appid_group_list;
 pub mod get_group_info;
 pub mod get_group_member_info;
+pub mod get_group_shutted_uin;
 pub mod get_joined_group_list;
+pub mod get_role_in_group;
 pub mod group_msg_get_simple;
+pub mod group_msg_recall;
 pub mod import_group;
 pub mod import_group_member;
 pub mod import_group_msg;
+pub mod modify_group_base_info;
+pub mod modify_group_member_info;
 pub mod send_group_msg;
+pub mod send_group_system_notification;
 pub mod set_unread_msg_num;
 
 use serde::Deserialize;
@@ -317,4 +329,24 @@ pub async fn store_new_group(
         }
     }
     Err(ApiError::Internal("could not draw a free group id".into()))
+}
+
+/// `ShutUpTime` 4294967295 means "muted for good"; it is stored as that absolute time.
+pub const PERMANENT_MUTE: u32 = u32::MAX;
+
+/// The time a mute of `secs` seconds from `now` ends (0 = not muted).
+pub fn mute_until(now: i64, secs: u32) -> i64 {
+    match secs {
+        0 => 0,
+        PERMANENT_MUTE => i64::from(PERMANENT_MUTE),
+        s => now + i64::from(s),
+    }
+}
+
+/// A mute duration given as `ShutUpTime` or its English name `MuteTime` (both must agree).
+pub fn mute_seconds(shut_up: Option<u32>, mute: Option<u32>) -> Result<Option<u32>, ApiError> {
+    match (shut_up, mute) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::invalid("ShutUpTime and MuteTime disagree")),
+        (a, b) => Ok(a.or(b)),
+    }
 }

@@ -4,13 +4,14 @@
 //! (not with `SendMsgControl: ["NoUnread"]`), the sender's does not. The same `Random` from the
 //! same sender within 5 minutes is a duplicate: nothing is stored and the original's
 //! `MsgSeq`/`MsgTime` are answered. `OnlineOnlyFlag: 1` messages are not stored and get no
-//! seq (`MsgSeq` 0). A muted sender → 10017; content over 8000 bytes → 80002.
+//! seq (`MsgSeq` 0). A muted sender, or an ordinary member while ShutUpAllMember is on → 10017; content over 8000 bytes → 80002.
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Value, json};
 
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::Ctx;
+use crate::domain::group::Role;
 use crate::domain::message::{self, BodyError};
 use crate::error::ApiError;
 use crate::store::NewMessage;
@@ -101,12 +102,17 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let group = live_group(ctx, &id).await?;
     require_accounts(ctx, std::slice::from_ref(&from)).await?;
     let now = ctx.now();
-    if let Some(sender) = ctx
+    let sender = ctx
         .store()
         .member(ctx.sdkappid(), id.as_str(), &from)
-        .await?
-        && sender.shut_up_until > now
-    {
+        .await?;
+    if sender.as_ref().is_some_and(|m| m.shut_up_until > now) {
+        return Err(ApiError::SenderMuted);
+    }
+    // With ShutUpAllMember on, only the owner, admins and app admins may speak.
+    let privileged = ctx.app.admins.contains(&from)
+        || sender.is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
+    if group.profile.shut_up_all && !privileged {
         return Err(ApiError::SenderMuted);
     }
     if online_only {

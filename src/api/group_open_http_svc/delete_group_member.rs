@@ -1,0 +1,69 @@
+//! `v4/group_open_http_svc/delete_group_member` — remove up to 100 members (CT 269/1622).
+//! Accounts that are not members are ignored (still success). The owner can only leave a
+//! Private (Work) group, which is then ownerless; elsewhere → 10009 (transfer ownership first).
+//! AVChatRoom → 10004, as documented (mute instead). A removed member that joins again starts
+//! with no unread messages.
+
+use serde::{Deserialize, Serialize};
+
+use super::{group_id, live_group, user_id};
+use crate::api::Ctx;
+use crate::domain::group::GroupType;
+use crate::error::ApiError;
+
+const MAX_MEMBERS: usize = 100;
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Silence")]
+    silence: Option<u8>,
+    #[serde(rename = "Reason")]
+    reason: Option<String>,
+    #[serde(rename = "MemberToDel_Account")]
+    member_to_del_account: Vec<String>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let id = group_id(&req.group_id)?;
+    if matches!(req.silence, Some(s) if s > 1) {
+        return Err(ApiError::invalid("Silence must be 0 or 1"));
+    }
+    let _ = req.reason;
+    if req.member_to_del_account.is_empty() {
+        return Err(ApiError::invalid("MemberToDel_Account must not be empty"));
+    }
+    if req.member_to_del_account.len() > MAX_MEMBERS {
+        return Err(ApiError::TooManyItems(format!(
+            "MemberToDel_Account holds more than {MAX_MEMBERS} accounts"
+        )));
+    }
+    let ids = req
+        .member_to_del_account
+        .iter()
+        .map(|m| user_id("MemberToDel_Account", m).map(|u| u.into_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let group = live_group(ctx, &id).await?;
+    if group.group_type == GroupType::AVChatRoom {
+        return Err(ApiError::invalid(
+            "members cannot be removed from an AVChatRoom group; mute them instead",
+        ));
+    }
+    if group.group_type != GroupType::Private
+        && !group.owner.is_empty()
+        && ids.contains(&group.owner)
+    {
+        return Err(ApiError::OwnerCannotLeave(format!(
+            "the owner cannot leave a {} group; transfer ownership first",
+            group.group_type.as_str()
+        )));
+    }
+    ctx.store()
+        .remove_members(ctx.sdkappid(), id.as_str(), &ids)
+        .await?;
+    Ok(Response {})
+}

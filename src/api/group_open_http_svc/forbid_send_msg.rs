@@ -1,0 +1,74 @@
+//! `v4/group_open_http_svc/forbid_send_msg` — mute or unmute up to 500 members (CT 269/1627).
+//! `ShutUpTime` (English docs: `MuteTime`) in seconds; 0 unmutes, 4294967295 mutes for good.
+//! A mute survives leaving and rejoining. Private (Work) groups → 10007; the owner cannot be
+//! muted (10007); accounts that are not members → 10007.
+
+use serde::{Deserialize, Serialize};
+
+use super::{group_id, live_group, mute_seconds, mute_until, user_id};
+use crate::api::Ctx;
+use crate::domain::group::GroupType;
+use crate::error::ApiError;
+
+const MAX_ACCOUNTS: usize = 500;
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "Members_Account")]
+    members_account: Vec<String>,
+    #[serde(rename = "ShutUpTime")]
+    shut_up_time: Option<u32>,
+    #[serde(rename = "MuteTime")]
+    mute_time: Option<u32>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let id = group_id(&req.group_id)?;
+    let secs = mute_seconds(req.shut_up_time, req.mute_time)?
+        .ok_or_else(|| ApiError::invalid("ShutUpTime is required"))?;
+    if req.members_account.is_empty() || req.members_account.len() > MAX_ACCOUNTS {
+        return Err(ApiError::invalid(format!(
+            "Members_Account must hold 1 to {MAX_ACCOUNTS} accounts"
+        )));
+    }
+    let ids = req
+        .members_account
+        .iter()
+        .map(|m| user_id("Members_Account", m).map(|u| u.into_string()))
+        .collect::<Result<Vec<_>, _>>()?;
+    let group = live_group(ctx, &id).await?;
+    if group.group_type == GroupType::Private {
+        return Err(ApiError::NoPermission(
+            "Private groups do not support muting".into(),
+        ));
+    }
+    if secs > 0 && !group.owner.is_empty() && ids.contains(&group.owner) {
+        return Err(ApiError::NoPermission("the owner cannot be muted".into()));
+    }
+    for account in &ids {
+        if ctx
+            .store()
+            .member(ctx.sdkappid(), id.as_str(), account)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::NotMember(format!(
+                "{account} is not a member of group {id}"
+            )));
+        }
+    }
+    ctx.store()
+        .mute(
+            ctx.sdkappid(),
+            id.as_str(),
+            &ids,
+            mute_until(ctx.now(), secs),
+        )
+        .await?;
+    Ok(Response {})
+}

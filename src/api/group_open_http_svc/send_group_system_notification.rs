@@ -1,0 +1,62 @@
+//! `v4/group_open_http_svc/send_group_system_notification` — a system notification to all or
+//! listed members (CT 269/1630). Notifications reach online clients only: they get no seq, are
+//! not stored, and change no one's unread count. opentim has no client connections, so it
+//! validates and accepts them. AVChatRoom takes no recipient list (10004); recipients that are
+//! not members → 10007.
+
+use serde::{Deserialize, Serialize};
+
+use super::{group_id, live_group, user_id};
+use crate::api::Ctx;
+use crate::domain::group::GroupType;
+use crate::error::ApiError;
+
+const MAX_RECIPIENTS: usize = 500;
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "ToMembers_Account")]
+    to_members_account: Option<Vec<String>>,
+    #[serde(rename = "Content")]
+    content: String,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let id = group_id(&req.group_id)?;
+    if req.content.is_empty() {
+        return Err(ApiError::invalid("Content must not be empty"));
+    }
+    let recipients = req.to_members_account.unwrap_or_default();
+    if recipients.len() > MAX_RECIPIENTS {
+        return Err(ApiError::invalid(format!(
+            "ToMembers_Account holds more than {MAX_RECIPIENTS} accounts"
+        )));
+    }
+    for r in &recipients {
+        user_id("ToMembers_Account", r)?;
+    }
+    let group = live_group(ctx, &id).await?;
+    if group.group_type == GroupType::AVChatRoom && !recipients.is_empty() {
+        return Err(ApiError::invalid(
+            "AVChatRoom notifications go to everyone; ToMembers_Account is not supported",
+        ));
+    }
+    for r in &recipients {
+        if ctx
+            .store()
+            .member(ctx.sdkappid(), id.as_str(), r)
+            .await?
+            .is_none()
+        {
+            return Err(ApiError::NotMember(format!(
+                "{r} is not a member of group {id}"
+            )));
+        }
+    }
+    Ok(Response {})
+}
