@@ -102,6 +102,9 @@ pub struct Settings {
     pub rate_limits: RateLimits,
     #[serde(default, rename = "app")]
     pub apps: Vec<AppConfig>,
+    /// Benchmark mode: serves `v4/opentim_bench/ceiling` and lifts rate limits. Never in production.
+    #[serde(default)]
+    pub bench: bool,
 }
 
 fn default_listen() -> String {
@@ -128,6 +131,7 @@ impl Default for Settings {
             header_timeout_secs: default_header_timeout(),
             rate_limits: RateLimits::default(),
             apps: Vec::new(),
+            bench: false,
         }
     }
 }
@@ -206,6 +210,9 @@ impl Settings {
         }
         if let Some(v) = env.get("OPENTIM_BODY_LIMIT") {
             self.body_limit = number("OPENTIM_BODY_LIMIT", v)?;
+        }
+        if let Some(v) = env.get("OPENTIM_BENCH") {
+            self.bench = v == "1" || v == "true";
         }
         if let Some(v) = env.get("OPENTIM_RATE_LIMIT") {
             self.rate_limits.default = number("OPENTIM_RATE_LIMIT", v)?;

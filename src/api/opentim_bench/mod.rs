@@ -1,0 +1,3 @@
+//! `v4/opentim_bench/*`: commands served only in benchmark mode (`OPENTIM_BENCH=1`).
+
+pub mod ceiling;
