@@ -132,7 +132,9 @@ impl Drop for ChildServer {
 }
 
 fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
+        .local_addr()?
+        .port())
 }
 
 fn spawn_server(opts: &BenchOptions, addr: &str, database: &str) -> Result<Child, String> {
@@ -251,7 +253,11 @@ impl Client {
 }
 
 /// Runs `calls` over `parallel` connections, failing on the first error answer.
-async fn run_all(client: &Client, parallel: usize, calls: Vec<(String, Value)>) -> Result<(), String> {
+async fn run_all(
+    client: &Client,
+    parallel: usize,
+    calls: Vec<(String, Value)>,
+) -> Result<(), String> {
     let calls = Arc::new(calls);
     let next = Arc::new(AtomicU64::new(0));
     let mut tasks = Vec::new();
@@ -299,7 +305,10 @@ async fn prepare(client: &Client, opts: &BenchOptions) -> Result<(), String> {
     let mut calls = Vec::new();
     for chunk in (0..opts.members).collect::<Vec<_>>().chunks(100) {
         let ids: Vec<String> = chunk.iter().map(|&i| member(i)).collect();
-        calls.push(("im_open_login_svc/multiaccount_import".to_string(), json!({"Accounts": ids})));
+        calls.push((
+            "im_open_login_svc/multiaccount_import".to_string(),
+            json!({"Accounts": ids}),
+        ));
     }
     run_all(client, 8, calls).await?;
     let mut calls = Vec::new();
@@ -320,15 +329,17 @@ async fn prepare(client: &Client, opts: &BenchOptions) -> Result<(), String> {
     // History first (importing messages resets unread counts), then members with counts.
     let mut calls = Vec::new();
     for g in 0..opts.groups {
-        let mut t = created + 1;
-        for chunk in (0..opts.messages).collect::<Vec<_>>().chunks(7) {
+        let indexes: Vec<usize> = (0..opts.messages).collect();
+        for (t, chunk) in (created + 1..).zip(indexes.chunks(7)) {
             let msgs: Vec<Value> = chunk
                 .iter()
                 .map(|&i| json!({"From_Account": member(i % opts.members.max(1)), "SendTime": t,
                                  "Random": i, "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "history"}}]}))
                 .collect();
-            t += 1;
-            calls.push(("group_open_http_svc/import_group_msg".to_string(), json!({"GroupId": group(g), "MsgList": msgs})));
+            calls.push((
+                "group_open_http_svc/import_group_msg".to_string(),
+                json!({"GroupId": group(g), "MsgList": msgs}),
+            ));
         }
     }
     // Messages of one group must arrive in order: one connection per group.
@@ -340,7 +351,9 @@ async fn prepare(client: &Client, opts: &BenchOptions) -> Result<(), String> {
     let mut tasks = Vec::new();
     for calls in by_group {
         let client = client.clone();
-        tasks.push(tokio::spawn(async move { run_all(&client, 1, calls).await }));
+        tasks.push(tokio::spawn(
+            async move { run_all(&client, 1, calls).await },
+        ));
     }
     for t in tasks {
         t.await.map_err(|e| e.to_string())??;
@@ -352,14 +365,23 @@ async fn prepare(client: &Client, opts: &BenchOptions) -> Result<(), String> {
                 .iter()
                 .map(|&i| json!({"Member_Account": member(i), "UnreadMsgNum": i % (opts.messages + 1)}))
                 .collect();
-            calls.push(("group_open_http_svc/import_group_member".to_string(), json!({"GroupId": group(g), "MemberList": list})));
+            calls.push((
+                "group_open_http_svc/import_group_member".to_string(),
+                json!({"GroupId": group(g), "MemberList": list}),
+            ));
         }
     }
     run_all(client, 8, calls).await
 }
 
 /// The request a scenario makes for connection `conn`, iteration `k`.
-fn scenario_request(name: &str, opts: &BenchOptions, conn: usize, k: u64, t0: i64) -> (String, Value) {
+fn scenario_request(
+    name: &str,
+    opts: &BenchOptions,
+    conn: usize,
+    k: u64,
+    t0: i64,
+) -> (String, Value) {
     let groups = opts.groups.max(1);
     let members = opts.members.max(1);
     // A distinct number per request across all connections.
@@ -371,28 +393,39 @@ fn scenario_request(name: &str, opts: &BenchOptions, conn: usize, k: u64, t0: i6
             // really changes a row (SQLite skips writes that store the value already there).
             let m = (unique as usize) % members;
             let n = (k as usize / members + conn) % (opts.messages + 1);
-            ("group_open_http_svc/set_unread_msg_num".into(),
-             json!({"GroupId": g, "Member_Account": member(m), "UnreadMsgNum": n}))
+            (
+                "group_open_http_svc/set_unread_msg_num".into(),
+                json!({"GroupId": g, "Member_Account": member(m), "UnreadMsgNum": n}),
+            )
         }
-        "send_group_msg" => ("group_open_http_svc/send_group_msg".into(),
+        "send_group_msg" => (
+            "group_open_http_svc/send_group_msg".into(),
             json!({"GroupId": g, "From_Account": member((unique as usize) % members), "Random": unique as u32,
-                   "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello from the benchmark"}}]})),
+                   "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello from the benchmark"}}]}),
+        ),
         "import_group_msg" => {
             let msgs: Vec<Value> = (0..7)
                 .map(|i| json!({"From_Account": member(i % members), "SendTime": t0 + k as i64 / 64,
                                 "Random": (unique as u32).wrapping_mul(7).wrapping_add(i as u32),
                                 "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "imported"}}]}))
                 .collect();
-            ("group_open_http_svc/import_group_msg".into(), json!({"GroupId": import_group_id(conn), "MsgList": msgs}))
+            (
+                "group_open_http_svc/import_group_msg".into(),
+                json!({"GroupId": import_group_id(conn), "MsgList": msgs}),
+            )
         }
         "get_group_member_info" => {
             let pages = (members / 100).max(1);
-            ("group_open_http_svc/get_group_member_info".into(),
-             json!({"GroupId": g, "Limit": 100, "Offset": (k as usize % pages) * 100}))
+            (
+                "group_open_http_svc/get_group_member_info".into(),
+                json!({"GroupId": g, "Limit": 100, "Offset": (k as usize % pages) * 100}),
+            )
         }
-        "get_joined_group_list" => ("group_open_http_svc/get_joined_group_list".into(),
+        "get_joined_group_list" => (
+            "group_open_http_svc/get_joined_group_list".into(),
             json!({"Member_Account": member((unique as usize) % members),
-                   "ResponseFilter": {"SelfInfoFilter": ["Role", "MsgSeq", "UnreadMsgNum"]}})),
+                   "ResponseFilter": {"SelfInfoFilter": ["Role", "MsgSeq", "UnreadMsgNum"]}}),
+        ),
         _ => ("opentim_bench/ceiling".into(), json!({})),
     }
 }
@@ -415,20 +448,31 @@ async fn run_scenario(
     for conn_idx in 0..opts.concurrency {
         let (client, opts, name) = (client.clone(), opts.clone(), name.to_string());
         tasks.push(tokio::spawn(async move {
-            let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?;
+            let mut hist =
+                Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?;
             let mut errors = 0u64;
             let mut conn = client.connect().await?;
             let mut k = 0u64;
             // Connections start spread over one interval so a fixed rate is smooth.
-            let mut next = Instant::now() + interval.map_or(Duration::ZERO, |i| i.mul_f64(conn_idx as f64 / opts.concurrency as f64));
+            let mut next = Instant::now()
+                + interval.map_or(Duration::ZERO, |i| {
+                    i.mul_f64(conn_idx as f64 / opts.concurrency as f64)
+                });
             while Instant::now() < deadline {
                 if interval.is_some() {
                     tokio::time::sleep_until(next.into()).await;
                 }
                 // Latency from the scheduled start, so a slow server cannot hide queueing.
-                let start = if interval.is_some() { next } else { Instant::now() };
+                let start = if interval.is_some() {
+                    next
+                } else {
+                    Instant::now()
+                };
                 let (command, body) = scenario_request(&name, &opts, conn_idx, k, t0);
-                match client.send(&mut conn, &command, Bytes::from(body.to_string())).await {
+                match client
+                    .send(&mut conn, &command, Bytes::from(body.to_string()))
+                    .await
+                {
                     Ok(bytes) => {
                         let ok = serde_json::from_slice::<Value>(&bytes)
                             .is_ok_and(|v| v["ErrorCode"] == 0);
@@ -451,14 +495,18 @@ async fn run_scenario(
         }));
     }
     let started = Instant::now();
-    let mut hist = Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?;
+    let mut hist =
+        Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?;
     let mut errors = 0;
     for t in tasks {
         let (h, e) = t.await.map_err(|e| e.to_string())??;
         hist.add(h).map_err(|e| e.to_string())?;
         errors += e;
     }
-    let elapsed = started.elapsed().as_secs_f64().max(opts.duration.as_secs_f64());
+    let elapsed = started
+        .elapsed()
+        .as_secs_f64()
+        .max(opts.duration.as_secs_f64());
     let ms = |q: f64| hist.value_at_quantile(q) as f64 / 1000.0;
     Ok(ScenarioResult {
         name: name.to_string(),
@@ -468,7 +516,9 @@ async fn run_scenario(
         p50_ms: ms(0.5),
         p99_ms: ms(0.99),
         p999_ms: ms(0.999),
-        peak_rss_mb: pid.and_then(|p| rss_kb(p, "VmHWM:")).map(|kb| kb as f64 / 1024.0),
+        peak_rss_mb: pid
+            .and_then(|p| rss_kb(p, "VmHWM:"))
+            .map(|kb| kb as f64 / 1024.0),
     })
 }
 
@@ -483,11 +533,17 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
         None => {
             let dir = tempdir::Dir::new().map_err(|e| format!("temporary directory: {e}"))?;
             let database = opts.database.clone().unwrap_or_else(|| {
-                format!("sqlite://{}", PathBuf::from(&dir.0).join("bench.db").display())
+                format!(
+                    "sqlite://{}",
+                    PathBuf::from(&dir.0).join("bench.db").display()
+                )
             });
             let addr = format!("127.0.0.1:{}", free_port().map_err(|e| e.to_string())?);
             let child = spawn_server(&opts, &addr, &database)?;
-            server = Some(ChildServer { child, dir: Some(dir) });
+            server = Some(ChildServer {
+                child,
+                dir: Some(dir),
+            });
             addr
         }
     };
@@ -512,7 +568,10 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
         let started = Instant::now();
         s.child = spawn_server(&opts, &addr, &database)?;
         wait_ready(&client).await?;
-        println!("start-up on the prepared database: {:.0} ms", started.elapsed().as_secs_f64() * 1000.0);
+        println!(
+            "start-up on the prepared database: {:.0} ms",
+            started.elapsed().as_secs_f64() * 1000.0
+        );
         tokio::time::sleep(Duration::from_millis(200)).await;
         if let Some(kb) = rss_kb(s.pid(), "VmRSS:") {
             println!("server RSS when idle: {:.1} MB", kb as f64 / 1024.0);

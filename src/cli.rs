@@ -148,7 +148,10 @@ fn bench_command(args: BenchArgs) -> i32 {
         .flatten()
         .find(|s| !crate::bench::SCENARIOS.contains(&s.as_str()))
     {
-        eprintln!("opentim bench: unknown scenario {unknown}; known: {}", crate::bench::SCENARIOS.join(", "));
+        eprintln!(
+            "opentim bench: unknown scenario {unknown}; known: {}",
+            crate::bench::SCENARIOS.join(", ")
+        );
         return 2;
     }
     let opts = crate::bench::BenchOptions {

@@ -25,5 +25,10 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
         .run(&pool)
         .await
         .map_err(|e| format!("cannot migrate {}: {e}", redact_url(url)))?;
-    Ok(Arc::new(SqlStore::new(pool.clone(), pool, " FOR UPDATE")))
+    Ok(Arc::new(SqlStore::new(
+        pool.clone(),
+        pool,
+        " FOR UPDATE",
+        false,
+    )))
 }

@@ -4,8 +4,11 @@
 //! `FOR UPDATE`; SQLite: a single writer connection serializes writes), so seqs are
 //! allocated without holes or duplicates and import time rules see a stable newest message.
 
+use futures_util::future::BoxFuture;
 use sqlx::any::AnyRow;
-use sqlx::{Any, AnyPool, AssertSqlSafe, Row, Transaction};
+use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Row};
+
+use super::group_commit::WriteQueue;
 
 use super::*;
 use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
@@ -18,8 +21,17 @@ const GROUP_COLS: &str = "group_id, group_type, owner, created_at, last_info_tim
 const MEMBER_COLS: &str = "user_id, role, join_time, unread_base, rank_base, msg_flag, \
      last_send_time, shut_up_until, profile";
 
+/// How writes reach the database.
+pub enum Writes {
+    /// Through one writer connection that commits concurrent operations together (SQLite).
+    Batched(WriteQueue),
+    /// Each operation in its own transaction on a pooled connection (PostgreSQL).
+    Direct(AnyPool),
+}
+
 pub struct SqlStore {
-    /// Connections that write. SQLite: exactly one, so writers never contend for the lock.
+    writes: Writes,
+    /// The pool the writer's connections come from (closed on shutdown).
     writer: AnyPool,
     /// Connections that only read.
     reader: AnyPool,
@@ -95,29 +107,65 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 impl SqlStore {
-    pub fn new(writer: AnyPool, reader: AnyPool, lock_clause: &'static str) -> SqlStore {
+    /// `batched`: commit concurrent writes together through one writer connection.
+    pub fn new(
+        writer: AnyPool,
+        reader: AnyPool,
+        lock_clause: &'static str,
+        batched: bool,
+    ) -> SqlStore {
+        let writes = if batched {
+            Writes::Batched(WriteQueue::start(writer.clone()))
+        } else {
+            Writes::Direct(writer.clone())
+        };
         SqlStore {
+            writes,
             writer,
             reader,
             lock_clause,
         }
     }
 
+    /// Runs a write operation: through the group-commit writer (SQLite) or in its own
+    /// transaction (PostgreSQL, whose concurrent commits share WAL flushes by themselves).
+    async fn write<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+    {
+        match &self.writes {
+            Writes::Batched(queue) => queue.submit(f).await,
+            Writes::Direct(pool) => {
+                let mut tx = pool.begin().await?;
+                match f(&mut tx).await {
+                    Ok(v) => {
+                        tx.commit().await?;
+                        Ok(v)
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        Err(e)
+                    }
+                }
+            }
+        }
+    }
+
     /// Reads and locks a live group inside a write transaction.
     async fn lock_group(
-        &self,
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
+        lock_clause: &str,
         app: u64,
         group_id: &str,
     ) -> StoreResult<(GroupRow, i64)> {
         let sql = format!(
-            "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{}",
-            self.lock_clause
+            "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{lock_clause}"
         );
         let row = sqlx::query(AssertSqlSafe(sql))
             .bind(app as i64)
             .bind(group_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *c)
             .await?;
         match row {
             Some(r) => {
@@ -133,7 +181,7 @@ impl SqlStore {
     }
 
     async fn member_in(
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
         app: u64,
         group_id: &str,
         user_id: &str,
@@ -145,13 +193,13 @@ impl SqlStore {
             .bind(app as i64)
             .bind(group_id)
             .bind(user_id)
-            .fetch_optional(&mut **tx)
+            .fetch_optional(&mut *c)
             .await?;
         row.map(|r| member_from_row(&r, 0)).transpose()
     }
 
     async fn insert_member(
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
         app: u64,
         group_id: &str,
         serial: i64,
@@ -165,7 +213,7 @@ impl SqlStore {
         .bind(app as i64)
         .bind(group_id)
         .bind(&m.user_id)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *c)
         .await?
         .map(|r| r.try_get(0))
         .transpose()?
@@ -185,13 +233,13 @@ impl SqlStore {
         .bind(mark.rank_base)
         .bind(to_json(&m.profile))
         .bind(muted_until)
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     async fn save_member(
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
         app: u64,
         group_id: &str,
         m: &MemberRow,
@@ -209,14 +257,14 @@ impl SqlStore {
         .bind(to_json(&m.profile))
         .bind(m.mark.unread_base)
         .bind(m.mark.rank_base)
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     /// Remembers a mute apart from the membership, so it survives leaving and rejoining.
     async fn save_mute(
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
         app: u64,
         group_id: &str,
         user_id: &str,
@@ -230,14 +278,14 @@ impl SqlStore {
         .bind(group_id)
         .bind(user_id)
         .bind(until)
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     /// The earlier message with the same sender and Random within the dedup window, if any.
     async fn find_duplicate(
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
         app: u64,
         group_id: &str,
         msg: &NewMessage,
@@ -252,7 +300,7 @@ impl SqlStore {
         .bind(&msg.from_account)
         .bind(msg.time - DEDUP_WINDOW_SECS)
         .bind(msg.time + DEDUP_WINDOW_SECS)
-        .fetch_optional(&mut **tx)
+        .fetch_optional(&mut *c)
         .await?;
         Ok(match row {
             Some(r) => Some(Stored {
@@ -265,7 +313,7 @@ impl SqlStore {
     }
 
     async fn insert_message(
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
         app: u64,
         group_id: &str,
         seq: i64,
@@ -284,16 +332,16 @@ impl SqlStore {
         .bind(msg.priority)
         .bind(i64::from(msg.counts))
         .bind(msg.payload.as_slice())
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     async fn save_counters(
-        tx: &mut Transaction<'static, Any>,
+        c: &mut AnyConnection,
         app: u64,
         group_id: &str,
-        c: GroupCounters,
+        counters: GroupCounters,
         last_msg_time: i64,
     ) -> StoreResult<()> {
         sqlx::query(
@@ -302,11 +350,11 @@ impl SqlStore {
         )
         .bind(app as i64)
         .bind(group_id)
-        .bind(c.next_msg_seq)
-        .bind(c.counted)
-        .bind(c.reset_rank)
+        .bind(counters.next_msg_seq)
+        .bind(counters.counted)
+        .bind(counters.reset_rank)
         .bind(last_msg_time)
-        .execute(&mut **tx)
+        .execute(&mut *c)
         .await?;
         Ok(())
     }
@@ -331,16 +379,23 @@ impl Store for SqlStore {
     }
 
     async fn save_app(&self, app: &AppConfig, now: i64) -> StoreResult<()> {
-        sqlx::query(
-            "INSERT INTO apps (sdkappid, secret_key, admins, created_at) VALUES ($1, $2, $3, $4)",
-        )
-        .bind(app.sdkappid as i64)
-        .bind(&app.secret_key)
-        .bind(to_json(&app.admins))
-        .bind(now)
-        .execute(&self.writer)
-        .await?;
-        Ok(())
+        let app_owned = app.clone();
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let app = &app_owned;
+            sqlx::query(
+                "INSERT INTO apps (sdkappid, secret_key, admins, created_at) VALUES ($1, $2, $3, $4)",
+            )
+            .bind(app.sdkappid as i64)
+            .bind(&app.secret_key)
+            .bind(to_json(&app.admins))
+            .bind(now)
+            .execute(&mut *c)
+            .await?;
+            Ok(())
+            })
+        })
+        .await
     }
 
     async fn import_accounts(
@@ -349,28 +404,33 @@ impl Store for SqlStore {
         accounts: &[AccountInput],
         now: i64,
     ) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        for a in accounts {
-            let profile = serde_json::json!({"Nick": a.nick, "FaceUrl": a.face_url}).to_string();
-            // Re-importing is idempotent; a given Nick/FaceUrl replaces the stored profile.
-            let update = if a.nick.is_some() || a.face_url.is_some() {
-                "DO UPDATE SET profile = excluded.profile"
-            } else {
-                "DO NOTHING"
-            };
-            sqlx::query(AssertSqlSafe(format!(
-                "INSERT INTO accounts (sdkappid, user_id, profile, created_at) VALUES ($1, $2, $3, $4) \
-                 ON CONFLICT (sdkappid, user_id) {update}"
-            )))
-            .bind(app as i64)
-            .bind(&a.user_id)
-            .bind(profile)
-            .bind(now)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+        let accounts_owned = accounts.to_vec();
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let accounts = accounts_owned.as_slice();
+            for a in accounts {
+                let profile = serde_json::json!({"Nick": a.nick, "FaceUrl": a.face_url}).to_string();
+                // Re-importing is idempotent; a given Nick/FaceUrl replaces the stored profile.
+                let update = if a.nick.is_some() || a.face_url.is_some() {
+                    "DO UPDATE SET profile = excluded.profile"
+                } else {
+                    "DO NOTHING"
+                };
+                sqlx::query(AssertSqlSafe(format!(
+                    "INSERT INTO accounts (sdkappid, user_id, profile, created_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (sdkappid, user_id) {update}"
+                )))
+                .bind(app as i64)
+                .bind(&a.user_id)
+                .bind(profile)
+                .bind(now)
+                .execute(&mut *c)
+                .await?;
+            }
+            Ok(())
+            })
+        })
+        .await
     }
 
     async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
@@ -388,62 +448,75 @@ impl Store for SqlStore {
     }
 
     async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
-        let mut tx = self.writer.begin().await?;
-        let mut out = Vec::with_capacity(ids.len());
-        for id in ids {
-            let deleted = sqlx::query("DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2")
-                .bind(app as i64)
-                .bind(id)
-                .execute(&mut *tx)
-                .await?
-                .rows_affected()
-                > 0;
-            if deleted {
-                let groups = sqlx::query(
-                    "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
-                )
-                .bind(app as i64)
-                .bind(id)
-                .fetch_all(&mut *tx)
-                .await?;
-                for g in groups {
-                    let group_id: String = g.try_get(0)?;
-                    sqlx::query(
-                        "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+        let ids_owned = ids.to_vec();
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let ids = ids_owned.as_slice();
+            let mut out = Vec::with_capacity(ids.len());
+            for id in ids {
+                let deleted = sqlx::query("DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2")
+                    .bind(app as i64)
+                    .bind(id)
+                    .execute(&mut *c)
+                    .await?
+                    .rows_affected()
+                    > 0;
+                if deleted {
+                    let groups = sqlx::query(
+                        "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
                     )
                     .bind(app as i64)
-                    .bind(&group_id)
                     .bind(id)
-                    .execute(&mut *tx)
+                    .fetch_all(&mut *c)
                     .await?;
-                    sqlx::query(
-                        "UPDATE chat_groups SET member_num = member_num - 1, \
-                         owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
-                         WHERE sdkappid = $1 AND group_id = $2",
-                    )
-                    .bind(app as i64)
-                    .bind(&group_id)
-                    .bind(id)
-                    .execute(&mut *tx)
-                    .await?;
+                    for g in groups {
+                        let group_id: String = g.try_get(0)?;
+                        sqlx::query(
+                            "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                        )
+                        .bind(app as i64)
+                        .bind(&group_id)
+                        .bind(id)
+                        .execute(&mut *c)
+                        .await?;
+                        sqlx::query(
+                            "UPDATE chat_groups SET member_num = member_num - 1, \
+                             owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
+                             WHERE sdkappid = $1 AND group_id = $2",
+                        )
+                        .bind(app as i64)
+                        .bind(&group_id)
+                        .bind(id)
+                        .execute(&mut *c)
+                        .await?;
+                    }
                 }
+                out.push(deleted);
             }
-            out.push(deleted);
-        }
-        tx.commit().await?;
-        Ok(out)
+            Ok(out)
+            })
+        })
+        .await
     }
 
     async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool> {
-        let n =
-            sqlx::query("UPDATE accounts SET kicked_at = $3 WHERE sdkappid = $1 AND user_id = $2")
+        let id_owned = id.to_string();
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let id: &str = &id_owned;
+                let n = sqlx::query(
+                    "UPDATE accounts SET kicked_at = $3 WHERE sdkappid = $1 AND user_id = $2",
+                )
                 .bind(app as i64)
                 .bind(id)
                 .bind(at)
-                .execute(&self.writer)
+                .execute(&mut *c)
                 .await?
                 .rows_affected();
-        Ok(n > 0)
+                Ok(n > 0)
+            })
+        })
+        .await
     }
 
     async fn kicked_accounts(&self) -> StoreResult<Vec<(u64, String, i64)>> {
@@ -457,61 +530,67 @@ impl Store for SqlStore {
     }
 
     async fn create_group(&self, app: u64, group: &NewGroup) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let existing =
-            sqlx::query("SELECT destroyed FROM chat_groups WHERE sdkappid = $1 AND group_id = $2")
+        let group_owned = group.clone();
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group = &group_owned;
+                let existing = sqlx::query(
+                    "SELECT destroyed FROM chat_groups WHERE sdkappid = $1 AND group_id = $2",
+                )
                 .bind(app as i64)
                 .bind(&group.group_id)
-                .fetch_optional(&mut *tx)
+                .fetch_optional(&mut *c)
                 .await?;
-        if let Some(r) = existing {
-            let destroyed = r.try_get::<i64, _>(0)? != 0;
-            return Err(if destroyed {
-                ApiError::GroupIdTakenByYou(group.group_id.clone())
-            } else {
-                ApiError::GroupIdTaken(group.group_id.clone())
-            });
-        }
-        let counters = GroupCounters::new();
-        let n = group.members.len() as i64;
-        let inserted = sqlx::query(
-            "INSERT INTO chat_groups (sdkappid, group_id, group_type, owner, created_at, \
-             last_info_time, last_msg_time, next_msg_seq, counted, reset_rank, member_num, \
-             member_serial, max_member_num, destroyed, profile) \
-             VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11)",
-        )
-        .bind(app as i64)
-        .bind(&group.group_id)
-        .bind(group.group_type.as_str())
-        .bind(&group.owner)
-        .bind(group.created_at)
-        .bind(counters.next_msg_seq)
-        .bind(counters.counted)
-        .bind(counters.reset_rank)
-        .bind(n)
-        .bind(group.max_member_num)
-        .bind(to_json(&group.profile))
-        .execute(&mut *tx)
-        .await;
-        match inserted {
-            Err(e) if is_unique_violation(&e) => {
-                return Err(ApiError::GroupIdTaken(group.group_id.clone()));
-            }
-            other => other?,
-        };
-        for (i, m) in group.members.iter().enumerate() {
-            Self::insert_member(
-                &mut tx,
-                app,
-                &group.group_id,
-                i as i64,
-                m,
-                counters.mark_with_unread(0),
-            )
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(())
+                if let Some(r) = existing {
+                    let destroyed = r.try_get::<i64, _>(0)? != 0;
+                    return Err(if destroyed {
+                        ApiError::GroupIdTakenByYou(group.group_id.clone())
+                    } else {
+                        ApiError::GroupIdTaken(group.group_id.clone())
+                    });
+                }
+                let counters = GroupCounters::new();
+                let n = group.members.len() as i64;
+                let inserted = sqlx::query(
+                    "INSERT INTO chat_groups (sdkappid, group_id, group_type, owner, created_at, \
+                 last_info_time, last_msg_time, next_msg_seq, counted, reset_rank, member_num, \
+                 member_serial, max_member_num, destroyed, profile) \
+                 VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11)",
+                )
+                .bind(app as i64)
+                .bind(&group.group_id)
+                .bind(group.group_type.as_str())
+                .bind(&group.owner)
+                .bind(group.created_at)
+                .bind(counters.next_msg_seq)
+                .bind(counters.counted)
+                .bind(counters.reset_rank)
+                .bind(n)
+                .bind(group.max_member_num)
+                .bind(to_json(&group.profile))
+                .execute(&mut *c)
+                .await;
+                match inserted {
+                    Err(e) if is_unique_violation(&e) => {
+                        return Err(ApiError::GroupIdTaken(group.group_id.clone()));
+                    }
+                    other => other?,
+                };
+                for (i, m) in group.members.iter().enumerate() {
+                    Self::insert_member(
+                        c,
+                        app,
+                        &group.group_id,
+                        i as i64,
+                        m,
+                        counters.mark_with_unread(0),
+                    )
+                    .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
     }
 
     async fn group(&self, app: u64, group_id: &str) -> StoreResult<Option<GroupRow>> {
@@ -591,44 +670,52 @@ impl Store for SqlStore {
         group_id: &str,
         members: &[NewMember],
     ) -> StoreResult<Vec<MemberResult>> {
-        let mut tx = self.writer.begin().await?;
-        let (group, mut serial) = self.lock_group(&mut tx, app, group_id).await?;
-        let mut results = Vec::with_capacity(members.len());
-        let mut added: Vec<&NewMember> = Vec::new();
-        for m in members {
-            let present = added.iter().any(|a| a.user_id == m.user_id)
-                || Self::member_in(&mut tx, app, group_id, &m.user_id)
-                    .await?
-                    .is_some();
-            if present {
-                results.push(MemberResult::AlreadyMember);
-            } else {
-                results.push(MemberResult::Added);
-                added.push(m);
-            }
-        }
-        if group.member_num + added.len() as i64 > group.max_member_num {
-            return Err(ApiError::GroupFull(group_id.to_string()));
-        }
-        for m in &added {
-            let mark = group.counters.mark_with_unread(m.unread);
-            Self::insert_member(&mut tx, app, group_id, serial, m, mark).await?;
-            serial += 1;
-        }
-        if !added.is_empty() {
-            sqlx::query(
-                "UPDATE chat_groups SET member_num = member_num + $3, member_serial = $4 \
-                 WHERE sdkappid = $1 AND group_id = $2",
-            )
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(added.len() as i64)
-            .bind(serial)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(results)
+        let group_id_owned = group_id.to_string();
+        let members_owned = members.to_vec();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let members = members_owned.as_slice();
+                let (group, mut serial) = Self::lock_group(c, lock, app, group_id).await?;
+                let mut results = Vec::with_capacity(members.len());
+                let mut added: Vec<&NewMember> = Vec::new();
+                for m in members {
+                    let present = added.iter().any(|a| a.user_id == m.user_id)
+                        || Self::member_in(c, app, group_id, &m.user_id)
+                            .await?
+                            .is_some();
+                    if present {
+                        results.push(MemberResult::AlreadyMember);
+                    } else {
+                        results.push(MemberResult::Added);
+                        added.push(m);
+                    }
+                }
+                if group.member_num + added.len() as i64 > group.max_member_num {
+                    return Err(ApiError::GroupFull(group_id.to_string()));
+                }
+                for m in &added {
+                    let mark = group.counters.mark_with_unread(m.unread);
+                    Self::insert_member(c, app, group_id, serial, m, mark).await?;
+                    serial += 1;
+                }
+                if !added.is_empty() {
+                    sqlx::query(
+                        "UPDATE chat_groups SET member_num = member_num + $3, member_serial = $4 \
+                     WHERE sdkappid = $1 AND group_id = $2",
+                    )
+                    .bind(app as i64)
+                    .bind(group_id)
+                    .bind(added.len() as i64)
+                    .bind(serial)
+                    .execute(&mut *c)
+                    .await?;
+                }
+                Ok(results)
+            })
+        })
+        .await
     }
 
     async fn send_message(
@@ -637,47 +724,55 @@ impl Store for SqlStore {
         group_id: &str,
         msg: &NewMessage,
     ) -> StoreResult<Stored> {
-        let mut tx = self.writer.begin().await?;
-        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
-        if let Some(original) = Self::find_duplicate(&mut tx, app, group_id, msg).await? {
-            return Ok(original);
-        }
-        let seq = group.counters.next_msg_seq;
-        let counters = group.counters.after_message(msg.counts);
-        Self::insert_message(&mut tx, app, group_id, seq, msg).await?;
-        Self::save_counters(
-            &mut tx,
-            app,
-            group_id,
-            counters,
-            group.last_msg_time.max(msg.time),
-        )
-        .await?;
-        // The sender's own message does not count for the sender: keep its unread as it was.
-        if let Some(sender) = Self::member_in(&mut tx, app, group_id, &msg.from_account).await? {
-            let unread = group
-                .counters
-                .unread(sender.mark, group.group_type.supports_unread());
-            let mark = counters.mark_with_unread(unread);
-            sqlx::query(
-                "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
-                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-            )
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(&msg.from_account)
-            .bind(mark.unread_base)
-            .bind(mark.rank_base)
-            .bind(msg.time)
-            .execute(&mut *tx)
-            .await?;
-        }
-        tx.commit().await?;
-        Ok(Stored {
-            seq,
-            time: msg.time,
-            duplicate: false,
+        let group_id_owned = group_id.to_string();
+        let msg_owned = msg.clone();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let msg = &msg_owned;
+                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+                if let Some(original) = Self::find_duplicate(c, app, group_id, msg).await? {
+                    return Ok(original);
+                }
+                let seq = group.counters.next_msg_seq;
+                let counters = group.counters.after_message(msg.counts);
+                Self::insert_message(c, app, group_id, seq, msg).await?;
+                Self::save_counters(
+                    c,
+                    app,
+                    group_id,
+                    counters,
+                    group.last_msg_time.max(msg.time),
+                )
+                .await?;
+                // The sender's own message does not count for the sender: keep its unread as it was.
+                if let Some(sender) = Self::member_in(c, app, group_id, &msg.from_account).await? {
+                    let unread = group
+                        .counters
+                        .unread(sender.mark, group.group_type.supports_unread());
+                    let mark = counters.mark_with_unread(unread);
+                    sqlx::query(
+                        "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
+                     WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                    )
+                    .bind(app as i64)
+                    .bind(group_id)
+                    .bind(&msg.from_account)
+                    .bind(mark.unread_base)
+                    .bind(mark.rank_base)
+                    .bind(msg.time)
+                    .execute(&mut *c)
+                    .await?;
+                }
+                Ok(Stored {
+                    seq,
+                    time: msg.time,
+                    duplicate: false,
+                })
+            })
         })
+        .await
     }
 
     async fn import_messages(
@@ -687,39 +782,48 @@ impl Store for SqlStore {
         msgs: &[NewMessage],
         now: i64,
     ) -> StoreResult<Vec<ImportedMsg>> {
-        let mut tx = self.writer.begin().await?;
-        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
-        let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
-        let time_ok = check_import_times(group.created_at, group.last_msg_time, &times, now);
-        let mut counters = group.counters;
-        let mut last_time = group.last_msg_time;
-        let mut results = Vec::with_capacity(msgs.len());
-        for (msg, ok) in msgs.iter().zip(time_ok) {
-            if !ok {
-                results.push(ImportedMsg::BadTime);
-                continue;
-            }
-            if let Some(original) = Self::find_duplicate(&mut tx, app, group_id, msg).await? {
-                results.push(ImportedMsg::Stored(original));
-                continue;
-            }
-            let seq = counters.next_msg_seq;
-            Self::insert_message(&mut tx, app, group_id, seq, msg).await?;
-            counters = counters.after_message(true);
-            last_time = last_time.max(msg.time);
-            results.push(ImportedMsg::Stored(Stored {
-                seq,
-                time: msg.time,
-                duplicate: false,
-            }));
-        }
-        if counters != group.counters {
-            // Documented: importing messages sets every member's unread count to 0.
-            let counters = counters.after_unread_reset();
-            Self::save_counters(&mut tx, app, group_id, counters, last_time).await?;
-        }
-        tx.commit().await?;
-        Ok(results)
+        let group_id_owned = group_id.to_string();
+        let msgs_owned = msgs.to_vec();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let msgs = msgs_owned.as_slice();
+                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+                let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
+                let time_ok =
+                    check_import_times(group.created_at, group.last_msg_time, &times, now);
+                let mut counters = group.counters;
+                let mut last_time = group.last_msg_time;
+                let mut results = Vec::with_capacity(msgs.len());
+                for (msg, ok) in msgs.iter().zip(time_ok) {
+                    if !ok {
+                        results.push(ImportedMsg::BadTime);
+                        continue;
+                    }
+                    if let Some(original) = Self::find_duplicate(c, app, group_id, msg).await? {
+                        results.push(ImportedMsg::Stored(original));
+                        continue;
+                    }
+                    let seq = counters.next_msg_seq;
+                    Self::insert_message(c, app, group_id, seq, msg).await?;
+                    counters = counters.after_message(true);
+                    last_time = last_time.max(msg.time);
+                    results.push(ImportedMsg::Stored(Stored {
+                        seq,
+                        time: msg.time,
+                        duplicate: false,
+                    }));
+                }
+                if counters != group.counters {
+                    // Documented: importing messages sets every member's unread count to 0.
+                    let counters = counters.after_unread_reset();
+                    Self::save_counters(c, app, group_id, counters, last_time).await?;
+                }
+                Ok(results)
+            })
+        })
+        .await
     }
 
     async fn set_unread(
@@ -729,33 +833,38 @@ impl Store for SqlStore {
         user_id: &str,
         unread: i64,
     ) -> StoreResult<SetUnread> {
-        let mut tx = self.writer.begin().await?;
-        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
-        if !group.group_type.supports_unread() {
-            return Ok(SetUnread::IgnoredForType);
-        }
-        if Self::member_in(&mut tx, app, group_id, user_id)
-            .await?
-            .is_none()
-        {
-            return Err(ApiError::NotMember(format!(
-                "Member_Account {user_id} is not a member of group {group_id}"
-            )));
-        }
-        let mark = group.counters.mark_with_unread(unread);
-        sqlx::query(
-            "UPDATE members SET unread_base = $4, rank_base = $5 \
-             WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(user_id)
-        .bind(mark.unread_base)
-        .bind(mark.rank_base)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(SetUnread::Set(mark.unread_base))
+        let group_id_owned = group_id.to_string();
+        let user_id_owned = user_id.to_string();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let user_id: &str = &user_id_owned;
+                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+                if !group.group_type.supports_unread() {
+                    return Ok(SetUnread::IgnoredForType);
+                }
+                if Self::member_in(c, app, group_id, user_id).await?.is_none() {
+                    return Err(ApiError::NotMember(format!(
+                        "Member_Account {user_id} is not a member of group {group_id}"
+                    )));
+                }
+                let mark = group.counters.mark_with_unread(unread);
+                sqlx::query(
+                    "UPDATE members SET unread_base = $4, rank_base = $5 \
+                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                )
+                .bind(app as i64)
+                .bind(group_id)
+                .bind(user_id)
+                .bind(mark.unread_base)
+                .bind(mark.rank_base)
+                .execute(&mut *c)
+                .await?;
+                Ok(SetUnread::Set(mark.unread_base))
+            })
+        })
+        .await
     }
 
     async fn history(
@@ -838,23 +947,29 @@ impl Store for SqlStore {
         group_id: &str,
         edit: GroupEdit,
     ) -> StoreResult<GroupRow> {
-        let mut tx = self.writer.begin().await?;
-        let (mut group, _) = self.lock_group(&mut tx, app, group_id).await?;
-        edit(&mut group)?;
-        sqlx::query(
-            "UPDATE chat_groups SET owner = $3, max_member_num = $4, profile = $5, last_info_time = $6 \
-             WHERE sdkappid = $1 AND group_id = $2",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(&group.owner)
-        .bind(group.max_member_num)
-        .bind(to_json(&group.profile))
-        .bind(group.last_info_time)
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(group)
+        let group_id_owned = group_id.to_string();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+            let (mut group, _) = Self::lock_group(c, lock, app, group_id).await?;
+            edit(&mut group)?;
+            sqlx::query(
+                "UPDATE chat_groups SET owner = $3, max_member_num = $4, profile = $5, last_info_time = $6 \
+                 WHERE sdkappid = $1 AND group_id = $2",
+            )
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(&group.owner)
+            .bind(group.max_member_num)
+            .bind(to_json(&group.profile))
+            .bind(group.last_info_time)
+            .execute(&mut *c)
+            .await?;
+            Ok(group)
+            })
+        })
+        .await
     }
 
     async fn update_member(
@@ -864,121 +979,163 @@ impl Store for SqlStore {
         user_id: &str,
         edit: MemberEdit,
     ) -> StoreResult<MemberRow> {
-        let mut tx = self.writer.begin().await?;
-        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
-        let mut member = Self::member_in(&mut tx, app, group_id, user_id)
-            .await?
-            .ok_or_else(|| {
-                ApiError::NotMember(format!("{user_id} is not a member of group {group_id}"))
-            })?;
-        let muted_before = member.shut_up_until;
-        edit(&group, &mut member)?;
-        Self::save_member(&mut tx, app, group_id, &member).await?;
-        if member.shut_up_until != muted_before {
-            Self::save_mute(&mut tx, app, group_id, user_id, member.shut_up_until).await?;
-        }
-        tx.commit().await?;
-        Ok(member)
+        let group_id_owned = group_id.to_string();
+        let user_id_owned = user_id.to_string();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let user_id: &str = &user_id_owned;
+                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+                let mut member = Self::member_in(c, app, group_id, user_id)
+                    .await?
+                    .ok_or_else(|| {
+                        ApiError::NotMember(format!(
+                            "{user_id} is not a member of group {group_id}"
+                        ))
+                    })?;
+                let muted_before = member.shut_up_until;
+                edit(&group, &mut member)?;
+                Self::save_member(c, app, group_id, &member).await?;
+                if member.shut_up_until != muted_before {
+                    Self::save_mute(c, app, group_id, user_id, member.shut_up_until).await?;
+                }
+                Ok(member)
+            })
+        })
+        .await
     }
 
     async fn remove_members(&self, app: u64, group_id: &str, ids: &[String]) -> StoreResult<usize> {
-        let mut tx = self.writer.begin().await?;
-        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
-        let mut removed = 0usize;
-        for id in ids {
-            removed += sqlx::query(
-                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-            )
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(id)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected() as usize;
-        }
-        let owner_left = !group.owner.is_empty() && ids.contains(&group.owner);
-        sqlx::query(
-            "UPDATE chat_groups SET member_num = member_num - $3, \
-             owner = CASE WHEN $4 = 1 THEN '' ELSE owner END WHERE sdkappid = $1 AND group_id = $2",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(removed as i64)
-        .bind(i64::from(owner_left))
-        .execute(&mut *tx)
-        .await?;
-        tx.commit().await?;
-        Ok(removed)
-    }
-
-    async fn destroy_group(&self, app: u64, group_id: &str) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        self.lock_group(&mut tx, app, group_id).await?;
-        // One row changes: members and messages of a destroyed group are never read again,
-        // and its id can never be reused, so destroying costs the same for any group size.
-        sqlx::query("UPDATE chat_groups SET destroyed = 1 WHERE sdkappid = $1 AND group_id = $2")
-            .bind(app as i64)
-            .bind(group_id)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn change_owner(&self, app: u64, group_id: &str, new_owner: &str) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        let (group, _) = self.lock_group(&mut tx, app, group_id).await?;
-        if Self::member_in(&mut tx, app, group_id, new_owner)
-            .await?
-            .is_none()
-        {
-            return Err(ApiError::NotMember(format!(
-                "NewOwner_Account {new_owner} is not a member of group {group_id}"
-            )));
-        }
-        let set_role =
-            "UPDATE members SET role = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3";
-        if !group.owner.is_empty() {
-            sqlx::query(set_role)
-                .bind(app as i64)
-                .bind(group_id)
-                .bind(&group.owner)
-                .bind(Role::Member.as_str())
-                .execute(&mut *tx)
-                .await?;
-        }
-        sqlx::query(set_role)
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(new_owner)
-            .bind(Role::Owner.as_str())
-            .execute(&mut *tx)
-            .await?;
-        sqlx::query("UPDATE chat_groups SET owner = $3 WHERE sdkappid = $1 AND group_id = $2")
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(new_owner)
-            .execute(&mut *tx)
-            .await?;
-        tx.commit().await?;
-        Ok(())
-    }
-
-    async fn mute(&self, app: u64, group_id: &str, ids: &[String], until: i64) -> StoreResult<()> {
-        let mut tx = self.writer.begin().await?;
-        self.lock_group(&mut tx, app, group_id).await?;
-        for id in ids {
-            sqlx::query("UPDATE members SET shut_up_until = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3")
+        let group_id_owned = group_id.to_string();
+        let ids_owned = ids.to_vec();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let ids = ids_owned.as_slice();
+            let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+            let mut removed = 0usize;
+            for id in ids {
+                removed += sqlx::query(
+                    "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                )
                 .bind(app as i64)
                 .bind(group_id)
                 .bind(id)
-                .bind(until)
-                .execute(&mut *tx)
+                .execute(&mut *c)
+                .await?
+                .rows_affected() as usize;
+            }
+            let owner_left = !group.owner.is_empty() && ids.contains(&group.owner);
+            sqlx::query(
+                "UPDATE chat_groups SET member_num = member_num - $3, \
+                 owner = CASE WHEN $4 = 1 THEN '' ELSE owner END WHERE sdkappid = $1 AND group_id = $2",
+            )
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(removed as i64)
+            .bind(i64::from(owner_left))
+            .execute(&mut *c)
+            .await?;
+            Ok(removed)
+            })
+        })
+        .await
+    }
+
+    async fn destroy_group(&self, app: u64, group_id: &str) -> StoreResult<()> {
+        let group_id_owned = group_id.to_string();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                Self::lock_group(c, lock, app, group_id).await?;
+                // One row changes: members and messages of a destroyed group are never read again,
+                // and its id can never be reused, so destroying costs the same for any group size.
+                sqlx::query(
+                    "UPDATE chat_groups SET destroyed = 1 WHERE sdkappid = $1 AND group_id = $2",
+                )
+                .bind(app as i64)
+                .bind(group_id)
+                .execute(&mut *c)
                 .await?;
-            Self::save_mute(&mut tx, app, group_id, id, until).await?;
-        }
-        tx.commit().await?;
-        Ok(())
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn change_owner(&self, app: u64, group_id: &str, new_owner: &str) -> StoreResult<()> {
+        let group_id_owned = group_id.to_string();
+        let new_owner_owned = new_owner.to_string();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let new_owner: &str = &new_owner_owned;
+            let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+            if Self::member_in(c, app, group_id, new_owner)
+                .await?
+                .is_none()
+            {
+                return Err(ApiError::NotMember(format!(
+                    "NewOwner_Account {new_owner} is not a member of group {group_id}"
+                )));
+            }
+            let set_role =
+                "UPDATE members SET role = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3";
+            if !group.owner.is_empty() {
+                sqlx::query(set_role)
+                    .bind(app as i64)
+                    .bind(group_id)
+                    .bind(&group.owner)
+                    .bind(Role::Member.as_str())
+                    .execute(&mut *c)
+                    .await?;
+            }
+            sqlx::query(set_role)
+                .bind(app as i64)
+                .bind(group_id)
+                .bind(new_owner)
+                .bind(Role::Owner.as_str())
+                .execute(&mut *c)
+                .await?;
+            sqlx::query("UPDATE chat_groups SET owner = $3 WHERE sdkappid = $1 AND group_id = $2")
+                .bind(app as i64)
+                .bind(group_id)
+                .bind(new_owner)
+                .execute(&mut *c)
+                .await?;
+            Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn mute(&self, app: u64, group_id: &str, ids: &[String], until: i64) -> StoreResult<()> {
+        let group_id_owned = group_id.to_string();
+        let ids_owned = ids.to_vec();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let ids = ids_owned.as_slice();
+            Self::lock_group(c, lock, app, group_id).await?;
+            for id in ids {
+                sqlx::query("UPDATE members SET shut_up_until = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3")
+                    .bind(app as i64)
+                    .bind(group_id)
+                    .bind(id)
+                    .bind(until)
+                    .execute(&mut *c)
+                    .await?;
+                Self::save_mute(c, app, group_id, id, until).await?;
+            }
+            Ok(())
+            })
+        })
+        .await
     }
 
     async fn muted(&self, app: u64, group_id: &str, now: i64) -> StoreResult<Vec<(String, i64)>> {
@@ -997,24 +1154,32 @@ impl Store for SqlStore {
     }
 
     async fn recall(&self, app: u64, group_id: &str, seqs: &[i64]) -> StoreResult<Vec<bool>> {
-        let mut tx = self.writer.begin().await?;
-        self.lock_group(&mut tx, app, group_id).await?;
-        let mut out = Vec::with_capacity(seqs.len());
-        for seq in seqs {
-            let n = sqlx::query(
-                "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
-            )
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(seq)
-            .bind(PLACE_RECALLED)
-            .execute(&mut *tx)
-            .await?
-            .rows_affected();
-            out.push(n > 0);
-        }
-        tx.commit().await?;
-        Ok(out)
+        let group_id_owned = group_id.to_string();
+        let seqs_owned = seqs.to_vec();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let seqs = seqs_owned.as_slice();
+            Self::lock_group(c, lock, app, group_id).await?;
+            let mut out = Vec::with_capacity(seqs.len());
+            for seq in seqs {
+                let n = sqlx::query(
+                    "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
+                )
+                .bind(app as i64)
+                .bind(group_id)
+                .bind(seq)
+                .bind(PLACE_RECALLED)
+                .execute(&mut *c)
+                .await?
+                .rows_affected();
+                out.push(n > 0);
+            }
+            Ok(out)
+            })
+        })
+        .await
     }
 
     async fn delete_messages_by_sender(
@@ -1023,20 +1188,28 @@ impl Store for SqlStore {
         group_id: &str,
         sender: &str,
     ) -> StoreResult<u64> {
-        let mut tx = self.writer.begin().await?;
-        self.lock_group(&mut tx, app, group_id).await?;
-        let n = sqlx::query(
-            "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3 AND place = 0",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(sender)
-        .bind(PLACE_DELETED)
-        .execute(&mut *tx)
-        .await?
-        .rows_affected();
-        tx.commit().await?;
-        Ok(n)
+        let group_id_owned = group_id.to_string();
+        let sender_owned = sender.to_string();
+        let lock = self.lock_clause;
+        self.write(move |c: &mut AnyConnection| {
+            Box::pin(async move {
+                let group_id: &str = &group_id_owned;
+                let sender: &str = &sender_owned;
+            Self::lock_group(c, lock, app, group_id).await?;
+            let n = sqlx::query(
+                "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3 AND place = 0",
+            )
+            .bind(app as i64)
+            .bind(group_id)
+            .bind(sender)
+            .bind(PLACE_DELETED)
+            .execute(&mut *c)
+            .await?
+            .rows_affected();
+            Ok(n)
+            })
+        })
+        .await
     }
 
     async fn group_ids(
@@ -1074,6 +1247,9 @@ impl Store for SqlStore {
     }
 
     async fn close(&self) {
+        if let Writes::Batched(queue) = &self.writes {
+            queue.close().await;
+        }
         self.writer.close().await;
         self.reader.close().await;
     }

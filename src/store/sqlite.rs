@@ -58,5 +58,5 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
         .connect(&url)
         .await
         .map_err(|e| format!("cannot open SQLite database {path}: {e}"))?;
-    Ok(Arc::new(SqlStore::new(writer, reader, "")))
+    Ok(Arc::new(SqlStore::new(writer, reader, "", true)))
 }
