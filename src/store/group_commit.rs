@@ -20,7 +20,8 @@ const QUEUE_DEPTH: usize = 4096;
 
 /// Delivers an operation's result once the commit it belongs to is known (None = committed).
 type Reply = Box<dyn FnOnce(Option<&str>) + Send>;
-/// An operation: runs on the writer's connection, says whether it succeeded, and how to reply.
+/// An operation: runs on the writer's connection, says whether it hit a database error (which
+/// may have left some of its statements applied), and how to reply.
 type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Reply)> + Send>;
 
 pub struct WriteQueue {
@@ -59,7 +60,7 @@ impl WriteQueue {
         let job: Job = Box::new(move |conn: &mut AnyConnection| {
             Box::pin(async move {
                 let outcome = f(conn).await;
-                let ok = outcome.is_ok();
+                let fatal = matches!(outcome, Err(ApiError::Internal(_)));
                 let reply: Reply = Box::new(move |commit_error: Option<&str>| {
                     let answer = match (outcome, commit_error) {
                         (Ok(_), Some(e)) => Err(ApiError::Internal(format!("commit failed: {e}"))),
@@ -67,7 +68,7 @@ impl WriteQueue {
                     };
                     let _ = done.send(answer);
                 });
-                (ok, reply)
+                (fatal, reply)
             })
         });
         self.jobs
@@ -118,31 +119,24 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, mut stop: oneshot::R
     }
 }
 
-/// One transaction for the whole batch; each job inside a savepoint so a failing job undoes
-/// only its own changes. Replies go out after the commit.
+/// One transaction for the whole batch. Operations raise their domain errors (group not
+/// found, not a member, …) before their first write, so a failed operation left nothing to
+/// undo and the batch goes on; a database error fails the whole batch, and every caller in it
+/// gets an internal error. Replies go out after the commit.
 async fn run_batch(conn: &mut AnyConnection, batch: Vec<Job>) -> Result<(), sqlx::Error> {
     let mut tx = Connection::begin(conn).await?;
     let mut replies = Vec::with_capacity(batch.len());
-    if batch.len() == 1 {
-        for job in batch {
-            let (ok, reply) = job(&mut tx).await;
-            if !ok {
-                tx.rollback().await?;
-                reply(None);
-                return Ok(());
+    for job in batch {
+        let (fatal, reply) = job(&mut tx).await;
+        replies.push(reply);
+        if fatal {
+            // Part of that operation may be applied: undo the batch. Jobs not yet run are
+            // dropped, which answers their callers with an internal error too.
+            let _ = tx.rollback().await;
+            for reply in replies {
+                reply(Some("an operation in the same batch failed"));
             }
-            replies.push(reply);
-        }
-    } else {
-        for job in batch {
-            let mut savepoint = Connection::begin(&mut *tx).await?;
-            let (ok, reply) = job(&mut savepoint).await;
-            if ok {
-                savepoint.commit().await?;
-            } else {
-                savepoint.rollback().await?;
-            }
-            replies.push(reply);
+            return Err(sqlx::Error::Protocol("write batch aborted".into()));
         }
     }
     let committed = tx.commit().await;

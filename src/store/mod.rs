@@ -151,8 +151,9 @@ pub enum ImportedMsg {
 /// A page of members.
 #[derive(Debug, Clone)]
 pub struct MemberPage {
-    pub total: i64,
     pub members: Vec<MemberRow>,
+    /// Whether members follow this page.
+    pub has_more: bool,
 }
 
 /// An edit of a group applied inside the store's transaction.

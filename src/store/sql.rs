@@ -633,18 +633,6 @@ impl Store for SqlStore {
         let wants = |role: Role| i64::from(roles.is_none_or(|r| r.contains(&role)));
         let filter = "sdkappid = $1 AND group_id = $2 AND ((role = 'Owner' AND $3 = 1) \
                       OR (role = 'Admin' AND $4 = 1) OR (role = 'Member' AND $5 = 1))";
-        let mut conn = self.reader.acquire().await?;
-        let total: i64 = sqlx::query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM members WHERE {filter}"
-        )))
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(wants(Role::Owner))
-        .bind(wants(Role::Admin))
-        .bind(wants(Role::Member))
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
         let rows = sqlx::query(AssertSqlSafe(format!(
             "SELECT {MEMBER_COLS} FROM members WHERE {filter} ORDER BY join_serial LIMIT $6 OFFSET $7"
         )))
@@ -653,15 +641,18 @@ impl Store for SqlStore {
         .bind(wants(Role::Owner))
         .bind(wants(Role::Admin))
         .bind(wants(Role::Member))
-        .bind(limit.unwrap_or(NO_LIMIT))
+        // One row past the page tells whether more follow, without counting the group.
+        .bind(limit.map_or(NO_LIMIT, |l| l + 1))
         .bind(offset)
-        .fetch_all(&mut *conn)
+        .fetch_all(&self.reader)
         .await?;
-        let members = rows
+        let mut members = rows
             .iter()
             .map(|r| member_from_row(r, 0))
-            .collect::<StoreResult<_>>()?;
-        Ok(MemberPage { total, members })
+            .collect::<StoreResult<Vec<_>>>()?;
+        let has_more = limit.is_some_and(|l| members.len() as i64 > l);
+        members.truncate(limit.map_or(usize::MAX, |l| l as usize));
+        Ok(MemberPage { members, has_more })
     }
 
     async fn add_members(
@@ -844,15 +835,12 @@ impl Store for SqlStore {
                 if !group.group_type.supports_unread() {
                     return Ok(SetUnread::IgnoredForType);
                 }
-                if Self::member_in(c, app, group_id, user_id).await?.is_none() {
-                    return Err(ApiError::NotMember(format!(
-                        "Member_Account {user_id} is not a member of group {group_id}"
-                    )));
-                }
+                // One statement moves the read mark; no row means no such member (and, the
+                // update having matched nothing, nothing was written).
                 let mark = group.counters.mark_with_unread(unread);
-                sqlx::query(
+                let updated = sqlx::query(
                     "UPDATE members SET unread_base = $4, rank_base = $5 \
-                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                     WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
                 )
                 .bind(app as i64)
                 .bind(group_id)
@@ -860,7 +848,13 @@ impl Store for SqlStore {
                 .bind(mark.unread_base)
                 .bind(mark.rank_base)
                 .execute(&mut *c)
-                .await?;
+                .await?
+                .rows_affected();
+                if updated == 0 {
+                    return Err(ApiError::NotMember(format!(
+                        "Member_Account {user_id} is not a member of group {group_id}"
+                    )));
+                }
                 Ok(SetUnread::Set(mark.unread_base))
             })
         })

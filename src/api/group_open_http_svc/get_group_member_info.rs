@@ -105,7 +105,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         })
         .collect();
     let next = (group.group_type == GroupType::Community).then(|| {
-        if offset + returned < page.total {
+        if page.has_more {
             (offset + returned).to_string()
         } else {
             String::new()
