@@ -97,3 +97,28 @@ fn usersig_gen_and_verify_commands() {
     let wrong_key = verify("administrator", "other");
     assert!(String::from_utf8_lossy(&wrong_key.stdout).contains("does not match"));
 }
+
+/// A short run of `opentim bench` so it keeps working; no figure is asserted.
+#[test]
+fn bench_smoke_runs_every_scenario() {
+    let out = Command::new(env!("CARGO_BIN_EXE_opentim"))
+        .args(["bench", "--duration", "0.25", "--concurrency", "4"])
+        .args(["--groups", "2", "--members", "120", "--messages", "10"])
+        .output()
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    for scenario in opentim::bench::SCENARIOS {
+        let line = stdout
+            .lines()
+            .find(|l| l.starts_with(scenario))
+            .unwrap_or_else(|| panic!("no line for {scenario}: {stdout}"));
+        // The errors column is 0 for every scenario.
+        let errors = line.split_whitespace().nth(6).unwrap();
+        assert_eq!(errors, "0", "{line}");
+    }
+}
