@@ -211,6 +211,9 @@ impl Settings {
         if let Some(v) = env.get("OPENTIM_BODY_LIMIT") {
             self.body_limit = number("OPENTIM_BODY_LIMIT", v)?;
         }
+        if let Some(v) = env.get("OPENTIM_HEADER_TIMEOUT_SECS") {
+            self.header_timeout_secs = number("OPENTIM_HEADER_TIMEOUT_SECS", v)?;
+        }
         if let Some(v) = env.get("OPENTIM_BENCH") {
             self.bench = v == "1" || v == "true";
         }
@@ -252,6 +255,9 @@ impl Settings {
         }
         if self.rate_limits.default == 0 || self.rate_limits.commands.values().any(|r| *r == 0) {
             return invalid("rate limits must be at least 1 call per second".into());
+        }
+        if self.header_timeout_secs == 0 {
+            return invalid("header_timeout_secs must be at least 1".into());
         }
         if self.body_limit == 0 {
             return invalid("body_limit must be positive".into());
