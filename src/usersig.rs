@@ -11,7 +11,7 @@ use base64::Engine as _;
 use base64::engine::general_purpose::STANDARD;
 use base64::engine::{DecodePaddingMode, GeneralPurpose, GeneralPurposeConfig};
 use flate2::Compression;
-use flate2::read::ZlibDecoder;
+use flate2::bufread::ZlibDecoder;
 use flate2::write::ZlibEncoder;
 use hmac::{Hmac, KeyInit, Mac};
 use serde::{Deserialize, Serialize};
@@ -204,12 +204,26 @@ pub fn decode(usersig: &str) -> Result<Claims, SigError> {
         .decode(b64.as_bytes())
         .map_err(|_| SigError::Malformed("not base64"))?;
     let mut json = Vec::new();
-    ZlibDecoder::new(compressed.as_slice())
+    let mut inflater = ZlibDecoder::new(compressed.as_slice());
+    (&mut inflater)
         .take(MAX_INFLATED_LEN + 1)
         .read_to_end(&mut json)
         .map_err(|_| SigError::Malformed("not zlib"))?;
     if json.len() as u64 > MAX_INFLATED_LEN {
         return Err(SigError::Malformed("inflated content too large"));
+    }
+    // Bytes after the zlib stream, or a wrong Adler-32 trailer (not every inflate backend
+    // checks it), would let several strings carry one token: refuse them.
+    if !inflater.get_ref().is_empty() {
+        return Err(SigError::Malformed("data after the zlib stream"));
+    }
+    let trailer = compressed
+        .len()
+        .checked_sub(4)
+        .and_then(|at| compressed.get(at..))
+        .ok_or(SigError::Malformed("not zlib"))?;
+    if trailer != adler2::adler32_slice(&json).to_be_bytes() {
+        return Err(SigError::Malformed("zlib checksum mismatch"));
     }
     // Derived deserialization rejects duplicate keys, so one value cannot be verified
     // while another is used; integer fields refuse floats and strings.
@@ -314,5 +328,51 @@ mod tests {
         enc.write_all(json).unwrap();
         let sig = STANDARD.encode(enc.finish().unwrap());
         assert!(matches!(decode(&sig), Err(SigError::Malformed(_))));
+    }
+}
+
+#[cfg(test)]
+mod properties {
+    use super::*;
+    use proptest::prelude::*;
+
+    const KEY: &str = "property-key";
+
+    proptest! {
+        /// Arbitrary strings never panic the decoder and never authenticate.
+        #[test]
+        fn arbitrary_input_never_authenticates(s in ".{0,600}") {
+            prop_assert!(verify(1400000000, KEY, "administrator", &s, 1_700_000_000).is_err());
+        }
+
+        /// Arbitrary bytes in the UserSig alphabet (valid base64 shape) never authenticate.
+        #[test]
+        fn alphabet_noise_never_authenticates(s in "[A-Za-z0-9*_-]{0,400}") {
+            prop_assert!(verify(1400000000, KEY, "administrator", &s, 1_700_000_000).is_err());
+        }
+
+        /// A change to one character of a valid UserSig is refused, unless it only touches bits
+        /// that carry nothing (deflate's final padding bits): then the claims are the same.
+        #[test]
+        fn tampering_is_refused(pos in 0usize..200, c in "[A-Za-z0-9*_-]") {
+            let sig = sign(1400000000, KEY, "administrator", 1_700_000_000, 86400);
+            let pos = pos % sig.len();
+            let mut tampered: Vec<char> = sig.chars().collect();
+            let replacement = c.chars().next().unwrap_or('A');
+            prop_assume!(tampered[pos] != replacement);
+            tampered[pos] = replacement;
+            let tampered: String = tampered.into_iter().collect();
+            if let Ok(claims) = verify(1400000000, KEY, "administrator", &tampered, 1_700_000_000) {
+                prop_assert_eq!(claims, decode(&sig).unwrap());
+            }
+        }
+
+        /// Signing then verifying round-trips for any valid identifier and window.
+        #[test]
+        fn sign_verify_round_trip(id in "[ -~]{1,32}", time in 0i64..4_000_000_000, expire in 0i64..400_000_000) {
+            let sig = sign(7, KEY, &id, time, expire);
+            let claims = verify(7, KEY, &id, &sig, time).unwrap();
+            prop_assert_eq!(claims.identifier, id);
+        }
     }
 }

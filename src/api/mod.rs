@@ -274,3 +274,46 @@ async fn call(
     };
     (command.handler)(ctx, body).await
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[derive(Debug, serde::Deserialize)]
+    #[allow(dead_code)]
+    struct Sample {
+        #[serde(rename = "GroupId")]
+        group_id: String,
+        #[serde(rename = "UnreadMsgNum")]
+        unread_msg_num: u32,
+    }
+
+    #[test]
+    fn nesting_is_measured_outside_strings() {
+        assert!(nesting_within(br#"{"a":"[[[[[[[[["}"#, 2));
+        assert!(!nesting_within(b"[[[]]]", 2));
+        assert!(nesting_within(br#"{"a":"\"[[["}"#, 1));
+    }
+
+    proptest! {
+        /// Arbitrary bodies never panic the parser; they are accepted or refused with 60003/10004.
+        #[test]
+        fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300)) {
+            match parse_body::<Sample>(&body) {
+                Ok(_) | Err(ApiError::BadJson(_)) | Err(ApiError::InvalidParam(_)) => {}
+                Err(other) => prop_assert!(false, "unexpected {other:?}"),
+            }
+        }
+
+        /// Arbitrary query strings and paths never panic routing or query parsing.
+        #[test]
+        fn arbitrary_request_lines_never_panic(path in ".{0,80}", query in ".{0,200}") {
+            let _ = route(&path, true);
+            if let Ok(q) = crate::auth::parse_query(&query) {
+                let _ = q.sdkappid();
+                let _ = q.check_optional();
+            }
+        }
+    }
+}

@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod administration;
+mod concurrency;
 mod docs;
 mod framing;
 mod groups;
