@@ -31,6 +31,9 @@ pub const SCENARIOS: &[&str] = &[
     "get_group_member_info",
     "get_joined_group_list",
 ];
+/// Also accepted: `mixed`, rotating set_unread_msg_num (2 in 4), send_group_msg and
+/// get_joined_group_list, for soak runs (`scripts/soak.sh`).
+pub const MIXED: &str = "mixed";
 
 /// What to prepare and how to load it.
 #[derive(Debug, Clone)]
@@ -387,6 +390,12 @@ fn scenario_request(
     // A distinct number per request across all connections.
     let unique = (conn as u64) << 32 | k;
     let g = group((conn + k as usize) % groups);
+    let name = match (name, k % 4) {
+        (MIXED, 0 | 1) => "set_unread_msg_num",
+        (MIXED, 2) => "send_group_msg",
+        (MIXED, _) => "get_joined_group_list",
+        (other, _) => other,
+    };
     match name {
         "set_unread_msg_num" => {
             // Rotate members; each visit to a member writes a different count, so every call

@@ -142,12 +142,9 @@ pub fn run() -> i32 {
 
 fn bench_command(args: BenchArgs) -> i32 {
     let defaults = crate::bench::BenchOptions::default();
-    if let Some(unknown) = args
-        .scenarios
-        .iter()
-        .flatten()
-        .find(|s| !crate::bench::SCENARIOS.contains(&s.as_str()))
-    {
+    if let Some(unknown) = args.scenarios.iter().flatten().find(|s| {
+        !crate::bench::SCENARIOS.contains(&s.as_str()) && s.as_str() != crate::bench::MIXED
+    }) {
         eprintln!(
             "opentim bench: unknown scenario {unknown}; known: {}",
             crate::bench::SCENARIOS.join(", ")

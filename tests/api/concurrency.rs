@@ -24,18 +24,18 @@ async fn concurrent_clients_keep_invariants(b: Backend) {
     )
     .await;
     let mut tasks = Vec::new();
-    for w in 0..8usize {
+    for (w, from) in users[..8].iter().enumerate() {
         let s = s.clone();
-        let from = users[w].clone();
+        let from = from.clone();
         tasks.push(tokio::spawn(async move {
             for k in 0..25u32 {
                 s.ok(&cmd("send_group_msg"), json!({"GroupId": "busy", "From_Account": from, "Random": (w as u32) << 16 | k, "MsgBody": text("m")})).await;
             }
         }));
     }
-    for w in 0..4usize {
+    for member in &users[..4] {
         let s = s.clone();
-        let member = users[w].clone();
+        let member = member.clone();
         tasks.push(tokio::spawn(async move {
             for k in 0..25i64 {
                 s.ok(
