@@ -166,6 +166,25 @@ pub const PLACE_NORMAL: i64 = 0;
 pub const PLACE_DELETED: i64 = 1;
 pub const PLACE_RECALLED: i64 = 2;
 
+/// Whether `sender` may speak in `group` at `now`: not muted, and, while ShutUpAllMember is
+/// on, the owner, an admin or an app admin.
+pub fn check_may_send(
+    group: &GroupRow,
+    sender: Option<&MemberRow>,
+    sender_is_app_admin: bool,
+    now: i64,
+) -> Result<(), ApiError> {
+    if sender.is_some_and(|m| m.shut_up_until > now) {
+        return Err(ApiError::SenderMuted);
+    }
+    let privileged =
+        sender_is_app_admin || sender.is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
+    if group.profile.shut_up_all && !privileged {
+        return Err(ApiError::SenderMuted);
+    }
+    Ok(())
+}
+
 /// Which joined groups to list.
 #[derive(Debug, Clone, Copy, Default)]
 pub struct JoinedFilter {
@@ -232,8 +251,14 @@ pub trait Store: Send + Sync + 'static {
         group_id: &str,
         members: &[NewMember],
     ) -> StoreResult<Vec<MemberResult>>;
-    async fn send_message(&self, app: u64, group_id: &str, msg: &NewMessage)
-    -> StoreResult<Stored>;
+    /// Stores a message sent now (`msg.time`), refusing a muted sender (SenderMuted).
+    async fn send_message(
+        &self,
+        app: u64,
+        group_id: &str,
+        msg: &NewMessage,
+        sender_is_app_admin: bool,
+    ) -> StoreResult<Stored>;
     /// Imports a batch checking SendTime rules; resets every member's unread to 0 when
     /// anything was stored.
     async fn import_messages(

@@ -291,8 +291,8 @@ impl SqlStore {
         msg: &NewMessage,
     ) -> StoreResult<Option<Stored>> {
         let row = sqlx::query(
-            "SELECT seq, msg_time FROM messages WHERE sdkappid = $1 AND group_id = $2 \
-             AND random = $3 AND from_account = $4 AND msg_time >= $5 AND msg_time <= $6 LIMIT 1",
+            "SELECT seq, msg_time FROM message_randoms WHERE sdkappid = $1 AND group_id = $2 \
+             AND from_account = $4 AND random = $3 AND msg_time >= $5 AND msg_time <= $6 LIMIT 1",
         )
         .bind(app as i64)
         .bind(group_id)
@@ -332,6 +332,18 @@ impl SqlStore {
         .bind(msg.priority)
         .bind(i64::from(msg.counts))
         .bind(msg.payload.as_slice())
+        .execute(&mut *c)
+        .await?;
+        sqlx::query(
+            "INSERT INTO message_randoms (sdkappid, group_id, from_account, random, msg_time, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&msg.from_account)
+        .bind(msg.random)
+        .bind(msg.time)
+        .bind(seq)
         .execute(&mut *c)
         .await?;
         Ok(())
@@ -714,6 +726,7 @@ impl Store for SqlStore {
         app: u64,
         group_id: &str,
         msg: &NewMessage,
+        sender_is_app_admin: bool,
     ) -> StoreResult<Stored> {
         let group_id_owned = group_id.to_string();
         let msg_owned = msg.clone();
@@ -723,6 +736,8 @@ impl Store for SqlStore {
                 let group_id: &str = &group_id_owned;
                 let msg = &msg_owned;
                 let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+                let sender = Self::member_in(c, app, group_id, &msg.from_account).await?;
+                check_may_send(&group, sender.as_ref(), sender_is_app_admin, msg.time)?;
                 if let Some(original) = Self::find_duplicate(c, app, group_id, msg).await? {
                     return Ok(original);
                 }
@@ -738,7 +753,7 @@ impl Store for SqlStore {
                 )
                 .await?;
                 // The sender's own message does not count for the sender: keep its unread as it was.
-                if let Some(sender) = Self::member_in(c, app, group_id, &msg.from_account).await? {
+                if let Some(sender) = sender {
                     let unread = group
                         .counters
                         .unread(sender.mark, group.group_type.supports_unread());

@@ -11,10 +11,9 @@ use serde_json::{Value, json};
 
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::Ctx;
-use crate::domain::group::Role;
 use crate::domain::message::{self, BodyError};
 use crate::error::ApiError;
-use crate::store::NewMessage;
+use crate::store::{NewMessage, check_may_send};
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -99,23 +98,17 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         Some(f) => user_id("From_Account", f)?.into_string(),
         None => ctx.identifier.clone(),
     };
-    let group = live_group(ctx, &id).await?;
     require_accounts(ctx, std::slice::from_ref(&from)).await?;
     let now = ctx.now();
-    let sender = ctx
-        .store()
-        .member(ctx.sdkappid(), id.as_str(), &from)
-        .await?;
-    if sender.as_ref().is_some_and(|m| m.shut_up_until > now) {
-        return Err(ApiError::SenderMuted);
-    }
-    // With ShutUpAllMember on, only the owner, admins and app admins may speak.
-    let privileged = ctx.app.admins.contains(&from)
-        || sender.is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
-    if group.profile.shut_up_all && !privileged {
-        return Err(ApiError::SenderMuted);
-    }
+    let app_admin = ctx.app.admins.contains(&from);
     if online_only {
+        // Not stored, so the store's checks do not run: check here.
+        let group = live_group(ctx, &id).await?;
+        let sender = ctx
+            .store()
+            .member(ctx.sdkappid(), id.as_str(), &from)
+            .await?;
+        check_may_send(&group, sender.as_ref(), app_admin, now)?;
         return Ok(Response {
             msg_time: now,
             msg_seq: 0,
@@ -137,7 +130,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     };
     let stored = ctx
         .store()
-        .send_message(ctx.sdkappid(), &group.group_id, &msg)
+        .send_message(ctx.sdkappid(), id.as_str(), &msg, app_admin)
         .await?;
     Ok(Response {
         msg_time: stored.time,
