@@ -322,6 +322,13 @@ mod tests {
     }
 
     #[test]
+    fn the_example_file_is_valid_and_matches_the_defaults() {
+        let text = include_str!("../opentim.example.toml");
+        let parsed: Settings = toml::from_str(text).unwrap();
+        assert_eq!(parsed, Settings::default());
+    }
+
+    #[test]
     fn debug_output_hides_the_key() {
         let app = AppConfig {
             sdkappid: 1,
