@@ -194,18 +194,6 @@ async fn workload(s: Arc<Server>, ledger: Arc<Mutex<Ledger>>, stop: Arc<AtomicBo
     }
 }
 
-async fn integrity_ok(path: &std::path::Path) {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-        .await
-        .unwrap();
-    let row: (String,) = sqlx::query_as("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(row.0, "ok");
-}
-
 async fn verify(s: &Server, ledger: &Ledger) {
     // Accounts.
     for chunk in ledger.accounts.chunks(100) {
@@ -327,7 +315,7 @@ async fn crash_rounds(db: Db) {
         let _ = load.await;
         drop(s);
         if let Some(path) = &db.sqlite_path {
-            integrity_ok(path).await;
+            assert_sqlite_intact(path).await;
         }
         let restarted = Server::start(&db.url, &[]).await;
         let l = ledger.lock().await;

@@ -255,15 +255,7 @@ async fn full_disk_fails_writes_keeps_reads_and_recovers() {
         .await;
     assert_eq!(v["MsgSeq"].as_i64().unwrap(), latest + 1);
     drop(s);
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", db_path.display()))
-        .await
-        .unwrap();
-    let row: (String,) = sqlx::query_as("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(row.0, "ok");
+    assert_sqlite_intact(&db_path).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

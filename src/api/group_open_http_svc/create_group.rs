@@ -5,13 +5,13 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BaseFields, MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, generate_group_id, requested_role,
-    require_accounts, store_new_group, user_id,
+    BaseFields, MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, requested_role, require_accounts,
+    store_new_group, user_id,
 };
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, Role};
 use crate::error::ApiError;
-use crate::store::{MemberProfile, NewGroup, NewMember};
+use crate::store::{MemberProfile, NewMember};
 
 /// Most members a create call may list.
 const MAX_MEMBER_LIST: usize = 100;
@@ -101,19 +101,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     }
     let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
     require_accounts(ctx, &ids).await?;
-    let custom = base.group_id.is_some();
-    let group = NewGroup {
-        group_id: base
-            .group_id
-            .unwrap_or_else(|| generate_group_id(t))
-            .to_string(),
-        group_type: t,
-        owner: base.owner.map(|o| o.into_string()).unwrap_or_default(),
-        created_at: now,
-        max_member_num: base.max_member_num,
-        profile: base.profile,
-        members,
-    };
+    let (group, custom) = base.into_new_group(now, members);
     let group_id = store_new_group(ctx, group, custom).await?;
     Ok(Response {
         group_id,

@@ -5,7 +5,6 @@
 use serde::{Deserialize, Serialize};
 
 use crate::api::Ctx;
-use crate::domain::group::GroupType;
 use crate::error::ApiError;
 
 const MAX_LIMIT: u32 = 10_000;
@@ -43,14 +42,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "Limit must be between 1 and {MAX_LIMIT}"
         )));
     }
-    let group_type = req
-        .group_type
-        .as_deref()
-        .map(|t| {
-            GroupType::parse(t)
-                .ok_or_else(|| ApiError::invalid(format!("GroupType {t:?} is not a group type")))
-        })
-        .transpose()?;
+    let group_type = super::group_type_filter(req.group_type.as_deref())?;
     let offset = req.next.unwrap_or(0).min(i64::MAX as u64) as i64;
     let (total_count, ids) = ctx
         .store()

@@ -11,7 +11,6 @@ use serde_json::{Map, Value, json};
 
 use super::{group_fields, member_fields, user_id};
 use crate::api::Ctx;
-use crate::domain::group::GroupType;
 use crate::error::ApiError;
 use crate::store::JoinedFilter;
 
@@ -63,14 +62,7 @@ fn flag(name: &str, v: Option<u8>) -> Result<bool, ApiError> {
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let member = user_id("Member_Account", &req.member_account)?;
-    let group_type = req
-        .group_type
-        .as_deref()
-        .map(|t| {
-            GroupType::parse(t)
-                .ok_or_else(|| ApiError::invalid(format!("GroupType {t:?} is not a group type")))
-        })
-        .transpose()?;
+    let group_type = super::group_type_filter(req.group_type.as_deref())?;
     if matches!(req.limit, Some(l) if l > MAX_LIMIT) {
         return Err(ApiError::invalid(format!(
             "Limit must be at most {MAX_LIMIT}"

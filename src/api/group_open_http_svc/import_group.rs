@@ -3,11 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BaseFields, generate_group_id, require_accounts, store_new_group};
+use super::{BaseFields, require_accounts, store_new_group};
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::error::ApiError;
-use crate::store::{MemberProfile, NewGroup, NewMember};
+use crate::store::{MemberProfile, NewMember};
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -50,19 +50,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             profile: MemberProfile::default(),
         });
     }
-    let custom = base.group_id.is_some();
-    let group = NewGroup {
-        group_id: base
-            .group_id
-            .unwrap_or_else(|| generate_group_id(t))
-            .to_string(),
-        group_type: t,
-        owner: base.owner.map(|o| o.into_string()).unwrap_or_default(),
-        created_at,
-        max_member_num: base.max_member_num,
-        profile: base.profile,
-        members,
-    };
+    let (group, custom) = base.into_new_group(created_at, members);
     let group_id = store_new_group(ctx, group, custom).await?;
     Ok(Response { group_id })
 }

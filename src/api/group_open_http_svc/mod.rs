@@ -196,6 +196,41 @@ impl BaseFields {
     }
 }
 
+impl CheckedBase {
+    /// The group to store, created at `created_at` with `members`; the flag says whether its
+    /// id was chosen by the caller (a collision is then reported, not redrawn).
+    pub fn into_new_group(
+        self,
+        created_at: i64,
+        members: Vec<crate::store::NewMember>,
+    ) -> (crate::store::NewGroup, bool) {
+        let custom = self.group_id.is_some();
+        let t = self.group_type;
+        let group = crate::store::NewGroup {
+            group_id: self
+                .group_id
+                .unwrap_or_else(|| generate_group_id(t))
+                .to_string(),
+            group_type: t,
+            owner: self.owner.map(|o| o.into_string()).unwrap_or_default(),
+            created_at,
+            max_member_num: self.max_member_num,
+            profile: self.profile,
+            members,
+        };
+        (group, custom)
+    }
+}
+
+/// An optional `GroupType` filter; an unknown name is 10004.
+pub fn group_type_filter(raw: Option<&str>) -> Result<Option<GroupType>, ApiError> {
+    raw.map(|t| {
+        GroupType::parse(t)
+            .ok_or_else(|| ApiError::invalid(format!("GroupType {t:?} is not a group type")))
+    })
+    .transpose()
+}
+
 /// A fresh id of the form Tencent generates: `@TGS#` + a type marker + upper-case alphanumerics.
 pub fn generate_group_id(t: GroupType) -> GroupId {
     const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
