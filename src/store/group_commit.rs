@@ -1,16 +1,17 @@
-//! Group commit: one writer connection runs concurrent write operations in a single
-//! transaction (each inside its own savepoint) and acknowledges them all after one durable
-//! commit. SQLite with `synchronous=FULL` pays one fsync per commit, so batching is what lets
-//! writes approach the disk's limit without weakening durability.
+//! Group commit: one writer thread runs concurrent write operations in a single SQLite
+//! transaction and acknowledges them all after one durable commit. With `synchronous=FULL`
+//! every commit costs an fsync, so batching is what lets writes approach the disk's limit
+//! without weakening durability.
 
-use futures_util::future::BoxFuture;
-use sqlx::{AnyConnection, AnyPool, Connection};
 use std::sync::Mutex;
+use std::sync::mpsc::SyncSender;
 
+use futures_util::FutureExt;
+use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
-use tokio::task::JoinHandle;
 
 use super::StoreResult;
+use super::db::Db;
 use crate::error::ApiError;
 
 /// Most operations committed together; bounds the latency one commit adds to the first.
@@ -22,44 +23,50 @@ const QUEUE_DEPTH: usize = 4096;
 type Reply = Box<dyn FnOnce(Option<&str>) + Send>;
 /// An operation: runs on the writer's connection, says whether it hit a database error (which
 /// may have left some of its statements applied), and how to reply.
-type Job = Box<dyn for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, (bool, Reply)> + Send>;
+type Job = Box<dyn for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, (bool, Reply)> + Send>;
+
+enum Msg {
+    Job(Job),
+    /// Stop after the jobs queued before this one; answer when the writer is gone.
+    Stop(oneshot::Sender<()>),
+}
 
 pub struct WriteQueue {
-    jobs: mpsc::Sender<Job>,
-    stop: Mutex<Option<(oneshot::Sender<()>, JoinHandle<()>)>>,
+    jobs: mpsc::Sender<Msg>,
 }
 
 impl WriteQueue {
-    /// Starts the writer task; it owns one connection of `pool` until `close`.
-    pub fn start(pool: AnyPool) -> WriteQueue {
+    /// Starts the writer thread, which owns `conn`. After each commit it nudges
+    /// `committed` (a checkpointer), never waiting for it.
+    pub fn start(conn: rusqlite::Connection, committed: SyncSender<()>) -> std::io::Result<Self> {
         let (jobs, rx) = mpsc::channel(QUEUE_DEPTH);
-        let (stop, stopped) = oneshot::channel();
-        let task = tokio::spawn(writer(pool, rx, stopped));
-        WriteQueue {
-            jobs,
-            stop: Mutex::new(Some((stop, task))),
-        }
+        std::thread::Builder::new()
+            .name("opentim-writer".into())
+            .spawn(move || writer(Mutex::new(conn), rx, committed))?;
+        Ok(WriteQueue { jobs })
     }
 
-    /// Finishes the queued writes, then stops the writer and returns its connection.
+    /// Finishes the queued writes, then stops the writer and closes its connection.
     pub async fn close(&self) {
-        let stop = self.stop.lock().ok().and_then(|mut s| s.take());
-        if let Some((stop, task)) = stop {
-            let _ = stop.send(());
-            let _ = task.await;
+        let (done, stopped) = oneshot::channel();
+        if self.jobs.send(Msg::Stop(done)).await.is_ok() {
+            let _ = stopped.await;
         }
     }
 
     /// Runs `f` in the next batch and answers after that batch has committed.
+    ///
+    /// `f` runs on the writer thread; its future must complete without waiting (SQLite
+    /// statements are synchronous), which it does since it awaits only [`Db`] calls.
     pub async fn submit<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+        F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
     {
         let (done, result) = oneshot::channel::<StoreResult<T>>();
-        let job: Job = Box::new(move |conn: &mut AnyConnection| {
+        let job: Job = Box::new(move |db: Db<'_>| {
             Box::pin(async move {
-                let outcome = f(conn).await;
+                let outcome = f(db).await;
                 let fatal = matches!(outcome, Err(ApiError::Internal(_)));
                 let reply: Reply = Box::new(move |commit_error: Option<&str>| {
                     let answer = match (outcome, commit_error) {
@@ -72,7 +79,7 @@ impl WriteQueue {
             })
         });
         self.jobs
-            .send(job)
+            .send(Msg::Job(job))
             .await
             .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?;
         result
@@ -81,41 +88,46 @@ impl WriteQueue {
     }
 }
 
-async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, mut stop: oneshot::Receiver<()>) {
-    let mut conn = None;
-    loop {
-        // Queued jobs go first, so a stop never abandons an accepted write.
-        let first = tokio::select! {
-            biased;
-            job = rx.recv() => match job {
-                Some(job) => job,
-                None => break,
-            },
-            _ = &mut stop => break,
+fn writer(
+    conn: Mutex<rusqlite::Connection>,
+    mut rx: mpsc::Receiver<Msg>,
+    committed: SyncSender<()>,
+) {
+    let mut stop = None;
+    while stop.is_none() {
+        let Some(first) = rx.blocking_recv() else {
+            break;
         };
-        let mut batch = vec![first];
-        while batch.len() < MAX_BATCH {
+        let mut batch = Vec::new();
+        match first {
+            Msg::Job(job) => batch.push(job),
+            Msg::Stop(done) => stop = Some(done),
+        }
+        while stop.is_none() && batch.len() < MAX_BATCH {
             match rx.try_recv() {
-                Ok(job) => batch.push(job),
+                Ok(Msg::Job(job)) => batch.push(job),
+                Ok(Msg::Stop(done)) => stop = Some(done),
                 Err(_) => break,
             }
         }
-        if conn.is_none() {
-            match pool.acquire().await {
-                Ok(c) => conn = Some(c),
-                Err(e) => {
-                    // Dropping the jobs answers their callers with an internal error.
-                    tracing::error!(error = %e, "the database writer cannot get its connection");
-                    continue;
-                }
-            }
+        if batch.is_empty() {
+            continue;
         }
-        if let Some(c) = conn.as_mut()
-            && let Err(e) = run_batch(c, batch).await
-        {
+        if let Err(e) = run_batch(&conn, batch) {
             tracing::error!(error = %e, "a write batch failed");
-            conn = None;
         }
+        let _ = committed.try_send(());
+    }
+    drop(conn);
+    if let Some(done) = stop {
+        let _ = done.send(());
+    }
+}
+
+fn execute(conn: &Mutex<rusqlite::Connection>, sql: &str) -> Result<(), String> {
+    match conn.lock() {
+        Ok(c) => c.execute_batch(sql).map_err(|e| e.to_string()),
+        Err(_) => Err("the writer's connection is unusable".into()),
     }
 }
 
@@ -123,26 +135,33 @@ async fn writer(pool: AnyPool, mut rx: mpsc::Receiver<Job>, mut stop: oneshot::R
 /// found, not a member, …) before their first write, so a failed operation left nothing to
 /// undo and the batch goes on; a database error fails the whole batch, and every caller in it
 /// gets an internal error. Replies go out after the commit.
-async fn run_batch(conn: &mut AnyConnection, batch: Vec<Job>) -> Result<(), sqlx::Error> {
-    let mut tx = Connection::begin(conn).await?;
+fn run_batch(conn: &Mutex<rusqlite::Connection>, batch: Vec<Job>) -> Result<(), String> {
+    // On failure, dropping the jobs answers their callers with an internal error.
+    execute(conn, "BEGIN IMMEDIATE")?;
     let mut replies = Vec::with_capacity(batch.len());
     for job in batch {
-        let (fatal, reply) = job(&mut tx).await;
+        // A job that would wait is a bug; treat it as a failed operation.
+        let (fatal, reply) = match job(Db::Lite(conn)).now_or_never() {
+            Some(done) => done,
+            None => (true, Box::new(|_: Option<&str>| ()) as Reply),
+        };
         replies.push(reply);
         if fatal {
             // Part of that operation may be applied: undo the batch. Jobs not yet run are
             // dropped, which answers their callers with an internal error too.
-            let _ = tx.rollback().await;
+            let _ = execute(conn, "ROLLBACK");
             for reply in replies {
                 reply(Some("an operation in the same batch failed"));
             }
-            return Err(sqlx::Error::Protocol("write batch aborted".into()));
+            return Err("an operation hit a database error; its batch was rolled back".into());
         }
     }
-    let committed = tx.commit().await;
-    let error = committed.as_ref().err().map(|e| e.to_string());
+    let committed = execute(conn, "COMMIT");
+    if committed.is_err() {
+        let _ = execute(conn, "ROLLBACK");
+    }
     for reply in replies {
-        reply(error.as_deref());
+        reply(committed.as_ref().err().map(String::as_str));
     }
     committed
 }

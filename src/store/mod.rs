@@ -4,6 +4,7 @@
 //! between SQLite and PostgreSQL. Each backend module owns what differs: connection setup,
 //! durability settings, pool shape and its own migrations.
 
+pub mod db;
 pub mod group_commit;
 pub mod postgres;
 pub mod sql;

@@ -3,7 +3,7 @@
 use std::sync::Arc;
 use std::time::Duration;
 
-use sqlx::any::AnyPoolOptions;
+use sqlx::postgres::PgPoolOptions;
 
 use super::sql::SqlStore;
 use super::{SharedStore, redact_url};
@@ -12,10 +12,9 @@ static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres")
 
 /// Connects to the database named by a `postgres://` URL.
 pub async fn open(url: &str) -> Result<SharedStore, String> {
-    sqlx::any::install_default_drivers();
     // Tencent's REST backend answers within 3 s; a database that does not answer in time
     // makes the request fail with the internal-error code instead of hanging.
-    let pool = AnyPoolOptions::new()
+    let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(3))
         .connect(url)
@@ -25,10 +24,5 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
         .run(&pool)
         .await
         .map_err(|e| format!("cannot migrate {}: {e}", redact_url(url)))?;
-    Ok(Arc::new(SqlStore::new(
-        pool.clone(),
-        pool,
-        " FOR UPDATE",
-        false,
-    )))
+    Ok(Arc::new(SqlStore::postgres(pool)))
 }

@@ -1,14 +1,17 @@
-//! The SQL implementation of [`Store`], shared by SQLite and PostgreSQL through sqlx's `Any` driver.
+//! The SQL implementation of [`Store`], shared by SQLite and PostgreSQL through [`Db`].
 //!
 //! Every mutating operation is one transaction that first locks the group row (PostgreSQL:
-//! `FOR UPDATE`; SQLite: a single writer connection serializes writes), so seqs are
-//! allocated without holes or duplicates and import time rules see a stable newest message.
+//! `FOR UPDATE`; SQLite: a single writer serializes writes), so seqs are allocated without
+//! holes or duplicates and import time rules see a stable newest message.
+
+use std::sync::Arc;
 
 use futures_util::future::BoxFuture;
-use sqlx::any::AnyRow;
-use sqlx::{AnyConnection, AnyPool, AssertSqlSafe, Row};
+use sqlx::PgPool;
 
+use super::db::{Db, Row, params};
 use super::group_commit::WriteQueue;
+use super::sqlite::Readers;
 
 use super::*;
 use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
@@ -21,78 +24,77 @@ const GROUP_COLS: &str = "group_id, group_type, owner, created_at, last_info_tim
 const MEMBER_COLS: &str = "user_id, role, join_time, unread_base, rank_base, msg_flag, \
      last_send_time, shut_up_until, profile";
 
-/// How writes reach the database.
-pub enum Writes {
-    /// Through one writer connection that commits concurrent operations together (SQLite).
-    Batched(WriteQueue),
-    /// Each operation in its own transaction on a pooled connection (PostgreSQL).
-    Direct(AnyPool),
+/// Where statements run.
+enum Backend {
+    /// One writer thread that commits concurrent operations together, and reader
+    /// connections on blocking threads.
+    Sqlite {
+        writes: WriteQueue,
+        readers: Arc<Readers>,
+    },
+    /// Each operation in its own transaction on a pooled connection; PostgreSQL's concurrent
+    /// commits share WAL flushes by themselves.
+    Postgres(PgPool),
 }
 
 pub struct SqlStore {
-    writes: Writes,
-    /// The pool the writer's connections come from (closed on shutdown).
-    writer: AnyPool,
-    /// Connections that only read.
-    reader: AnyPool,
-    /// Appended to the group-row read that starts each write transaction.
-    lock_clause: &'static str,
+    backend: Backend,
 }
 
 fn corrupt(what: &str) -> ApiError {
     ApiError::Internal(format!("stored {what} cannot be decoded"))
 }
 
-fn group_from_row(r: &AnyRow) -> StoreResult<(GroupRow, i64)> {
-    let group_type: String = r.try_get(1)?;
-    let profile: String = r.try_get(12)?;
+fn group_from_row(r: &Row, at: usize) -> StoreResult<(GroupRow, i64)> {
+    let group_type = r.text(at + 1)?;
+    let profile = r.text(at + 12)?;
     let row = GroupRow {
-        group_id: r.try_get(0)?,
+        group_id: r.text(at)?,
         group_type: GroupType::parse(&group_type).ok_or_else(|| corrupt("group type"))?,
-        owner: r.try_get(2)?,
-        created_at: r.try_get(3)?,
-        last_info_time: r.try_get(4)?,
-        last_msg_time: r.try_get(5)?,
+        owner: r.text(at + 2)?,
+        created_at: r.int(at + 3)?,
+        last_info_time: r.int(at + 4)?,
+        last_msg_time: r.int(at + 5)?,
         counters: GroupCounters {
-            next_msg_seq: r.try_get(6)?,
-            counted: r.try_get(7)?,
-            reset_rank: r.try_get(8)?,
+            next_msg_seq: r.int(at + 6)?,
+            counted: r.int(at + 7)?,
+            reset_rank: r.int(at + 8)?,
         },
-        member_num: r.try_get(9)?,
-        max_member_num: r.try_get(10)?,
-        destroyed: r.try_get::<i64, _>(11)? != 0,
+        member_num: r.int(at + 9)?,
+        max_member_num: r.int(at + 10)?,
+        destroyed: r.int(at + 11)? != 0,
         profile: serde_json::from_str(&profile).map_err(|_| corrupt("group profile"))?,
     };
-    Ok((row, r.try_get(13)?))
+    Ok((row, r.int(at + 13)?))
 }
 
-fn member_from_row(r: &AnyRow, at: usize) -> StoreResult<MemberRow> {
-    let role: String = r.try_get(at + 1)?;
-    let profile: String = r.try_get(at + 8)?;
+fn member_from_row(r: &Row, at: usize) -> StoreResult<MemberRow> {
+    let role = r.text(at + 1)?;
+    let profile = r.text(at + 8)?;
     Ok(MemberRow {
-        user_id: r.try_get(at)?,
+        user_id: r.text(at)?,
         role: Role::parse(&role).ok_or_else(|| corrupt("member role"))?,
-        join_time: r.try_get(at + 2)?,
+        join_time: r.int(at + 2)?,
         mark: ReadMark {
-            unread_base: r.try_get(at + 3)?,
-            rank_base: r.try_get(at + 4)?,
+            unread_base: r.int(at + 3)?,
+            rank_base: r.int(at + 4)?,
         },
-        msg_flag: r.try_get(at + 5)?,
-        last_send_time: r.try_get(at + 6)?,
-        shut_up_until: r.try_get(at + 7)?,
+        msg_flag: r.text(at + 5)?,
+        last_send_time: r.int(at + 6)?,
+        shut_up_until: r.int(at + 7)?,
         profile: serde_json::from_str(&profile).map_err(|_| corrupt("member profile"))?,
     })
 }
 
-fn message_from_row(r: &AnyRow) -> StoreResult<MessageRow> {
+fn message_from_row(r: &Row) -> StoreResult<MessageRow> {
     Ok(MessageRow {
-        seq: r.try_get(0)?,
-        from_account: r.try_get(1)?,
-        random: r.try_get(2)?,
-        time: r.try_get(3)?,
-        priority: r.try_get(4)?,
-        place: r.try_get(5)?,
-        payload: r.try_get(6)?,
+        seq: r.int(0)?,
+        from_account: r.text(1)?,
+        random: r.int(2)?,
+        time: r.int(3)?,
+        priority: r.int(4)?,
+        place: r.int(5)?,
+        payload: r.blob(6)?,
     })
 }
 
@@ -101,44 +103,31 @@ fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
-fn is_unique_violation(e: &sqlx::Error) -> bool {
-    e.as_database_error()
-        .is_some_and(|d| d.is_unique_violation())
-}
-
 impl SqlStore {
-    /// `batched`: commit concurrent writes together through one writer connection.
-    pub fn new(
-        writer: AnyPool,
-        reader: AnyPool,
-        lock_clause: &'static str,
-        batched: bool,
-    ) -> SqlStore {
-        let writes = if batched {
-            Writes::Batched(WriteQueue::start(writer.clone()))
-        } else {
-            Writes::Direct(writer.clone())
-        };
+    pub fn sqlite(writes: WriteQueue, readers: Arc<Readers>) -> SqlStore {
         SqlStore {
-            writes,
-            writer,
-            reader,
-            lock_clause,
+            backend: Backend::Sqlite { writes, readers },
         }
     }
 
-    /// Runs a write operation: through the group-commit writer (SQLite) or in its own
-    /// transaction (PostgreSQL, whose concurrent commits share WAL flushes by themselves).
+    pub fn postgres(pool: PgPool) -> SqlStore {
+        SqlStore {
+            backend: Backend::Postgres(pool),
+        }
+    }
+
+    /// Runs a write operation in a transaction: SQLite's group-commit writer, or a pooled
+    /// PostgreSQL connection. The answer comes after the commit.
     async fn write<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(&'c mut AnyConnection) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+        F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
     {
-        match &self.writes {
-            Writes::Batched(queue) => queue.submit(f).await,
-            Writes::Direct(pool) => {
+        match &self.backend {
+            Backend::Sqlite { writes, .. } => writes.submit(f).await,
+            Backend::Postgres(pool) => {
                 let mut tx = pool.begin().await?;
-                match f(&mut tx).await {
+                match f(Db::Pg(&mut tx)).await {
                     Ok(v) => {
                         tx.commit().await?;
                         Ok(v)
@@ -152,24 +141,30 @@ impl SqlStore {
         }
     }
 
+    /// Runs a read operation on a read connection.
+    async fn read<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+    {
+        match &self.backend {
+            Backend::Sqlite { readers, .. } => readers.run(f).await,
+            Backend::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                f(Db::Pg(&mut conn)).await
+            }
+        }
+    }
+
     /// Reads and locks a live group inside a write transaction.
-    async fn lock_group(
-        c: &mut AnyConnection,
-        lock_clause: &str,
-        app: u64,
-        group_id: &str,
-    ) -> StoreResult<(GroupRow, i64)> {
+    async fn lock_group(db: &mut Db<'_>, app: u64, group_id: &str) -> StoreResult<(GroupRow, i64)> {
         let sql = format!(
-            "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{lock_clause}"
+            "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{}",
+            db.lock_clause()
         );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(app as i64)
-            .bind(group_id)
-            .fetch_optional(&mut *c)
-            .await?;
-        match row {
+        match db.opt(&sql, params![app as i64, group_id]).await? {
             Some(r) => {
-                let (g, serial) = group_from_row(&r)?;
+                let (g, serial) = group_from_row(&r, 0)?;
                 if g.destroyed {
                     Err(ApiError::GroupNotFound(group_id.to_string()))
                 } else {
@@ -181,7 +176,7 @@ impl SqlStore {
     }
 
     async fn member_in(
-        c: &mut AnyConnection,
+        db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         user_id: &str,
@@ -189,17 +184,14 @@ impl SqlStore {
         let sql = format!(
             "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3"
         );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(user_id)
-            .fetch_optional(&mut *c)
-            .await?;
-        row.map(|r| member_from_row(&r, 0)).transpose()
+        db.opt(&sql, params![app as i64, group_id, user_id])
+            .await?
+            .map(|r| member_from_row(&r, 0))
+            .transpose()
     }
 
     async fn insert_member(
-        c: &mut AnyConnection,
+        db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         serial: i64,
@@ -207,105 +199,104 @@ impl SqlStore {
         mark: ReadMark,
     ) -> StoreResult<()> {
         // A mute outlives membership: a returning member is still muted.
-        let muted_until: i64 = sqlx::query(
-            "SELECT until FROM mutes WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(&m.user_id)
-        .fetch_optional(&mut *c)
-        .await?
-        .map(|r| r.try_get(0))
-        .transpose()?
-        .unwrap_or(0);
-        sqlx::query(
+        let muted_until = match db
+            .opt(
+                "SELECT until FROM mutes WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                params![app as i64, group_id, &m.user_id],
+            )
+            .await?
+        {
+            Some(r) => r.int(0)?,
+            None => 0,
+        };
+        db.exec(
             "INSERT INTO members (sdkappid, group_id, user_id, join_serial, role, join_time, \
              unread_base, rank_base, msg_flag, last_send_time, shut_up_until, profile) \
              VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AcceptAndNotify', 0, $10, $9)",
+            params![
+                app as i64,
+                group_id,
+                &m.user_id,
+                serial,
+                m.role.as_str(),
+                m.join_time,
+                mark.unread_base,
+                mark.rank_base,
+                to_json(&m.profile).as_str(),
+                muted_until,
+            ],
         )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(&m.user_id)
-        .bind(serial)
-        .bind(m.role.as_str())
-        .bind(m.join_time)
-        .bind(mark.unread_base)
-        .bind(mark.rank_base)
-        .bind(to_json(&m.profile))
-        .bind(muted_until)
-        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     async fn save_member(
-        c: &mut AnyConnection,
+        db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         m: &MemberRow,
     ) -> StoreResult<()> {
-        sqlx::query(
+        db.exec(
             "UPDATE members SET role = $4, msg_flag = $5, shut_up_until = $6, profile = $7, \
              unread_base = $8, rank_base = $9 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+            params![
+                app as i64,
+                group_id,
+                &m.user_id,
+                m.role.as_str(),
+                &m.msg_flag,
+                m.shut_up_until,
+                to_json(&m.profile).as_str(),
+                m.mark.unread_base,
+                m.mark.rank_base,
+            ],
         )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(&m.user_id)
-        .bind(m.role.as_str())
-        .bind(&m.msg_flag)
-        .bind(m.shut_up_until)
-        .bind(to_json(&m.profile))
-        .bind(m.mark.unread_base)
-        .bind(m.mark.rank_base)
-        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     /// Remembers a mute apart from the membership, so it survives leaving and rejoining.
     async fn save_mute(
-        c: &mut AnyConnection,
+        db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         user_id: &str,
         until: i64,
     ) -> StoreResult<()> {
-        sqlx::query(
+        db.exec(
             "INSERT INTO mutes (sdkappid, group_id, user_id, until) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (sdkappid, group_id, user_id) DO UPDATE SET until = excluded.until",
+            params![app as i64, group_id, user_id, until],
         )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(user_id)
-        .bind(until)
-        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     /// The earlier message with the same sender and Random within the dedup window, if any.
     async fn find_duplicate(
-        c: &mut AnyConnection,
+        db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         msg: &NewMessage,
     ) -> StoreResult<Option<Stored>> {
-        let row = sqlx::query(
-            "SELECT seq, msg_time FROM message_randoms WHERE sdkappid = $1 AND group_id = $2 \
-             AND from_account = $4 AND random = $3 AND msg_time >= $5 AND msg_time <= $6 LIMIT 1",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(msg.random)
-        .bind(&msg.from_account)
-        .bind(msg.time - DEDUP_WINDOW_SECS)
-        .bind(msg.time + DEDUP_WINDOW_SECS)
-        .fetch_optional(&mut *c)
-        .await?;
+        let row = db
+            .opt(
+                "SELECT seq, msg_time FROM message_randoms WHERE sdkappid = $1 AND group_id = $2 \
+                 AND from_account = $4 AND random = $3 AND msg_time >= $5 AND msg_time <= $6 LIMIT 1",
+                params![
+                    app as i64,
+                    group_id,
+                    msg.random,
+                    &msg.from_account,
+                    msg.time - DEDUP_WINDOW_SECS,
+                    msg.time + DEDUP_WINDOW_SECS,
+                ],
+            )
+            .await?;
         Ok(match row {
             Some(r) => Some(Stored {
-                seq: r.try_get(0)?,
-                time: r.try_get(1)?,
+                seq: r.int(0)?,
+                time: r.int(1)?,
                 duplicate: true,
             }),
             None => None,
@@ -313,60 +304,63 @@ impl SqlStore {
     }
 
     async fn insert_message(
-        c: &mut AnyConnection,
+        db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         seq: i64,
         msg: &NewMessage,
     ) -> StoreResult<()> {
-        sqlx::query(
+        db.exec(
             "INSERT INTO messages (sdkappid, group_id, seq, from_account, random, msg_time, \
              priority, counts, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            params![
+                app as i64,
+                group_id,
+                seq,
+                &msg.from_account,
+                msg.random,
+                msg.time,
+                msg.priority,
+                msg.counts,
+                msg.payload.as_slice(),
+            ],
         )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(seq)
-        .bind(&msg.from_account)
-        .bind(msg.random)
-        .bind(msg.time)
-        .bind(msg.priority)
-        .bind(i64::from(msg.counts))
-        .bind(msg.payload.as_slice())
-        .execute(&mut *c)
         .await?;
-        sqlx::query(
+        db.exec(
             "INSERT INTO message_randoms (sdkappid, group_id, from_account, random, msg_time, seq) \
              VALUES ($1, $2, $3, $4, $5, $6)",
+            params![
+                app as i64,
+                group_id,
+                &msg.from_account,
+                msg.random,
+                msg.time,
+                seq
+            ],
         )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(&msg.from_account)
-        .bind(msg.random)
-        .bind(msg.time)
-        .bind(seq)
-        .execute(&mut *c)
         .await?;
         Ok(())
     }
 
     async fn save_counters(
-        c: &mut AnyConnection,
+        db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         counters: GroupCounters,
         last_msg_time: i64,
     ) -> StoreResult<()> {
-        sqlx::query(
+        db.exec(
             "UPDATE chat_groups SET next_msg_seq = $3, counted = $4, reset_rank = $5, \
              last_msg_time = $6 WHERE sdkappid = $1 AND group_id = $2",
+            params![
+                app as i64,
+                group_id,
+                counters.next_msg_seq,
+                counters.counted,
+                counters.reset_rank,
+                last_msg_time,
+            ],
         )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(counters.next_msg_seq)
-        .bind(counters.counted)
-        .bind(counters.reset_rank)
-        .bind(last_msg_time)
-        .execute(&mut *c)
         .await?;
         Ok(())
     }
@@ -375,36 +369,39 @@ impl SqlStore {
 #[async_trait::async_trait]
 impl Store for SqlStore {
     async fn load_apps(&self) -> StoreResult<Vec<AppConfig>> {
-        let rows = sqlx::query("SELECT sdkappid, secret_key, admins FROM apps ORDER BY sdkappid")
-            .fetch_all(&self.reader)
-            .await?;
-        rows.iter()
-            .map(|r| {
-                let admins: String = r.try_get(2)?;
-                Ok(AppConfig {
-                    sdkappid: r.try_get::<i64, _>(0)? as u64,
-                    secret_key: r.try_get(1)?,
-                    admins: serde_json::from_str(&admins).map_err(|_| corrupt("app admins"))?,
-                })
+        self.read(|mut db: Db<'_>| {
+            Box::pin(async move {
+                let rows = db
+                    .all(
+                        "SELECT sdkappid, secret_key, admins FROM apps ORDER BY sdkappid",
+                        &[],
+                    )
+                    .await?;
+                rows.iter()
+                    .map(|r| {
+                        Ok(AppConfig {
+                            sdkappid: r.int(0)? as u64,
+                            secret_key: r.text(1)?,
+                            admins: serde_json::from_str(&r.text(2)?)
+                                .map_err(|_| corrupt("app admins"))?,
+                        })
+                    })
+                    .collect()
             })
-            .collect()
+        })
+        .await
     }
 
     async fn save_app(&self, app: &AppConfig, now: i64) -> StoreResult<()> {
-        let app_owned = app.clone();
-        self.write(move |c: &mut AnyConnection| {
+        let app = app.clone();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let app = &app_owned;
-            sqlx::query(
-                "INSERT INTO apps (sdkappid, secret_key, admins, created_at) VALUES ($1, $2, $3, $4)",
-            )
-            .bind(app.sdkappid as i64)
-            .bind(&app.secret_key)
-            .bind(to_json(&app.admins))
-            .bind(now)
-            .execute(&mut *c)
-            .await?;
-            Ok(())
+                db.exec(
+                    "INSERT INTO apps (sdkappid, secret_key, admins, created_at) VALUES ($1, $2, $3, $4)",
+                    params![app.sdkappid as i64, &app.secret_key, to_json(&app.admins).as_str(), now],
+                )
+                .await?;
+                Ok(())
             })
         })
         .await
@@ -416,115 +413,104 @@ impl Store for SqlStore {
         accounts: &[AccountInput],
         now: i64,
     ) -> StoreResult<()> {
-        let accounts_owned = accounts.to_vec();
-        self.write(move |c: &mut AnyConnection| {
+        let accounts = accounts.to_vec();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let accounts = accounts_owned.as_slice();
-            for a in accounts {
-                let profile = serde_json::json!({"Nick": a.nick, "FaceUrl": a.face_url}).to_string();
-                // Re-importing is idempotent; a given Nick/FaceUrl replaces the stored profile.
-                let update = if a.nick.is_some() || a.face_url.is_some() {
-                    "DO UPDATE SET profile = excluded.profile"
-                } else {
-                    "DO NOTHING"
-                };
-                sqlx::query(AssertSqlSafe(format!(
-                    "INSERT INTO accounts (sdkappid, user_id, profile, created_at) VALUES ($1, $2, $3, $4) \
-                     ON CONFLICT (sdkappid, user_id) {update}"
-                )))
-                .bind(app as i64)
-                .bind(&a.user_id)
-                .bind(profile)
-                .bind(now)
-                .execute(&mut *c)
-                .await?;
-            }
-            Ok(())
+                for a in &accounts {
+                    let profile =
+                        serde_json::json!({"Nick": a.nick, "FaceUrl": a.face_url}).to_string();
+                    // Re-importing is idempotent; a given Nick/FaceUrl replaces the stored profile.
+                    let sql = if a.nick.is_some() || a.face_url.is_some() {
+                        "INSERT INTO accounts (sdkappid, user_id, profile, created_at) \
+                         VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (sdkappid, user_id) DO UPDATE SET profile = excluded.profile"
+                    } else {
+                        "INSERT INTO accounts (sdkappid, user_id, profile, created_at) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (sdkappid, user_id) DO NOTHING"
+                    };
+                    db.exec(sql, params![app as i64, &a.user_id, profile.as_str(), now])
+                        .await?;
+                }
+                Ok(())
             })
         })
         .await
     }
 
     async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
-        let mut out = Vec::with_capacity(ids.len());
-        let mut conn = self.reader.acquire().await?;
-        for id in ids {
-            let row = sqlx::query("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2")
-                .bind(app as i64)
-                .bind(id)
-                .fetch_optional(&mut *conn)
-                .await?;
-            out.push(row.is_some());
-        }
-        Ok(out)
+        let ids = ids.to_vec();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let row = db
+                        .opt(
+                            "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2",
+                            params![app as i64, id],
+                        )
+                        .await?;
+                    out.push(row.is_some());
+                }
+                Ok(out)
+            })
+        })
+        .await
     }
 
     async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
-        let ids_owned = ids.to_vec();
-        self.write(move |c: &mut AnyConnection| {
+        let ids = ids.to_vec();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let ids = ids_owned.as_slice();
-            let mut out = Vec::with_capacity(ids.len());
-            for id in ids {
-                let deleted = sqlx::query("DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2")
-                    .bind(app as i64)
-                    .bind(id)
-                    .execute(&mut *c)
-                    .await?
-                    .rows_affected()
-                    > 0;
-                if deleted {
-                    let groups = sqlx::query(
-                        "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
-                    )
-                    .bind(app as i64)
-                    .bind(id)
-                    .fetch_all(&mut *c)
-                    .await?;
-                    for g in groups {
-                        let group_id: String = g.try_get(0)?;
-                        sqlx::query(
-                            "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                let mut out = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let deleted = db
+                        .exec(
+                            "DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2",
+                            params![app as i64, id],
                         )
-                        .bind(app as i64)
-                        .bind(&group_id)
-                        .bind(id)
-                        .execute(&mut *c)
-                        .await?;
-                        sqlx::query(
-                            "UPDATE chat_groups SET member_num = member_num - 1, \
-                             owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
-                             WHERE sdkappid = $1 AND group_id = $2",
-                        )
-                        .bind(app as i64)
-                        .bind(&group_id)
-                        .bind(id)
-                        .execute(&mut *c)
-                        .await?;
+                        .await?
+                        > 0;
+                    if deleted {
+                        let groups = db
+                            .all(
+                                "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
+                                params![app as i64, id],
+                            )
+                            .await?;
+                        for g in groups {
+                            let group_id = g.text(0)?;
+                            db.exec(
+                                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                                params![app as i64, &group_id, id],
+                            )
+                            .await?;
+                            db.exec(
+                                "UPDATE chat_groups SET member_num = member_num - 1, \
+                                 owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
+                                 WHERE sdkappid = $1 AND group_id = $2",
+                                params![app as i64, &group_id, id],
+                            )
+                            .await?;
+                        }
                     }
+                    out.push(deleted);
                 }
-                out.push(deleted);
-            }
-            Ok(out)
+                Ok(out)
             })
         })
         .await
     }
 
     async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool> {
-        let id_owned = id.to_string();
-        self.write(move |c: &mut AnyConnection| {
+        let id = id.to_string();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let id: &str = &id_owned;
-                let n = sqlx::query(
-                    "UPDATE accounts SET kicked_at = $3 WHERE sdkappid = $1 AND user_id = $2",
-                )
-                .bind(app as i64)
-                .bind(id)
-                .bind(at)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
+                let n = db
+                    .exec(
+                        "UPDATE accounts SET kicked_at = $3 WHERE sdkappid = $1 AND user_id = $2",
+                        params![app as i64, &id, at],
+                    )
+                    .await?;
                 Ok(n > 0)
             })
         })
@@ -532,30 +518,34 @@ impl Store for SqlStore {
     }
 
     async fn kicked_accounts(&self) -> StoreResult<Vec<(u64, String, i64)>> {
-        let rows =
-            sqlx::query("SELECT sdkappid, user_id, kicked_at FROM accounts WHERE kicked_at > 0")
-                .fetch_all(&self.reader)
-                .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get::<i64, _>(0)? as u64, r.try_get(1)?, r.try_get(2)?)))
-            .collect()
+        self.read(|mut db: Db<'_>| {
+            Box::pin(async move {
+                let rows = db
+                    .all(
+                        "SELECT sdkappid, user_id, kicked_at FROM accounts WHERE kicked_at > 0",
+                        &[],
+                    )
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((r.int(0)? as u64, r.text(1)?, r.int(2)?)))
+                    .collect()
+            })
+        })
+        .await
     }
 
     async fn create_group(&self, app: u64, group: &NewGroup) -> StoreResult<()> {
-        let group_owned = group.clone();
-        self.write(move |c: &mut AnyConnection| {
+        let group = group.clone();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group = &group_owned;
-                let existing = sqlx::query(
-                    "SELECT destroyed FROM chat_groups WHERE sdkappid = $1 AND group_id = $2",
-                )
-                .bind(app as i64)
-                .bind(&group.group_id)
-                .fetch_optional(&mut *c)
-                .await?;
+                let existing = db
+                    .opt(
+                        "SELECT destroyed FROM chat_groups WHERE sdkappid = $1 AND group_id = $2",
+                        params![app as i64, &group.group_id],
+                    )
+                    .await?;
                 if let Some(r) = existing {
-                    let destroyed = r.try_get::<i64, _>(0)? != 0;
-                    return Err(if destroyed {
+                    return Err(if r.int(0)? != 0 {
                         ApiError::GroupIdTakenByYou(group.group_id.clone())
                     } else {
                         ApiError::GroupIdTaken(group.group_id.clone())
@@ -563,41 +553,33 @@ impl Store for SqlStore {
                 }
                 let counters = GroupCounters::new();
                 let n = group.members.len() as i64;
-                let inserted = sqlx::query(
-                    "INSERT INTO chat_groups (sdkappid, group_id, group_type, owner, created_at, \
-                 last_info_time, last_msg_time, next_msg_seq, counted, reset_rank, member_num, \
-                 member_serial, max_member_num, destroyed, profile) \
-                 VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11)",
-                )
-                .bind(app as i64)
-                .bind(&group.group_id)
-                .bind(group.group_type.as_str())
-                .bind(&group.owner)
-                .bind(group.created_at)
-                .bind(counters.next_msg_seq)
-                .bind(counters.counted)
-                .bind(counters.reset_rank)
-                .bind(n)
-                .bind(group.max_member_num)
-                .bind(to_json(&group.profile))
-                .execute(&mut *c)
-                .await;
-                match inserted {
-                    Err(e) if is_unique_violation(&e) => {
-                        return Err(ApiError::GroupIdTaken(group.group_id.clone()));
-                    }
-                    other => other?,
-                };
-                for (i, m) in group.members.iter().enumerate() {
-                    Self::insert_member(
-                        c,
-                        app,
-                        &group.group_id,
-                        i as i64,
-                        m,
-                        counters.mark_with_unread(0),
+                let inserted = db
+                    .insert_unique(
+                        "INSERT INTO chat_groups (sdkappid, group_id, group_type, owner, created_at, \
+                         last_info_time, last_msg_time, next_msg_seq, counted, reset_rank, member_num, \
+                         member_serial, max_member_num, destroyed, profile) \
+                         VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11)",
+                        params![
+                            app as i64,
+                            &group.group_id,
+                            group.group_type.as_str(),
+                            &group.owner,
+                            group.created_at,
+                            counters.next_msg_seq,
+                            counters.counted,
+                            counters.reset_rank,
+                            n,
+                            group.max_member_num,
+                            to_json(&group.profile).as_str(),
+                        ],
                     )
                     .await?;
+                if !inserted {
+                    return Err(ApiError::GroupIdTaken(group.group_id.clone()));
+                }
+                for (i, m) in group.members.iter().enumerate() {
+                    let mark = counters.mark_with_unread(0);
+                    Self::insert_member(&mut db, app, &group.group_id, i as i64, m, mark).await?;
                 }
                 Ok(())
             })
@@ -606,14 +588,19 @@ impl Store for SqlStore {
     }
 
     async fn group(&self, app: u64, group_id: &str) -> StoreResult<Option<GroupRow>> {
-        let sql =
-            format!("SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2");
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(app as i64)
-            .bind(group_id)
-            .fetch_optional(&self.reader)
-            .await?;
-        row.map(|r| group_from_row(&r).map(|(g, _)| g)).transpose()
+        let group_id = group_id.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2"
+                );
+                db.opt(&sql, params![app as i64, &group_id])
+                    .await?
+                    .map(|r| group_from_row(&r, 0).map(|(g, _)| g))
+                    .transpose()
+            })
+        })
+        .await
     }
 
     async fn member(
@@ -622,16 +609,12 @@ impl Store for SqlStore {
         group_id: &str,
         user_id: &str,
     ) -> StoreResult<Option<MemberRow>> {
-        let sql = format!(
-            "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3"
-        );
-        let row = sqlx::query(AssertSqlSafe(sql))
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(user_id)
-            .fetch_optional(&self.reader)
-            .await?;
-        row.map(|r| member_from_row(&r, 0)).transpose()
+        let group_id = group_id.to_string();
+        let user_id = user_id.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move { Self::member_in(&mut db, app, &group_id, &user_id).await })
+        })
+        .await
     }
 
     async fn members(
@@ -642,29 +625,34 @@ impl Store for SqlStore {
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<MemberPage> {
-        let wants = |role: Role| i64::from(roles.is_none_or(|r| r.contains(&role)));
-        let filter = "sdkappid = $1 AND group_id = $2 AND ((role = 'Owner' AND $3 = 1) \
-                      OR (role = 'Admin' AND $4 = 1) OR (role = 'Member' AND $5 = 1))";
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {MEMBER_COLS} FROM members WHERE {filter} ORDER BY join_serial LIMIT $6 OFFSET $7"
-        )))
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(wants(Role::Owner))
-        .bind(wants(Role::Admin))
-        .bind(wants(Role::Member))
-        // One row past the page tells whether more follow, without counting the group.
-        .bind(limit.map_or(NO_LIMIT, |l| l + 1))
-        .bind(offset)
-        .fetch_all(&self.reader)
-        .await?;
-        let mut members = rows
-            .iter()
-            .map(|r| member_from_row(r, 0))
-            .collect::<StoreResult<Vec<_>>>()?;
-        let has_more = limit.is_some_and(|l| members.len() as i64 > l);
-        members.truncate(limit.map_or(usize::MAX, |l| l as usize));
-        Ok(MemberPage { members, has_more })
+        let group_id = group_id.to_string();
+        let wants = |role: Role| roles.is_none_or(|r| r.contains(&role));
+        let (owners, admins, plain) = (wants(Role::Owner), wants(Role::Admin), wants(Role::Member));
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 \
+                     AND ((role = 'Owner' AND $3 = 1) OR (role = 'Admin' AND $4 = 1) \
+                     OR (role = 'Member' AND $5 = 1)) ORDER BY join_serial LIMIT $6 OFFSET $7"
+                );
+                // One row past the page tells whether more follow, without counting the group.
+                let fetch = limit.map_or(NO_LIMIT, |l| l + 1);
+                let rows = db
+                    .all(
+                        &sql,
+                        params![app as i64, &group_id, owners, admins, plain, fetch, offset],
+                    )
+                    .await?;
+                let mut members = rows
+                    .iter()
+                    .map(|r| member_from_row(r, 0))
+                    .collect::<StoreResult<Vec<_>>>()?;
+                let has_more = limit.is_some_and(|l| members.len() as i64 > l);
+                members.truncate(limit.map_or(usize::MAX, |l| l as usize));
+                Ok(MemberPage { members, has_more })
+            })
+        })
+        .await
     }
 
     async fn add_members(
@@ -673,19 +661,16 @@ impl Store for SqlStore {
         group_id: &str,
         members: &[NewMember],
     ) -> StoreResult<Vec<MemberResult>> {
-        let group_id_owned = group_id.to_string();
-        let members_owned = members.to_vec();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let members = members.to_vec();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let members = members_owned.as_slice();
-                let (group, mut serial) = Self::lock_group(c, lock, app, group_id).await?;
+                let (group, mut serial) = Self::lock_group(&mut db, app, &group_id).await?;
                 let mut results = Vec::with_capacity(members.len());
                 let mut added: Vec<&NewMember> = Vec::new();
-                for m in members {
+                for m in &members {
                     let present = added.iter().any(|a| a.user_id == m.user_id)
-                        || Self::member_in(c, app, group_id, &m.user_id)
+                        || Self::member_in(&mut db, app, &group_id, &m.user_id)
                             .await?
                             .is_some();
                     if present {
@@ -696,23 +681,19 @@ impl Store for SqlStore {
                     }
                 }
                 if group.member_num + added.len() as i64 > group.max_member_num {
-                    return Err(ApiError::GroupFull(group_id.to_string()));
+                    return Err(ApiError::GroupFull(group_id.clone()));
                 }
                 for m in &added {
                     let mark = group.counters.mark_with_unread(m.unread);
-                    Self::insert_member(c, app, group_id, serial, m, mark).await?;
+                    Self::insert_member(&mut db, app, &group_id, serial, m, mark).await?;
                     serial += 1;
                 }
                 if !added.is_empty() {
-                    sqlx::query(
+                    db.exec(
                         "UPDATE chat_groups SET member_num = member_num + $3, member_serial = $4 \
-                     WHERE sdkappid = $1 AND group_id = $2",
+                         WHERE sdkappid = $1 AND group_id = $2",
+                        params![app as i64, &group_id, added.len() as i64, serial],
                     )
-                    .bind(app as i64)
-                    .bind(group_id)
-                    .bind(added.len() as i64)
-                    .bind(serial)
-                    .execute(&mut *c)
                     .await?;
                 }
                 Ok(results)
@@ -728,47 +709,39 @@ impl Store for SqlStore {
         msg: &NewMessage,
         sender_is_app_admin: bool,
     ) -> StoreResult<Stored> {
-        let group_id_owned = group_id.to_string();
-        let msg_owned = msg.clone();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let msg = msg.clone();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let msg = &msg_owned;
-                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
-                let sender = Self::member_in(c, app, group_id, &msg.from_account).await?;
+                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                let sender = Self::member_in(&mut db, app, &group_id, &msg.from_account).await?;
                 check_may_send(&group, sender.as_ref(), sender_is_app_admin, msg.time)?;
-                if let Some(original) = Self::find_duplicate(c, app, group_id, msg).await? {
+                if let Some(original) = Self::find_duplicate(&mut db, app, &group_id, &msg).await? {
                     return Ok(original);
                 }
                 let seq = group.counters.next_msg_seq;
                 let counters = group.counters.after_message(msg.counts);
-                Self::insert_message(c, app, group_id, seq, msg).await?;
-                Self::save_counters(
-                    c,
-                    app,
-                    group_id,
-                    counters,
-                    group.last_msg_time.max(msg.time),
-                )
-                .await?;
+                Self::insert_message(&mut db, app, &group_id, seq, &msg).await?;
+                let last_msg_time = group.last_msg_time.max(msg.time);
+                Self::save_counters(&mut db, app, &group_id, counters, last_msg_time).await?;
                 // The sender's own message does not count for the sender: keep its unread as it was.
                 if let Some(sender) = sender {
                     let unread = group
                         .counters
                         .unread(sender.mark, group.group_type.supports_unread());
                     let mark = counters.mark_with_unread(unread);
-                    sqlx::query(
+                    db.exec(
                         "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
-                     WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                         WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                        params![
+                            app as i64,
+                            &group_id,
+                            &msg.from_account,
+                            mark.unread_base,
+                            mark.rank_base,
+                            msg.time,
+                        ],
                     )
-                    .bind(app as i64)
-                    .bind(group_id)
-                    .bind(&msg.from_account)
-                    .bind(mark.unread_base)
-                    .bind(mark.rank_base)
-                    .bind(msg.time)
-                    .execute(&mut *c)
                     .await?;
                 }
                 Ok(Stored {
@@ -788,14 +761,11 @@ impl Store for SqlStore {
         msgs: &[NewMessage],
         now: i64,
     ) -> StoreResult<Vec<ImportedMsg>> {
-        let group_id_owned = group_id.to_string();
-        let msgs_owned = msgs.to_vec();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let msgs = msgs.to_vec();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let msgs = msgs_owned.as_slice();
-                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
                 let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
                 let time_ok =
                     check_import_times(group.created_at, group.last_msg_time, &times, now);
@@ -807,12 +777,14 @@ impl Store for SqlStore {
                         results.push(ImportedMsg::BadTime);
                         continue;
                     }
-                    if let Some(original) = Self::find_duplicate(c, app, group_id, msg).await? {
+                    if let Some(original) =
+                        Self::find_duplicate(&mut db, app, &group_id, msg).await?
+                    {
                         results.push(ImportedMsg::Stored(original));
                         continue;
                     }
                     let seq = counters.next_msg_seq;
-                    Self::insert_message(c, app, group_id, seq, msg).await?;
+                    Self::insert_message(&mut db, app, &group_id, seq, msg).await?;
                     counters = counters.after_message(true);
                     last_time = last_time.max(msg.time);
                     results.push(ImportedMsg::Stored(Stored {
@@ -824,7 +796,7 @@ impl Store for SqlStore {
                 if counters != group.counters {
                     // Documented: importing messages sets every member's unread count to 0.
                     let counters = counters.after_unread_reset();
-                    Self::save_counters(c, app, group_id, counters, last_time).await?;
+                    Self::save_counters(&mut db, app, &group_id, counters, last_time).await?;
                 }
                 Ok(results)
             })
@@ -839,32 +811,30 @@ impl Store for SqlStore {
         user_id: &str,
         unread: i64,
     ) -> StoreResult<SetUnread> {
-        let group_id_owned = group_id.to_string();
-        let user_id_owned = user_id.to_string();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let user_id = user_id.to_string();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let user_id: &str = &user_id_owned;
-                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
+                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
                 if !group.group_type.supports_unread() {
                     return Ok(SetUnread::IgnoredForType);
                 }
                 // One statement moves the read mark; no row means no such member (and, the
                 // update having matched nothing, nothing was written).
                 let mark = group.counters.mark_with_unread(unread);
-                let updated = sqlx::query(
-                    "UPDATE members SET unread_base = $4, rank_base = $5 \
-                     WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                )
-                .bind(app as i64)
-                .bind(group_id)
-                .bind(user_id)
-                .bind(mark.unread_base)
-                .bind(mark.rank_base)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
+                let updated = db
+                    .exec(
+                        "UPDATE members SET unread_base = $4, rank_base = $5 \
+                         WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                        params![
+                            app as i64,
+                            &group_id,
+                            &user_id,
+                            mark.unread_base,
+                            mark.rank_base,
+                        ],
+                    )
+                    .await?;
                 if updated == 0 {
                     return Err(ApiError::NotMember(format!(
                         "Member_Account {user_id} is not a member of group {group_id}"
@@ -883,17 +853,21 @@ impl Store for SqlStore {
         upto: i64,
         count: i64,
     ) -> StoreResult<Vec<MessageRow>> {
-        let rows = sqlx::query(
-            "SELECT seq, from_account, random, msg_time, priority, place, payload FROM messages \
-             WHERE sdkappid = $1 AND group_id = $2 AND seq <= $3 ORDER BY seq DESC LIMIT $4",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(upto)
-        .bind(count)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.iter().map(message_from_row).collect()
+        let group_id = group_id.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let rows = db
+                    .all(
+                        "SELECT seq, from_account, random, msg_time, priority, place, payload \
+                         FROM messages WHERE sdkappid = $1 AND group_id = $2 AND seq <= $3 \
+                         ORDER BY seq DESC LIMIT $4",
+                        params![app as i64, &group_id, upto, count],
+                    )
+                    .await?;
+                rows.iter().map(message_from_row).collect()
+            })
+        })
+        .await
     }
 
     async fn joined_groups(
@@ -904,50 +878,62 @@ impl Store for SqlStore {
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<(i64, Vec<(GroupRow, MemberRow)>)> {
-        let type_filter = filter.group_type.map(GroupType::as_str).unwrap_or("");
-        let from = "FROM members m JOIN chat_groups g ON g.sdkappid = m.sdkappid AND g.group_id = m.group_id \
-                    WHERE m.sdkappid = $1 AND m.user_id = $2 AND g.destroyed = 0 \
-                    AND ($3 = '' OR g.group_type = $3) \
-                    AND ($4 = 1 OR g.group_type <> 'AVChatRoom') \
-                    AND ($5 = 1 OR g.group_type <> 'Private' OR g.next_msg_seq > 1)";
-        let mut conn = self.reader.acquire().await?;
-        let total: i64 = sqlx::query(AssertSqlSafe(format!("SELECT COUNT(*) {from}")))
-            .bind(app as i64)
-            .bind(user_id)
-            .bind(type_filter)
-            .bind(i64::from(filter.include_av))
-            .bind(i64::from(filter.include_inactive))
-            .fetch_one(&mut *conn)
-            .await?
-            .try_get(0)?;
-        let group_cols: Vec<String> = GROUP_COLS
-            .split(", ")
-            .map(|c| format!("g.{}", c.trim()))
-            .collect();
-        let member_cols: Vec<String> = MEMBER_COLS
-            .split(", ")
-            .map(|c| format!("m.{}", c.trim()))
-            .collect();
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT {}, {} {from} ORDER BY m.join_time, m.group_id LIMIT $6 OFFSET $7",
-            group_cols.join(", "),
-            member_cols.join(", ")
-        )))
-        .bind(app as i64)
-        .bind(user_id)
-        .bind(type_filter)
-        .bind(i64::from(filter.include_av))
-        .bind(i64::from(filter.include_inactive))
-        .bind(limit.unwrap_or(NO_LIMIT))
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await?;
-        let n = group_cols.len();
-        let items = rows
-            .iter()
-            .map(|r| Ok((group_from_row(r)?.0, member_from_row(r, n)?)))
-            .collect::<StoreResult<_>>()?;
-        Ok((total, items))
+        let user_id = user_id.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let type_filter = filter.group_type.map(GroupType::as_str).unwrap_or("");
+                let from = "FROM members m JOIN chat_groups g \
+                            ON g.sdkappid = m.sdkappid AND g.group_id = m.group_id \
+                            WHERE m.sdkappid = $1 AND m.user_id = $2 AND g.destroyed = 0 \
+                            AND ($3 = '' OR g.group_type = $3) \
+                            AND ($4 = 1 OR g.group_type <> 'AVChatRoom') \
+                            AND ($5 = 1 OR g.group_type <> 'Private' OR g.next_msg_seq > 1)";
+                let total = db
+                    .int(
+                        &format!("SELECT COUNT(*) {from}"),
+                        params![
+                            app as i64,
+                            &user_id,
+                            type_filter,
+                            filter.include_av,
+                            filter.include_inactive,
+                        ],
+                    )
+                    .await?;
+                let qualified = |cols: &str, table: &str| {
+                    cols.split(", ")
+                        .map(|c| format!("{table}.{}", c.trim()))
+                        .collect::<Vec<_>>()
+                        .join(", ")
+                };
+                let sql = format!(
+                    "SELECT {}, {} {from} ORDER BY m.join_time, m.group_id LIMIT $6 OFFSET $7",
+                    qualified(GROUP_COLS, "g"),
+                    qualified(MEMBER_COLS, "m"),
+                );
+                let rows = db
+                    .all(
+                        &sql,
+                        params![
+                            app as i64,
+                            &user_id,
+                            type_filter,
+                            filter.include_av,
+                            filter.include_inactive,
+                            limit.unwrap_or(NO_LIMIT),
+                            offset,
+                        ],
+                    )
+                    .await?;
+                let member_at = GROUP_COLS.split(", ").count();
+                let items = rows
+                    .iter()
+                    .map(|r| Ok((group_from_row(r, 0)?.0, member_from_row(r, member_at)?)))
+                    .collect::<StoreResult<_>>()?;
+                Ok((total, items))
+            })
+        })
+        .await
     }
 
     async fn update_group(
@@ -956,26 +942,25 @@ impl Store for SqlStore {
         group_id: &str,
         edit: GroupEdit,
     ) -> StoreResult<GroupRow> {
-        let group_id_owned = group_id.to_string();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-            let (mut group, _) = Self::lock_group(c, lock, app, group_id).await?;
-            edit(&mut group)?;
-            sqlx::query(
-                "UPDATE chat_groups SET owner = $3, max_member_num = $4, profile = $5, last_info_time = $6 \
-                 WHERE sdkappid = $1 AND group_id = $2",
-            )
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(&group.owner)
-            .bind(group.max_member_num)
-            .bind(to_json(&group.profile))
-            .bind(group.last_info_time)
-            .execute(&mut *c)
-            .await?;
-            Ok(group)
+                let (mut group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                edit(&mut group)?;
+                db.exec(
+                    "UPDATE chat_groups SET owner = $3, max_member_num = $4, profile = $5, \
+                     last_info_time = $6 WHERE sdkappid = $1 AND group_id = $2",
+                    params![
+                        app as i64,
+                        &group_id,
+                        &group.owner,
+                        group.max_member_num,
+                        to_json(&group.profile).as_str(),
+                        group.last_info_time,
+                    ],
+                )
+                .await?;
+                Ok(group)
             })
         })
         .await
@@ -988,15 +973,12 @@ impl Store for SqlStore {
         user_id: &str,
         edit: MemberEdit,
     ) -> StoreResult<MemberRow> {
-        let group_id_owned = group_id.to_string();
-        let user_id_owned = user_id.to_string();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let user_id = user_id.to_string();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let user_id: &str = &user_id_owned;
-                let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
-                let mut member = Self::member_in(c, app, group_id, user_id)
+                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                let mut member = Self::member_in(&mut db, app, &group_id, &user_id)
                     .await?
                     .ok_or_else(|| {
                         ApiError::NotMember(format!(
@@ -1005,9 +987,10 @@ impl Store for SqlStore {
                     })?;
                 let muted_before = member.shut_up_until;
                 edit(&group, &mut member)?;
-                Self::save_member(c, app, group_id, &member).await?;
+                Self::save_member(&mut db, app, &group_id, &member).await?;
                 if member.shut_up_until != muted_before {
-                    Self::save_mute(c, app, group_id, user_id, member.shut_up_until).await?;
+                    Self::save_mute(&mut db, app, &group_id, &user_id, member.shut_up_until)
+                        .await?;
                 }
                 Ok(member)
             })
@@ -1016,58 +999,45 @@ impl Store for SqlStore {
     }
 
     async fn remove_members(&self, app: u64, group_id: &str, ids: &[String]) -> StoreResult<usize> {
-        let group_id_owned = group_id.to_string();
-        let ids_owned = ids.to_vec();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let ids = ids.to_vec();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let ids = ids_owned.as_slice();
-            let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
-            let mut removed = 0usize;
-            for id in ids {
-                removed += sqlx::query(
-                    "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                let mut removed = 0;
+                for id in &ids {
+                    removed += db
+                        .exec(
+                            "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                            params![app as i64, &group_id, id],
+                        )
+                        .await?;
+                }
+                let owner_left = !group.owner.is_empty() && ids.contains(&group.owner);
+                db.exec(
+                    "UPDATE chat_groups SET member_num = member_num - $3, \
+                     owner = CASE WHEN $4 = 1 THEN '' ELSE owner END \
+                     WHERE sdkappid = $1 AND group_id = $2",
+                    params![app as i64, &group_id, removed as i64, owner_left],
                 )
-                .bind(app as i64)
-                .bind(group_id)
-                .bind(id)
-                .execute(&mut *c)
-                .await?
-                .rows_affected() as usize;
-            }
-            let owner_left = !group.owner.is_empty() && ids.contains(&group.owner);
-            sqlx::query(
-                "UPDATE chat_groups SET member_num = member_num - $3, \
-                 owner = CASE WHEN $4 = 1 THEN '' ELSE owner END WHERE sdkappid = $1 AND group_id = $2",
-            )
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(removed as i64)
-            .bind(i64::from(owner_left))
-            .execute(&mut *c)
-            .await?;
-            Ok(removed)
+                .await?;
+                Ok(removed as usize)
             })
         })
         .await
     }
 
     async fn destroy_group(&self, app: u64, group_id: &str) -> StoreResult<()> {
-        let group_id_owned = group_id.to_string();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                Self::lock_group(c, lock, app, group_id).await?;
+                Self::lock_group(&mut db, app, &group_id).await?;
                 // One row changes: members and messages of a destroyed group are never read again,
                 // and its id can never be reused, so destroying costs the same for any group size.
-                sqlx::query(
+                db.exec(
                     "UPDATE chat_groups SET destroyed = 1 WHERE sdkappid = $1 AND group_id = $2",
+                    params![app as i64, &group_id],
                 )
-                .bind(app as i64)
-                .bind(group_id)
-                .execute(&mut *c)
                 .await?;
                 Ok(())
             })
@@ -1076,116 +1046,102 @@ impl Store for SqlStore {
     }
 
     async fn change_owner(&self, app: u64, group_id: &str, new_owner: &str) -> StoreResult<()> {
-        let group_id_owned = group_id.to_string();
-        let new_owner_owned = new_owner.to_string();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let new_owner = new_owner.to_string();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let new_owner: &str = &new_owner_owned;
-            let (group, _) = Self::lock_group(c, lock, app, group_id).await?;
-            if Self::member_in(c, app, group_id, new_owner)
-                .await?
-                .is_none()
-            {
-                return Err(ApiError::NotMember(format!(
-                    "NewOwner_Account {new_owner} is not a member of group {group_id}"
-                )));
-            }
-            let set_role =
-                "UPDATE members SET role = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3";
-            if !group.owner.is_empty() {
-                sqlx::query(set_role)
-                    .bind(app as i64)
-                    .bind(group_id)
-                    .bind(&group.owner)
-                    .bind(Role::Member.as_str())
-                    .execute(&mut *c)
+                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                if Self::member_in(&mut db, app, &group_id, &new_owner)
+                    .await?
+                    .is_none()
+                {
+                    return Err(ApiError::NotMember(format!(
+                        "NewOwner_Account {new_owner} is not a member of group {group_id}"
+                    )));
+                }
+                let set_role = "UPDATE members SET role = $4 \
+                                WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3";
+                if !group.owner.is_empty() {
+                    let demoted = Role::Member.as_str();
+                    db.exec(
+                        set_role,
+                        params![app as i64, &group_id, &group.owner, demoted],
+                    )
                     .await?;
-            }
-            sqlx::query(set_role)
-                .bind(app as i64)
-                .bind(group_id)
-                .bind(new_owner)
-                .bind(Role::Owner.as_str())
-                .execute(&mut *c)
+                }
+                let promoted = Role::Owner.as_str();
+                db.exec(
+                    set_role,
+                    params![app as i64, &group_id, &new_owner, promoted],
+                )
                 .await?;
-            sqlx::query("UPDATE chat_groups SET owner = $3 WHERE sdkappid = $1 AND group_id = $2")
-                .bind(app as i64)
-                .bind(group_id)
-                .bind(new_owner)
-                .execute(&mut *c)
+                db.exec(
+                    "UPDATE chat_groups SET owner = $3 WHERE sdkappid = $1 AND group_id = $2",
+                    params![app as i64, &group_id, &new_owner],
+                )
                 .await?;
-            Ok(())
+                Ok(())
             })
         })
         .await
     }
 
     async fn mute(&self, app: u64, group_id: &str, ids: &[String], until: i64) -> StoreResult<()> {
-        let group_id_owned = group_id.to_string();
-        let ids_owned = ids.to_vec();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let ids = ids.to_vec();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let ids = ids_owned.as_slice();
-            Self::lock_group(c, lock, app, group_id).await?;
-            for id in ids {
-                sqlx::query("UPDATE members SET shut_up_until = $4 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3")
-                    .bind(app as i64)
-                    .bind(group_id)
-                    .bind(id)
-                    .bind(until)
-                    .execute(&mut *c)
+                Self::lock_group(&mut db, app, &group_id).await?;
+                for id in &ids {
+                    db.exec(
+                        "UPDATE members SET shut_up_until = $4 \
+                         WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                        params![app as i64, &group_id, id, until],
+                    )
                     .await?;
-                Self::save_mute(c, app, group_id, id, until).await?;
-            }
-            Ok(())
+                    Self::save_mute(&mut db, app, &group_id, id, until).await?;
+                }
+                Ok(())
             })
         })
         .await
     }
 
     async fn muted(&self, app: u64, group_id: &str, now: i64) -> StoreResult<Vec<(String, i64)>> {
-        let rows = sqlx::query(
-            "SELECT user_id, shut_up_until FROM members WHERE sdkappid = $1 AND group_id = $2 \
-             AND shut_up_until > $3 ORDER BY join_serial",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(now)
-        .fetch_all(&self.reader)
-        .await?;
-        rows.iter()
-            .map(|r| Ok((r.try_get(0)?, r.try_get(1)?)))
-            .collect()
+        let group_id = group_id.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let rows = db
+                    .all(
+                        "SELECT user_id, shut_up_until FROM members WHERE sdkappid = $1 \
+                         AND group_id = $2 AND shut_up_until > $3 ORDER BY join_serial",
+                        params![app as i64, &group_id, now],
+                    )
+                    .await?;
+                rows.iter().map(|r| Ok((r.text(0)?, r.int(1)?))).collect()
+            })
+        })
+        .await
     }
 
     async fn recall(&self, app: u64, group_id: &str, seqs: &[i64]) -> StoreResult<Vec<bool>> {
-        let group_id_owned = group_id.to_string();
-        let seqs_owned = seqs.to_vec();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let seqs = seqs.to_vec();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let seqs = seqs_owned.as_slice();
-            Self::lock_group(c, lock, app, group_id).await?;
-            let mut out = Vec::with_capacity(seqs.len());
-            for seq in seqs {
-                let n = sqlx::query(
-                    "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
-                )
-                .bind(app as i64)
-                .bind(group_id)
-                .bind(seq)
-                .bind(PLACE_RECALLED)
-                .execute(&mut *c)
-                .await?
-                .rows_affected();
-                out.push(n > 0);
-            }
-            Ok(out)
+                Self::lock_group(&mut db, app, &group_id).await?;
+                let mut out = Vec::with_capacity(seqs.len());
+                for &seq in &seqs {
+                    let n = db
+                        .exec(
+                            "UPDATE messages SET place = $4 \
+                             WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
+                            params![app as i64, &group_id, seq, PLACE_RECALLED],
+                        )
+                        .await?;
+                    out.push(n > 0);
+                }
+                Ok(out)
             })
         })
         .await
@@ -1197,25 +1153,17 @@ impl Store for SqlStore {
         group_id: &str,
         sender: &str,
     ) -> StoreResult<u64> {
-        let group_id_owned = group_id.to_string();
-        let sender_owned = sender.to_string();
-        let lock = self.lock_clause;
-        self.write(move |c: &mut AnyConnection| {
+        let group_id = group_id.to_string();
+        let sender = sender.to_string();
+        self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let group_id: &str = &group_id_owned;
-                let sender: &str = &sender_owned;
-            Self::lock_group(c, lock, app, group_id).await?;
-            let n = sqlx::query(
-                "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3 AND place = 0",
-            )
-            .bind(app as i64)
-            .bind(group_id)
-            .bind(sender)
-            .bind(PLACE_DELETED)
-            .execute(&mut *c)
-            .await?
-            .rows_affected();
-            Ok(n)
+                Self::lock_group(&mut db, app, &group_id).await?;
+                db.exec(
+                    "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 \
+                     AND from_account = $3 AND place = 0",
+                    params![app as i64, &group_id, &sender, PLACE_DELETED],
+                )
+                .await
             })
         })
         .await
@@ -1228,38 +1176,39 @@ impl Store for SqlStore {
         limit: i64,
         offset: i64,
     ) -> StoreResult<(i64, Vec<String>)> {
-        let type_filter = group_type.map(GroupType::as_str).unwrap_or("");
-        let filter = "sdkappid = $1 AND destroyed = 0 AND ($2 = '' OR group_type = $2)";
-        let mut conn = self.reader.acquire().await?;
-        let total: i64 = sqlx::query(AssertSqlSafe(format!(
-            "SELECT COUNT(*) FROM chat_groups WHERE {filter}"
-        )))
-        .bind(app as i64)
-        .bind(type_filter)
-        .fetch_one(&mut *conn)
-        .await?
-        .try_get(0)?;
-        let rows = sqlx::query(AssertSqlSafe(format!(
-            "SELECT group_id FROM chat_groups WHERE {filter} ORDER BY created_at, group_id LIMIT $3 OFFSET $4"
-        )))
-        .bind(app as i64)
-        .bind(type_filter)
-        .bind(limit)
-        .bind(offset)
-        .fetch_all(&mut *conn)
-        .await?;
-        let ids = rows
-            .iter()
-            .map(|r| r.try_get(0))
-            .collect::<Result<_, _>>()?;
-        Ok((total, ids))
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let type_filter = group_type.map(GroupType::as_str).unwrap_or("");
+                let filter = "sdkappid = $1 AND destroyed = 0 AND ($2 = '' OR group_type = $2)";
+                let total = db
+                    .int(
+                        &format!("SELECT COUNT(*) FROM chat_groups WHERE {filter}"),
+                        params![app as i64, type_filter],
+                    )
+                    .await?;
+                let rows = db
+                    .all(
+                        &format!(
+                            "SELECT group_id FROM chat_groups WHERE {filter} \
+                             ORDER BY created_at, group_id LIMIT $3 OFFSET $4"
+                        ),
+                        params![app as i64, type_filter, limit, offset],
+                    )
+                    .await?;
+                let ids = rows.iter().map(|r| r.text(0)).collect::<StoreResult<_>>()?;
+                Ok((total, ids))
+            })
+        })
+        .await
     }
 
     async fn close(&self) {
-        if let Writes::Batched(queue) = &self.writes {
-            queue.close().await;
+        match &self.backend {
+            Backend::Sqlite { writes, readers } => {
+                writes.close().await;
+                readers.close();
+            }
+            Backend::Postgres(pool) => pool.close().await,
         }
-        self.writer.close().await;
-        self.reader.close().await;
     }
 }

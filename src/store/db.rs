@@ -1,0 +1,259 @@
+//! One small statement interface over the two drivers the SQL store runs on: rusqlite for
+//! SQLite (synchronous, on the store's own threads) and sqlx for PostgreSQL (async).
+//!
+//! The SQL text is shared: parameters are written `$1`, `$2`, … for both engines, and a
+//! parameter may appear several times or out of order.
+
+use std::sync::Mutex;
+
+use sqlx::postgres::PgRow;
+use sqlx::{AssertSqlSafe, PgConnection, Row as _};
+
+use super::StoreResult;
+use crate::error::ApiError;
+
+/// A bound parameter.
+#[derive(Debug, Clone, Copy)]
+pub enum Param<'a> {
+    Int(i64),
+    Text(&'a str),
+    Blob(&'a [u8]),
+}
+
+impl From<i64> for Param<'_> {
+    fn from(v: i64) -> Self {
+        Param::Int(v)
+    }
+}
+
+impl From<bool> for Param<'_> {
+    fn from(v: bool) -> Self {
+        Param::Int(i64::from(v))
+    }
+}
+
+impl<'a> From<&'a str> for Param<'a> {
+    fn from(v: &'a str) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl<'a> From<&'a String> for Param<'a> {
+    fn from(v: &'a String) -> Self {
+        Param::Text(v)
+    }
+}
+
+impl<'a> From<&'a [u8]> for Param<'a> {
+    fn from(v: &'a [u8]) -> Self {
+        Param::Blob(v)
+    }
+}
+
+/// Builds a parameter list: `params![app, group_id, seq]`.
+macro_rules! params {
+    ($($p:expr),* $(,)?) => { &[$($crate::store::db::Param::from($p)),*] };
+}
+pub(crate) use params;
+
+/// A fetched row; columns are read by position with the type the schema gives them.
+pub enum Row {
+    Pg(PgRow),
+    Lite(Vec<rusqlite::types::Value>),
+}
+
+fn wrong_type(i: usize) -> ApiError {
+    ApiError::Internal(format!("stored column {i} has an unexpected type"))
+}
+
+impl Row {
+    pub fn int(&self, i: usize) -> StoreResult<i64> {
+        match self {
+            Row::Pg(r) => Ok(r.try_get(i)?),
+            Row::Lite(v) => match v.get(i) {
+                Some(rusqlite::types::Value::Integer(n)) => Ok(*n),
+                _ => Err(wrong_type(i)),
+            },
+        }
+    }
+
+    pub fn text(&self, i: usize) -> StoreResult<String> {
+        match self {
+            Row::Pg(r) => Ok(r.try_get(i)?),
+            Row::Lite(v) => match v.get(i) {
+                Some(rusqlite::types::Value::Text(s)) => Ok(s.clone()),
+                _ => Err(wrong_type(i)),
+            },
+        }
+    }
+
+    pub fn blob(&self, i: usize) -> StoreResult<Vec<u8>> {
+        match self {
+            Row::Pg(r) => Ok(r.try_get(i)?),
+            Row::Lite(v) => match v.get(i) {
+                Some(rusqlite::types::Value::Blob(b)) => Ok(b.clone()),
+                _ => Err(wrong_type(i)),
+            },
+        }
+    }
+}
+
+/// A connection inside the current transaction (writes) or a read connection.
+///
+/// The SQLite connection sits behind a mutex only so that the futures built over it are
+/// `Send`; one thread at a time ever uses it, so the lock is never contended.
+pub enum Db<'c> {
+    Lite(&'c Mutex<rusqlite::Connection>),
+    Pg(&'c mut PgConnection),
+}
+
+impl From<rusqlite::Error> for ApiError {
+    fn from(e: rusqlite::Error) -> ApiError {
+        ApiError::Internal(e.to_string())
+    }
+}
+
+fn lock(
+    c: &Mutex<rusqlite::Connection>,
+) -> StoreResult<std::sync::MutexGuard<'_, rusqlite::Connection>> {
+    c.lock()
+        .map_err(|_| ApiError::Internal("the database connection is unusable".into()))
+}
+
+/// Binds `$N` parameters by their number, wherever and however often they appear.
+fn bind_lite(st: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> StoreResult<()> {
+    for i in 1..=st.parameter_count() {
+        let param = st
+            .parameter_name(i)
+            .and_then(|n| n.strip_prefix('$'))
+            .and_then(|n| n.parse::<usize>().ok())
+            .and_then(|n| n.checked_sub(1))
+            .and_then(|n| params.get(n).copied())
+            .ok_or_else(|| ApiError::Internal(format!("statement parameter {i} is unbound")))?;
+        match param {
+            Param::Int(v) => st.raw_bind_parameter(i, v)?,
+            Param::Text(v) => st.raw_bind_parameter(i, v)?,
+            Param::Blob(v) => st.raw_bind_parameter(i, v)?,
+        }
+    }
+    Ok(())
+}
+
+fn pg_query<'q>(
+    sql: &'q str,
+    params: &'q [Param<'q>],
+) -> sqlx::query::Query<'q, sqlx::Postgres, sqlx::postgres::PgArguments> {
+    let mut q = sqlx::query(AssertSqlSafe(sql));
+    for p in params {
+        q = match *p {
+            Param::Int(v) => q.bind(v),
+            Param::Text(v) => q.bind(v),
+            Param::Blob(v) => q.bind(v),
+        };
+    }
+    q
+}
+
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
+impl Db<'_> {
+    /// `FOR UPDATE` where the engine needs it to lock the row a write transaction reads first
+    /// (SQLite has one writer, so nothing more is needed there).
+    pub fn lock_clause(&self) -> &'static str {
+        match self {
+            Db::Lite(_) => "",
+            Db::Pg(_) => " FOR UPDATE",
+        }
+    }
+
+    /// Runs a statement; returns how many rows it changed.
+    pub async fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<u64> {
+        match self {
+            Db::Lite(c) => {
+                let c = lock(c)?;
+                let mut st = c.prepare_cached(sql)?;
+                bind_lite(&mut st, params)?;
+                Ok(st.raw_execute()? as u64)
+            }
+            Db::Pg(c) => Ok(pg_query(sql, params)
+                .execute(&mut **c)
+                .await?
+                .rows_affected()),
+        }
+    }
+
+    /// Runs an INSERT; false when it would break a unique key.
+    pub async fn insert_unique(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<bool> {
+        match self {
+            Db::Lite(c) => {
+                let c = lock(c)?;
+                let mut st = c.prepare_cached(sql)?;
+                bind_lite(&mut st, params)?;
+                match st.raw_execute() {
+                    Ok(_) => Ok(true),
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                            || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                    {
+                        Ok(false)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Db::Pg(c) => match pg_query(sql, params).execute(&mut **c).await {
+                Ok(_) => Ok(true),
+                Err(e) if is_unique_violation(&e) => Ok(false),
+                Err(e) => Err(e.into()),
+            },
+        }
+    }
+
+    /// Every row a query returns.
+    pub async fn all(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<Vec<Row>> {
+        match self {
+            Db::Lite(c) => {
+                let c = lock(c)?;
+                let mut st = c.prepare_cached(sql)?;
+                bind_lite(&mut st, params)?;
+                let width = st.column_count();
+                let mut rows = st.raw_query();
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    let values = (0..width)
+                        .map(|i| r.get::<_, rusqlite::types::Value>(i))
+                        .collect::<Result<Vec<_>, _>>()?;
+                    out.push(Row::Lite(values));
+                }
+                Ok(out)
+            }
+            Db::Pg(c) => Ok(pg_query(sql, params)
+                .fetch_all(&mut **c)
+                .await?
+                .into_iter()
+                .map(Row::Pg)
+                .collect()),
+        }
+    }
+
+    /// The first row a query returns, if any.
+    pub async fn opt(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<Option<Row>> {
+        match self {
+            Db::Lite(_) => Ok(self.all(sql, params).await?.into_iter().next()),
+            Db::Pg(c) => Ok(pg_query(sql, params)
+                .fetch_optional(&mut **c)
+                .await?
+                .map(Row::Pg)),
+        }
+    }
+
+    /// The one integer a query such as `SELECT COUNT(*) …` returns.
+    pub async fn int(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<i64> {
+        match self.opt(sql, params).await? {
+            Some(r) => r.int(0),
+            None => Err(ApiError::Internal("a count returned no row".into())),
+        }
+    }
+}
