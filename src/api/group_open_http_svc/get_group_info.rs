@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{group_fields, member_fields};
+use super::{MemberFields, group_fields, member_fields};
 use crate::api::Ctx;
 use crate::domain::ids::GroupId;
 use crate::error::{ApiError, Family};
@@ -92,9 +92,9 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                 .store()
                 .members(ctx.sdkappid(), &group.group_id, None, None, 0)
                 .await?;
-            let list: Vec<Map<String, Value>> = page
+            let list: Vec<MemberFields> = page
                 .members
-                .iter()
+                .into_iter()
                 .map(|m| {
                     member_fields(
                         &group,

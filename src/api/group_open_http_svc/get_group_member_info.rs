@@ -4,9 +4,8 @@
 //! AVChatRoom does not store members → 10007.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value};
 
-use super::{group_id, live_group, member_fields};
+use super::{MemberFields, group_id, live_group, member_fields};
 use crate::api::Ctx;
 use crate::domain::group::{GroupType, Role};
 use crate::error::ApiError;
@@ -43,7 +42,7 @@ pub struct Response {
     #[serde(rename = "MemberNum")]
     member_num: i64,
     #[serde(rename = "MemberList")]
-    member_list: Vec<Map<String, Value>>,
+    member_list: Vec<MemberFields>,
     #[serde(rename = "Next", skip_serializing_if = "Option::is_none")]
     next: Option<String>,
 }
@@ -92,9 +91,10 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .members(ctx.sdkappid(), id.as_str(), roles.as_deref(), limit, offset)
         .await?;
     let returned = page.members.len() as i64;
+    let has_more = page.has_more;
     let member_list = page
         .members
-        .iter()
+        .into_iter()
         .map(|m| {
             member_fields(
                 &group,
@@ -105,7 +105,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         })
         .collect();
     let next = (group.group_type == GroupType::Community).then(|| {
-        if page.has_more {
+        if has_more {
             (offset + returned).to_string()
         } else {
             String::new()

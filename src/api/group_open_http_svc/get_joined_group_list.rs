@@ -7,9 +7,9 @@
 //! use to read restored counts back; `NextMsgSeq - 1 - MsgSeq` gives the same number.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Map, Value, json};
+use serde_json::{Map, Value};
 
-use super::{group_fields, member_fields, user_id};
+use super::{MemberFields, group_fields, member_fields, user_id};
 use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::store::JoinedFilter;
@@ -49,7 +49,18 @@ pub struct Response {
     #[serde(rename = "TotalCount")]
     total_count: i64,
     #[serde(rename = "GroupIdList")]
-    group_id_list: Vec<Map<String, Value>>,
+    group_id_list: Vec<JoinedGroup>,
+}
+
+/// One joined group: its id, the base fields asked for, and the member's own fields.
+#[derive(Debug, Serialize)]
+pub struct JoinedGroup {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(flatten)]
+    base: Map<String, Value>,
+    #[serde(rename = "SelfInfo", skip_serializing_if = "Option::is_none")]
+    self_info: Option<MemberFields>,
 }
 
 fn flag(name: &str, v: Option<u8>) -> Result<bool, ApiError> {
@@ -86,19 +97,21 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .await?;
     let f = req.response_filter.unwrap_or_default();
     let group_id_list = items
-        .iter()
+        .into_iter()
         .map(|(g, m)| {
-            let mut out = Map::new();
-            out.insert("GroupId".into(), json!(g.group_id));
-            if let Some(base) = f.group_base_info_filter.as_deref() {
-                out.extend(group_fields(g, Some(base), None));
+            let base = match f.group_base_info_filter.as_deref() {
+                Some(base) => group_fields(&g, Some(base), None),
+                None => Map::new(),
+            };
+            let self_info = f.self_info_filter.as_deref().map(|me| MemberFields {
+                member_account: None,
+                ..member_fields(&g, m, Some(me), None)
+            });
+            JoinedGroup {
+                group_id: g.group_id,
+                base,
+                self_info,
             }
-            if let Some(me) = f.self_info_filter.as_deref() {
-                let mut info = member_fields(g, m, Some(me), None);
-                info.remove("Member_Account");
-                out.insert("SelfInfo".into(), Value::Object(info));
-            }
-            out
         })
         .collect();
     Ok(Response {

@@ -24,7 +24,7 @@ pub mod send_group_msg;
 pub mod send_group_system_notification;
 pub mod set_unread_msg_num;
 
-use serde::Deserialize;
+use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::api::Ctx;
@@ -293,43 +293,67 @@ pub fn group_fields(
         .collect()
 }
 
-/// The fields of one membership, restricted to `filter` when given. `UnreadMsgNum` (the legacy
+/// The fields of one membership, as answered: each is present only when asked for.
+#[derive(Debug, Default, Serialize)]
+pub struct MemberFields {
+    #[serde(rename = "Member_Account", skip_serializing_if = "Option::is_none")]
+    pub member_account: Option<String>,
+    #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
+    pub role: Option<&'static str>,
+    #[serde(rename = "JoinTime", skip_serializing_if = "Option::is_none")]
+    pub join_time: Option<i64>,
+    #[serde(rename = "MsgSeq", skip_serializing_if = "Option::is_none")]
+    pub msg_seq: Option<i64>,
+    #[serde(rename = "MsgFlag", skip_serializing_if = "Option::is_none")]
+    pub msg_flag: Option<String>,
+    #[serde(rename = "LastSendMsgTime", skip_serializing_if = "Option::is_none")]
+    pub last_send_msg_time: Option<i64>,
+    #[serde(rename = "ShutUpUntil", skip_serializing_if = "Option::is_none")]
+    pub shut_up_until: Option<i64>,
+    #[serde(rename = "MuteUntil", skip_serializing_if = "Option::is_none")]
+    pub mute_until: Option<i64>,
+    #[serde(rename = "NameCard", skip_serializing_if = "Option::is_none")]
+    pub name_card: Option<String>,
+    #[serde(
+        rename = "AppMemberDefinedData",
+        skip_serializing_if = "Option::is_none"
+    )]
+    pub app_member_defined_data: Option<Vec<KeyValue>>,
+    #[serde(rename = "UnreadMsgNum", skip_serializing_if = "Option::is_none")]
+    pub unread_msg_num: Option<i64>,
+}
+
+/// The fields of one membership, restricted to `filter` when given (built without an
+/// intermediate JSON map: member pages are the largest answers). `UnreadMsgNum` (the legacy
 /// SelfInfo field) appears only when asked for by name.
 pub fn member_fields(
     g: &GroupRow,
-    m: &MemberRow,
+    m: MemberRow,
     filter: Option<&[String]>,
     data_keys: Option<&[String]>,
-) -> Map<String, Value> {
+) -> MemberFields {
     let unread_ok = g.group_type.supports_unread();
-    let mut out = Map::new();
-    out.insert("Member_Account".into(), json!(m.user_id));
-    let all = [
-        ("Role", json!(m.role.as_str())),
-        ("JoinTime", json!(m.join_time)),
-        ("MsgSeq", json!(g.counters.read_seq(m.mark, unread_ok))),
-        ("MsgFlag", json!(m.msg_flag)),
-        ("LastSendMsgTime", json!(m.last_send_time)),
-        ("ShutUpUntil", json!(m.shut_up_until)),
-        ("MuteUntil", json!(m.shut_up_until)),
-        ("NameCard", json!(m.profile.name_card)),
-        (
-            "AppMemberDefinedData",
-            custom_data(&m.profile.app_member_defined_data, data_keys),
-        ),
-    ];
-    for (name, v) in all {
-        if wants(filter, name) || (name == "MuteUntil" && wants(filter, "ShutUpUntil")) {
-            out.insert(name.into(), v);
-        }
+    let want = |name: &str| wants(filter, name);
+    let muted = want("ShutUpUntil");
+    MemberFields {
+        role: want("Role").then_some(m.role.as_str()),
+        join_time: want("JoinTime").then_some(m.join_time),
+        msg_seq: want("MsgSeq").then(|| g.counters.read_seq(m.mark, unread_ok)),
+        last_send_msg_time: want("LastSendMsgTime").then_some(m.last_send_time),
+        shut_up_until: muted.then_some(m.shut_up_until),
+        mute_until: (muted || want("MuteUntil")).then_some(m.shut_up_until),
+        unread_msg_num: filter
+            .is_some_and(|f| f.iter().any(|x| x == "UnreadMsgNum"))
+            .then(|| g.counters.unread(m.mark, unread_ok)),
+        msg_flag: want("MsgFlag").then_some(m.msg_flag),
+        name_card: want("NameCard").then_some(m.profile.name_card),
+        app_member_defined_data: want("AppMemberDefinedData").then(|| {
+            let mut items = m.profile.app_member_defined_data;
+            items.retain(|kv| data_keys.is_none_or(|k| k.contains(&kv.key)));
+            items
+        }),
+        member_account: Some(m.user_id),
     }
-    if filter.is_some_and(|f| f.iter().any(|x| x == "UnreadMsgNum")) {
-        out.insert(
-            "UnreadMsgNum".into(),
-            json!(g.counters.unread(m.mark, unread_ok)),
-        );
-    }
-    out
 }
 
 /// The role a member may be given by create/import: only `Admin` (or plain `Member`), and
