@@ -251,7 +251,22 @@ async fn handle(
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let limit = state.settings.body_limit;
-    let body =
+    // Compressed bodies are refused rather than inflated: Tencent's clients send plain JSON,
+    // and refusing leaves no decompression bomb to defuse.
+    let encoding = req
+        .headers()
+        .get(hyper::header::CONTENT_ENCODING)
+        .map(|v| {
+            String::from_utf8_lossy(v.as_bytes())
+                .trim()
+                .to_ascii_lowercase()
+        })
+        .filter(|v| !v.is_empty() && v != "identity");
+    let body = if let Some(encoding) = encoding {
+        Err(ApiError::BadRequestLine(format!(
+            "Content-Encoding {encoding:?} is not supported: send the body uncompressed"
+        )))
+    } else {
         match tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect())
             .await
         {
@@ -265,7 +280,8 @@ async fn handle(
             Err(_) => Err(ApiError::BadRequestLine(
                 "the request body took too long to arrive".into(),
             )),
-        };
+        }
+    };
     let answer = api::dispatch(state, is_post, &path, &query, body).await;
     let mut response = Response::new(Full::new(Bytes::from(answer)));
     response.headers_mut().insert(

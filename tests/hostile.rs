@@ -1,0 +1,248 @@
+//! Hostile transfers against the real binary (reliability.md §4(c) B12–B16, §4(d) S18):
+//! oversized, truncated, chunked and compressed bodies and a zlib-bomb UserSig are refused
+//! within bounded memory and time, change nothing, and leave the server serving.
+
+mod support;
+
+use std::io::Write;
+use std::time::{Duration, Instant};
+
+use serde_json::{Value, json};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
+
+use support::*;
+
+const BODY_LIMIT: usize = 1024 * 1024;
+
+/// The server's resident memory and its peak, in KiB.
+fn memory_kib(s: &Server) -> (u64, u64) {
+    let status = std::fs::read_to_string(format!("/proc/{}/status", s.child.id())).unwrap();
+    let field = |name: &str| {
+        status
+            .lines()
+            .find(|l| l.starts_with(name))
+            .and_then(|l| l.split_whitespace().nth(1))
+            .and_then(|n| n.parse::<u64>().ok())
+            .unwrap()
+    };
+    (field("VmRSS:"), field("VmHWM:"))
+}
+
+fn target(s: &Server, command: &str) -> (String, String) {
+    let url = s.url(command);
+    let rest = url.trim_start_matches(&s.base).to_string();
+    (s.base.trim_start_matches("http://").to_string(), rest)
+}
+
+/// Sends a request head, then `body_chunks` as they come (stopping at the first write
+/// error), and returns how many body bytes were accepted and the answer, if one arrived.
+/// `hang_up`: close the sending side afterwards, as a client that gives up does.
+async fn send(
+    addr: &str,
+    head: String,
+    body_chunks: impl Iterator<Item = Vec<u8>>,
+    hang_up: bool,
+) -> (usize, Option<String>) {
+    let stream = TcpStream::connect(addr).await.unwrap();
+    let (mut rd, mut wr) = stream.into_split();
+    let reader = tokio::spawn(async move {
+        let mut answer = Vec::new();
+        let _ = tokio::time::timeout(Duration::from_secs(20), rd.read_to_end(&mut answer)).await;
+        answer
+    });
+    let mut sent = 0;
+    if wr.write_all(head.as_bytes()).await.is_ok() {
+        for chunk in body_chunks {
+            if wr.write_all(&chunk).await.is_err() {
+                break;
+            }
+            sent += chunk.len();
+        }
+    }
+    if hang_up {
+        let _ = wr.shutdown().await;
+    }
+    let answer = reader.await.unwrap();
+    let answer = (!answer.is_empty()).then(|| String::from_utf8_lossy(&answer).into_owned());
+    (sent, answer)
+}
+
+fn json_of(answer: &str) -> Value {
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
+    serde_json::from_str(body).unwrap()
+}
+
+async fn account_exists(s: &Server, id: &str) -> bool {
+    let v = s
+        .ok(
+            "im_open_login_svc/account_check",
+            json!({"CheckItem": [{"UserID": id}]}),
+        )
+        .await;
+    v["ResultItem"][0]["AccountStatus"] == "Imported"
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_truncated_chunked_and_compressed_bodies() {
+    let db = sqlite_db().await;
+    let s = Server::start(&db.url, &[]).await;
+    let (addr, path) = target(&s, "im_open_login_svc/account_import");
+    let (rss_before, peak_before) = memory_kib(&s);
+
+    // B12: a 100 MB body is cut off once the 1 MiB limit is crossed, and its bytes are not kept.
+    let total = 100 * 1024 * 1024;
+    let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {total}\r\n\r\n");
+    let started = Instant::now();
+    let (sent, answer) = send(
+        &addr,
+        head,
+        (0..total / 65536).map(|_| vec![b' '; 65536]),
+        false,
+    )
+    .await;
+    assert!(sent < total, "the server read all 100 MB");
+    if let Some(answer) = answer {
+        assert_eq!(json_of(&answer)["ErrorCode"], 60002, "{answer}");
+    }
+    assert!(started.elapsed() < Duration::from_secs(10));
+    let (_, peak_after) = memory_kib(&s);
+    let grown = peak_after.saturating_sub(peak_before.max(rss_before));
+    assert!(
+        grown < 2 * BODY_LIMIT as u64 / 1024 + 4096,
+        "peak memory grew by {grown} KiB for a 100 MB body"
+    );
+
+    // B16: a chunked body of 1-byte chunks is cut off at the same limit.
+    let head = format!("POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\n\r\n");
+    let chunks = std::iter::once(b"{\"Identifier\":\"".to_vec())
+        .map(|c| {
+            format!("{:x}\r\n", c.len())
+                .into_bytes()
+                .into_iter()
+                .chain(c)
+                .chain(*b"\r\n")
+                .collect()
+        })
+        .chain((0..BODY_LIMIT + 16).map(|_| b"1\r\na\r\n".to_vec()));
+    let (_, answer) = send(&addr, head, chunks, false).await;
+    if let Some(answer) = answer {
+        assert_eq!(json_of(&answer)["ErrorCode"], 60002, "{answer}");
+    }
+
+    // A chunked body within the limit is read normally.
+    let body = br#"{"Identifier":"chunked-ok"}"#;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n"
+    );
+    let chunks = body
+        .iter()
+        .map(|b| format!("1\r\n{}\r\n", *b as char).into_bytes())
+        .chain(std::iter::once(b"0\r\n\r\n".to_vec()));
+    let (_, answer) = send(&addr, head, chunks, false).await;
+    assert_eq!(json_of(&answer.expect("an answer"))["ErrorCode"], 0);
+    assert!(account_exists(&s, "chunked-ok").await);
+
+    // B13: a body shorter than its Content-Length, then a close: nothing is imported.
+    let body = br#"{"Identifier":"half-sent","Nick":"n"}"#;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\n\r\n",
+        body.len() * 2
+    );
+    let (_, answer) = send(&addr, head, std::iter::once(body.to_vec()), true).await;
+    assert!(answer.is_none_or(|a| !a.contains("\"ErrorCode\":0")));
+    assert!(!account_exists(&s, "half-sent").await);
+
+    // B14: a compressed body is refused (never inflated), and nothing is imported.
+    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    gz.write_all(br#"{"Identifier":"gzipped"}"#).unwrap();
+    let gz = gz.finish().unwrap();
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        gz.len()
+    );
+    let (_, answer) = send(&addr, head, std::iter::once(gz), false).await;
+    let v = json_of(&answer.expect("an answer"));
+    assert_eq!(v["ErrorCode"], 60002);
+    assert!(
+        v["ErrorInfo"]
+            .as_str()
+            .unwrap()
+            .contains("Content-Encoding")
+    );
+    assert!(!account_exists(&s, "gzipped").await);
+
+    // B15: no Content-Type, or a form type, with a JSON body is processed normally.
+    for content_type in [
+        "",
+        "Content-Type: application/x-www-form-urlencoded\r\n",
+        "Content-Type: text/plain\r\n",
+    ] {
+        let id = format!("typed-{}", content_type.len());
+        let body = format!(r#"{{"Identifier":"{id}"}}"#);
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\n{content_type}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            body.len()
+        );
+        let (_, answer) = send(&addr, head, std::iter::once(body.into_bytes()), false).await;
+        assert_eq!(json_of(&answer.expect("an answer"))["ErrorCode"], 0);
+        assert!(account_exists(&s, &id).await);
+    }
+}
+
+/// A UserSig that inflates enormously: zlib of `zeros` zero bytes, base64url as Tencent encodes.
+fn zlib_bomb(zeros: usize) -> String {
+    let mut z = flate2::write::ZlibEncoder::new(Vec::new(), flate2::Compression::best());
+    let block = vec![0u8; 1 << 20];
+    let mut left = zeros;
+    while left > 0 {
+        let n = left.min(block.len());
+        z.write_all(&block[..n]).unwrap();
+        left -= n;
+    }
+    let packed = z.finish().unwrap();
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD
+        .encode(packed)
+        .replace('+', "*")
+        .replace('/', "-")
+        .replace('=', "_")
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn zlib_bomb_usersigs_are_refused_cheaply() {
+    let db = sqlite_db().await;
+    let s = Server::start(&db.url, &[]).await;
+    let (_, peak_before) = memory_kib(&s);
+    // 8 MB of zeros packs into ~11 KB of UserSig (over the 4 KiB cap: refused unread), and
+    // 2 MB into ~3 KB (under the cap: inflation stops at 8 KiB). A 100 MB bomb would not fit
+    // in a request head at all (431).
+    for zeros in [8 << 20, 2 << 20] {
+        let sig = zlib_bomb(zeros);
+        let url = format!(
+            "{}/v4/im_open_login_svc/account_check?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}&contenttype=json",
+            s.base
+        );
+        let started = Instant::now();
+        let rounds = 20;
+        for _ in 0..rounds {
+            let v: Value = s
+                .client
+                .post(&url)
+                .body(r#"{"CheckItem":[{"UserID":"a"}]}"#)
+                .send()
+                .await
+                .unwrap()
+                .json()
+                .await
+                .unwrap();
+            assert_eq!(v["ErrorCode"], 70003, "{v}");
+        }
+        let each = started.elapsed() / rounds;
+        assert!(each < Duration::from_millis(50), "{each:?} per bomb");
+    }
+    let (_, peak_after) = memory_kib(&s);
+    let grown = peak_after.saturating_sub(peak_before);
+    assert!(grown < 16 * 1024, "peak memory grew by {grown} KiB");
+}
