@@ -83,10 +83,25 @@ struct VerifiedSig {
     valid_until: i64,
 }
 
-/// Verifies credentials; holds the signature cache and the kick times.
+/// Wrong signatures allowed per (app, identifier) within [`FAILURE_WINDOW_SECS`] before
+/// that identifier is locked out (70050) for the rest of a minute.
+pub const MAX_SIG_FAILURES: u32 = 20;
+pub const FAILURE_WINDOW_SECS: i64 = 60;
+/// Identifiers whose failures are remembered; the oldest are forgotten first.
+const FAILURE_ENTRIES: usize = 16_384;
+
+/// Wrong-signature count of one identifier in the current window.
+#[derive(Debug, Clone, Copy)]
+struct Failures {
+    window_start: i64,
+    count: u32,
+}
+
+/// Verifies credentials; holds the signature cache, the kick times and the failure counts.
 pub struct Authenticator {
     cache: Cache<(u64, String), VerifiedSig>,
     kicked: RwLock<HashMap<(u64, String), i64>>,
+    failures: Cache<(u64, String), Failures>,
 }
 
 impl Default for Authenticator {
@@ -94,6 +109,7 @@ impl Default for Authenticator {
         Authenticator {
             cache: Cache::new(SIG_CACHE_ENTRIES),
             kicked: RwLock::new(HashMap::new()),
+            failures: Cache::new(FAILURE_ENTRIES),
         }
     }
 }
@@ -104,6 +120,30 @@ impl Authenticator {
         if let Ok(mut kicked) = self.kicked.write() {
             kicked.insert((app, user.to_string()), at);
         }
+    }
+
+    /// Whether `user` has used up its wrong signatures for the current window.
+    fn locked_out(&self, app: u64, user: &str, now: i64) -> bool {
+        self.failures
+            .get(&(app, user.to_string()))
+            .is_some_and(|f| {
+                now < f.window_start + FAILURE_WINDOW_SECS && f.count >= MAX_SIG_FAILURES
+            })
+    }
+
+    fn record_failure(&self, app: u64, user: &str, now: i64) {
+        let key = (app, user.to_string());
+        let f = match self.failures.get(&key) {
+            Some(f) if now < f.window_start + FAILURE_WINDOW_SECS => Failures {
+                count: f.count.saturating_add(1),
+                ..f
+            },
+            _ => Failures {
+                window_start: now,
+                count: 1,
+            },
+        };
+        self.failures.insert(key, f);
     }
 
     fn kicked_at(&self, app: u64, user: &str) -> Option<i64> {
@@ -139,8 +179,19 @@ impl Authenticator {
                 v
             }
             None => {
+                // A locked-out identifier gets no more guesses; UserSigs verified before the
+                // lockout (in the cache above) keep working, so a flood of bad signatures
+                // cannot lock the real admin out.
+                if self.locked_out(app.sdkappid, identifier, now) {
+                    return Err(ApiError::TooManySigFailures(identifier.to_string()));
+                }
                 let claims = usersig::verify(app.sdkappid, &app.secret_key, identifier, sig, now)
-                    .map_err(ApiError::UserSig)?;
+                    .map_err(|e| {
+                    if e == SigError::BadSignature {
+                        self.record_failure(app.sdkappid, identifier, now);
+                    }
+                    ApiError::UserSig(e)
+                })?;
                 if claims.userbuf.is_some() {
                     return Err(ApiError::UserSig(SigError::Malformed(
                         "a UserSig with a userbuf (PrivateMapKey) is not accepted for REST calls",
@@ -211,5 +262,50 @@ mod tests {
             ..q
         };
         assert!(auth.authenticate(&app, &fresh, 150).is_ok());
+    }
+
+    #[test]
+    fn wrong_signatures_lock_out_their_identifier_for_a_minute() {
+        let app = AppConfig {
+            sdkappid: 7,
+            secret_key: "k".into(),
+            admins: vec!["admin".into(), "ops".into()],
+        };
+        let auth = Authenticator::default();
+        let query = |id: &str, key: &str, at: i64| Query {
+            identifier: Some(id.into()),
+            usersig: Some(usersig::sign(7, key, id, at, 1000)),
+            ..Query::default()
+        };
+        let earlier = query("admin", "k", 1);
+        assert!(auth.authenticate(&app, &earlier, 100).is_ok());
+        for i in 0..MAX_SIG_FAILURES {
+            let wrong = query("admin", &format!("guess{i}"), 100);
+            let refused = auth.authenticate(&app, &wrong, 100 + i64::from(i));
+            assert!(matches!(
+                refused,
+                Err(ApiError::UserSig(SigError::BadSignature))
+            ));
+        }
+        let code = |r: Result<String, ApiError>| {
+            r.map_or_else(|e| e.code(crate::error::Family::Rest), |_| 0)
+        };
+        // Locked: no more guesses, not even a right one not seen before…
+        assert_eq!(
+            code(auth.authenticate(&app, &query("admin", "guess", 100), 130)),
+            70050
+        );
+        assert_eq!(
+            code(auth.authenticate(&app, &query("admin", "k", 2), 130)),
+            70050
+        );
+        // …but a UserSig verified before keeps working, and other identifiers are unaffected.
+        assert_eq!(code(auth.authenticate(&app, &earlier, 130)), 0);
+        assert_eq!(code(auth.authenticate(&app, &query("ops", "k", 3), 130)), 0);
+        // A minute after the first failure the identifier may try again.
+        assert_eq!(
+            code(auth.authenticate(&app, &query("admin", "k", 2), 160)),
+            0
+        );
     }
 }

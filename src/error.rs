@@ -44,6 +44,8 @@ pub enum ApiError {
     UserSig(SigError),
     #[error("UserSig was invalidated by kick; generate a new one")]
     UserSigRevoked,
+    #[error("too many failed UserSig verifications for {0}; retry in 1 minute")]
+    TooManySigFailures(String),
     #[error("the identifier {0} is not an App admin account")]
     NotAdmin(String),
 
@@ -114,6 +116,7 @@ impl ApiError {
                 SigError::BadSignature => 70009,
             },
             UserSigRevoked => 70052,
+            TooManySigFailures(_) => 70050,
             NotAdmin(_) => 60010,
             InvalidParam(_) => match family {
                 Family::Group => 10004,

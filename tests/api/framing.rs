@@ -127,6 +127,49 @@ async fn signature_key_expiry_and_app_checks() {
 }
 
 #[tokio::test]
+async fn wrong_signatures_lock_out_their_identifier() {
+    let s = server().await;
+    let now = s.now();
+    let url =
+        |sig: &str, id: &str| format!("{CHECK}?sdkappid={SDKAPPID}&identifier={id}&usersig={sig}");
+    let known = opentim::usersig::sign(SDKAPPID, KEY, ADMIN, now - 10, 86400);
+    assert_eq!(code(&s.post_raw(&url(&known, ADMIN), BODY).await), 0);
+    // A brute force: 100 wrong signatures for the admin within one minute.
+    let mut codes = Vec::new();
+    for i in 0..100 {
+        let guess = opentim::usersig::sign(SDKAPPID, &format!("guess-{i}"), ADMIN, now, 86400);
+        codes.push(code(&s.post_raw(&url(&guess, ADMIN), BODY).await));
+    }
+    let threshold = opentim::auth::MAX_SIG_FAILURES as usize;
+    assert!(codes[..threshold].iter().all(|&c| c == 70009), "{codes:?}");
+    assert!(codes[threshold..].iter().all(|&c| c == 70050), "{codes:?}");
+    let v = s
+        .post_raw(
+            &url(
+                &opentim::usersig::sign(SDKAPPID, KEY, ADMIN, now, 86400),
+                ADMIN,
+            ),
+            BODY,
+        )
+        .await;
+    assert_eq!(code(&v), 70050);
+    assert!(
+        v["ErrorInfo"]
+            .as_str()
+            .unwrap()
+            .contains("retry in 1 minute")
+    );
+    // The UserSig verified before keeps working; so do other identifiers.
+    assert_eq!(code(&s.post_raw(&url(&known, ADMIN), BODY).await), 0);
+    let alice = opentim::usersig::sign(SDKAPPID, KEY, "alice", now, 86400);
+    assert_eq!(code(&s.post_raw(&url(&alice, "alice"), BODY).await), 60010);
+    // A minute later the identifier may sign in again.
+    s.clock.advance(std::time::Duration::from_secs(60));
+    let fresh = opentim::usersig::sign(SDKAPPID, KEY, ADMIN, now + 1, 86400);
+    assert_eq!(code(&s.post_raw(&url(&fresh, ADMIN), BODY).await), 0);
+}
+
+#[tokio::test]
 async fn old_sdk_quirks_are_tolerated() {
     let s = server().await;
     let sig = s.sig(ADMIN);
