@@ -303,12 +303,16 @@ fn member(i: usize) -> String {
     format!("u{i}")
 }
 
+/// Tells this run's groups apart from an earlier run's on the same server (`--url`).
+static RUN: std::sync::LazyLock<String> =
+    std::sync::LazyLock::new(|| format!("{:06x}", rand::random::<u32>() & 0xff_ffff));
+
 fn group(i: usize) -> String {
-    format!("@TGS#_bench-g{i}")
+    format!("@TGS#_bench{}-g{i}", *RUN)
 }
 
 fn import_group_id(conn: usize) -> String {
-    format!("@TGS#_bench-import-{conn}")
+    format!("@TGS#_bench{}-import-{conn}", *RUN)
 }
 
 /// Accounts, groups with members and history, and one empty group per connection for imports.

@@ -4,7 +4,6 @@
 //! without weakening durability.
 
 use std::sync::Mutex;
-use std::sync::mpsc::SyncSender;
 
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
@@ -36,13 +35,16 @@ pub struct WriteQueue {
 }
 
 impl WriteQueue {
-    /// Starts the writer thread, which owns `conn`. After each commit it nudges
-    /// `committed` (a checkpointer), never waiting for it.
-    pub fn start(conn: rusqlite::Connection, committed: SyncSender<()>) -> std::io::Result<Self> {
+    /// Starts the writer thread, which owns `conn`. After each batch has been answered it
+    /// calls `after_batch` with the connection (checkpoint upkeep).
+    pub fn start(
+        conn: rusqlite::Connection,
+        after_batch: impl FnMut(&rusqlite::Connection) + Send + 'static,
+    ) -> std::io::Result<Self> {
         let (jobs, rx) = mpsc::channel(QUEUE_DEPTH);
         std::thread::Builder::new()
             .name("opentim-writer".into())
-            .spawn(move || writer(Mutex::new(conn), rx, committed))?;
+            .spawn(move || writer(Mutex::new(conn), rx, after_batch))?;
         Ok(WriteQueue { jobs })
     }
 
@@ -91,7 +93,7 @@ impl WriteQueue {
 fn writer(
     conn: Mutex<rusqlite::Connection>,
     mut rx: mpsc::Receiver<Msg>,
-    committed: SyncSender<()>,
+    mut after_batch: impl FnMut(&rusqlite::Connection),
 ) {
     let mut stop = None;
     while stop.is_none() {
@@ -116,7 +118,9 @@ fn writer(
         if let Err(e) = run_batch(&conn, batch) {
             tracing::error!(error = %e, "a write batch failed");
         }
-        let _ = committed.try_send(());
+        if let Ok(c) = conn.lock() {
+            after_batch(&c);
+        }
     }
     drop(conn);
     if let Some(done) = stop {

@@ -3,6 +3,7 @@
 //! their own thread, and its own migrations.
 
 use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -10,7 +11,6 @@ use std::time::Duration;
 use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use rusqlite::{Connection, OpenFlags};
-use tokio::sync::Semaphore;
 
 use super::db::Db;
 use super::group_commit::WriteQueue;
@@ -20,12 +20,21 @@ use crate::error::ApiError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
-/// Reads that may run at once (each holds a blocking thread and a connection).
+/// Reader threads (each with its own connection).
 const READERS: usize = 4;
 /// The writer's page cache, in KiB: the hot rows of large groups stay in memory.
 const WRITER_CACHE_KIB: i64 = 32 * 1024;
-/// Least time between two checkpoints, so a busy writer is not chased by one per commit.
+/// Least time between two background checkpoints, so a busy writer is not chased by one per commit.
 const CHECKPOINT_SPACING: Duration = Duration::from_millis(100);
+/// WAL length (frames) past which the writer finishes the checkpoint itself with RESTART,
+/// between two batches (after answering the first). Under sustained writes and reads the
+/// background checkpoint never copies the very last frame, and SQLite starts the WAL over only
+/// after a checkpoint has copied everything while no reader still uses it; without this the
+/// WAL grows without bound. The background checkpoint has copied most of it by then, and
+/// readers are short, so the writer's part is short.
+const RESTART_FRAMES: i64 = 4096;
+/// The WAL file is truncated back to this size after it has been reset.
+const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
 /// Opens (creating if needed) the database named by `sqlite://PATH`.
 pub async fn open(url: &str) -> Result<SharedStore, String> {
@@ -54,22 +63,27 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
     // thread, so no committing request pays for one.
     writer
         .execute_batch(&format!(
-            "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{WRITER_CACHE_KIB};"
+            "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{WRITER_CACHE_KIB}; \
+             PRAGMA journal_size_limit = {WAL_SIZE_LIMIT};"
         ))
         .map_err(cannot_open)?;
     let checkpointer = open_connection(&path, false).map_err(cannot_open)?;
     let (nudge, nudged) = sync_channel(1);
+    let wal_frames = Arc::new(AtomicI64::new(0));
+    let wal_frames_seen = Arc::clone(&wal_frames);
     std::thread::Builder::new()
         .name("opentim-checkpoint".into())
-        .spawn(move || checkpoints(checkpointer, nudged))
+        .spawn(move || checkpoints(checkpointer, nudged, &wal_frames_seen))
         .map_err(|e| format!("cannot start the checkpoint thread: {e}"))?;
-    let writes = WriteQueue::start(writer, nudge)
+    let after_batch = move |conn: &Connection| {
+        let _ = nudge.try_send(());
+        if wal_frames.load(Ordering::Relaxed) > RESTART_FRAMES {
+            checkpoint(conn, "RESTART", &wal_frames);
+        }
+    };
+    let writes = WriteQueue::start(writer, after_batch)
         .map_err(|e| format!("cannot start the database writer: {e}"))?;
-    let readers = Arc::new(Readers {
-        path,
-        idle: Mutex::new(Vec::new()),
-        permits: Semaphore::new(READERS),
-    });
+    let readers = Arc::new(Readers::start(&path, READERS)?);
     Ok(Arc::new(SqlStore::sqlite(writes, readers)))
 }
 
@@ -108,66 +122,101 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
     Ok(conn)
 }
 
+/// Copies the WAL back into the database: `PASSIVE` (what it can, blocking nobody) or
+/// `RESTART` (everything, waiting for readers, so that the next write starts the WAL over).
+/// Records the WAL's length: after a RESTART that copied everything, 0 (the next write starts
+/// the WAL over). A PASSIVE one that copied everything does not make it 0: the writer has
+/// appended since, and only a RESTART between two batches lets the WAL start over.
+fn checkpoint(conn: &Connection, mode: &str, wal_frames: &AtomicI64) {
+    let done = conn.query_row(&format!("PRAGMA wal_checkpoint({mode})"), [], |r| {
+        Ok((r.get::<_, i64>(1)?, r.get::<_, i64>(2)?))
+    });
+    match done {
+        Ok((log, copied)) => {
+            let length = if mode == "RESTART" && copied >= log {
+                0
+            } else {
+                log
+            };
+            wal_frames.store(length, Ordering::Relaxed);
+        }
+        // Busy when the other thread is checkpointing; the next batch tries again.
+        Err(e) => tracing::debug!(error = %e, "checkpoint not done"),
+    }
+}
+
 /// Runs a passive checkpoint after commits, at most one per [`CHECKPOINT_SPACING`]; a final
 /// one when the writer stops.
-fn checkpoints(conn: Connection, nudged: Receiver<()>) {
-    let checkpoint = || {
-        if let Err(e) = conn.execute_batch("PRAGMA wal_checkpoint(PASSIVE)") {
-            tracing::warn!(error = %e, "checkpoint failed");
-        }
-    };
+fn checkpoints(conn: Connection, nudged: Receiver<()>, wal_frames: &AtomicI64) {
     while nudged.recv().is_ok() {
-        checkpoint();
+        checkpoint(&conn, "PASSIVE", wal_frames);
         // Spacing, not waiting for readiness: commits meanwhile leave one nudge behind.
         std::thread::sleep(CHECKPOINT_SPACING);
     }
-    checkpoint();
+    checkpoint(&conn, "PASSIVE", wal_frames);
 }
 
-/// Read connections, used on blocking threads.
+/// A read, run on a reader thread with its connection.
+type ReadJob = Box<dyn FnOnce(&Mutex<Connection>) + Send>;
+
+/// Reader threads, each owning one connection, taking reads from one queue. A fixed set of
+/// threads keeps memory bounded and hands a read over with one wake-up.
 pub struct Readers {
-    path: PathBuf,
-    idle: Mutex<Vec<Connection>>,
-    permits: Semaphore,
+    jobs: Mutex<Option<flume::Sender<ReadJob>>>,
 }
 
 impl Readers {
-    /// Runs a read on a blocking thread with a reader connection.
-    pub async fn run<T, F>(self: &Arc<Self>, f: F) -> StoreResult<T>
+    fn start(path: &Path, count: usize) -> Result<Readers, String> {
+        let (jobs, queue) = flume::bounded::<ReadJob>(1024);
+        for i in 0..count {
+            let conn = open_connection(path, true)
+                .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
+            let queue = queue.clone();
+            std::thread::Builder::new()
+                .name(format!("opentim-reader-{i}"))
+                .spawn(move || {
+                    let conn = Mutex::new(conn);
+                    while let Ok(job) = queue.recv() {
+                        job(&conn);
+                    }
+                })
+                .map_err(|e| format!("cannot start a reader thread: {e}"))?;
+        }
+        Ok(Readers {
+            jobs: Mutex::new(Some(jobs)),
+        })
+    }
+
+    /// Runs a read on a reader thread.
+    pub async fn run<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
         F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
     {
-        let _permit = self
-            .permits
-            .acquire()
-            .await
-            .map_err(|_| ApiError::Internal("the database is closed".into()))?;
-        let readers = Arc::clone(self);
-        tokio::task::spawn_blocking(move || {
-            let idle = readers.idle.lock().ok().and_then(|mut idle| idle.pop());
-            let conn = match idle {
-                Some(conn) => conn,
-                None => open_connection(&readers.path, true)?,
-            };
-            let conn = Mutex::new(conn);
-            let out = f(Db::Lite(&conn))
+        let closed = || ApiError::Internal("the database is closed".into());
+        let jobs = self
+            .jobs
+            .lock()
+            .ok()
+            .and_then(|j| j.clone())
+            .ok_or_else(closed)?;
+        let (done, answer) = tokio::sync::oneshot::channel();
+        let job: ReadJob = Box::new(move |conn| {
+            let out = f(Db::Lite(conn))
                 .now_or_never()
                 .unwrap_or_else(|| Err(ApiError::Internal("a read would have waited".into())));
-            if let (Ok(conn), Ok(mut idle)) = (conn.into_inner(), readers.idle.lock()) {
-                idle.push(conn);
-            }
-            out
-        })
-        .await
-        .map_err(|_| ApiError::Internal("a read failed".into()))?
+            let _ = done.send(out);
+        });
+        jobs.send_async(job).await.map_err(|_| closed())?;
+        answer
+            .await
+            .map_err(|_| ApiError::Internal("a read failed".into()))?
     }
 
-    /// Closes the idle connections and refuses further reads.
+    /// Lets the reader threads finish the queued reads and stop.
     pub fn close(&self) {
-        self.permits.close();
-        if let Ok(mut idle) = self.idle.lock() {
-            idle.clear();
+        if let Ok(mut jobs) = self.jobs.lock() {
+            jobs.take();
         }
     }
 }
