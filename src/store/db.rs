@@ -160,11 +160,12 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 }
 
 impl Db<'_> {
-    /// `FOR UPDATE` where the engine needs it to lock the row a write transaction reads first
-    /// (SQLite has one writer, so nothing more is needed there).
-    pub fn lock_clause(&self) -> &'static str {
+    /// `FOR UPDATE` (or, `shared`, `FOR SHARE`) where the engine needs it to lock the row a
+    /// write transaction reads first (SQLite has one writer, so nothing more is needed there).
+    pub fn lock_clause(&self, shared: bool) -> &'static str {
         match self {
             Db::Lite(_) => "",
+            Db::Pg(_) if shared => " FOR SHARE",
             Db::Pg(_) => " FOR UPDATE",
         }
     }

@@ -158,9 +158,25 @@ impl SqlStore {
 
     /// Reads and locks a live group inside a write transaction.
     async fn lock_group(db: &mut Db<'_>, app: u64, group_id: &str) -> StoreResult<(GroupRow, i64)> {
+        Self::read_group_locked(db, app, group_id, false).await
+    }
+
+    /// Reads a live group and keeps it from changing until the transaction ends, without
+    /// excluding other operations that only need the same (set_unread_msg_num on one group
+    /// from many clients at once).
+    async fn share_group(db: &mut Db<'_>, app: u64, group_id: &str) -> StoreResult<GroupRow> {
+        Ok(Self::read_group_locked(db, app, group_id, true).await?.0)
+    }
+
+    async fn read_group_locked(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        shared: bool,
+    ) -> StoreResult<(GroupRow, i64)> {
         let sql = format!(
             "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{}",
-            db.lock_clause()
+            db.lock_clause(shared)
         );
         match db.opt(&sql, params![app as i64, group_id]).await? {
             Some(r) => {
@@ -823,7 +839,9 @@ impl Store for SqlStore {
         let user_id = user_id.to_string();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                // The counters cannot move while the mark is computed from them; other
+                // read-mark updates of the same group go on in parallel.
+                let group = Self::share_group(&mut db, app, &group_id).await?;
                 if !group.group_type.supports_unread() {
                     return Ok(SetUnread::IgnoredForType);
                 }
