@@ -4,7 +4,7 @@
 use std::collections::HashMap;
 use std::convert::Infallible;
 use std::net::SocketAddr;
-use std::sync::Arc;
+use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
 use bytes::Bytes;
@@ -39,11 +39,60 @@ const MAX_HEAD_BYTES: usize = 16 * 1024;
 /// Everything a request needs, shared by all connections.
 pub struct AppState {
     pub settings: Settings,
-    pub apps: HashMap<u64, Arc<AppConfig>>,
+    /// The apps served, by SDKAppID; keys and admins change on reload (SIGHUP).
+    apps: RwLock<HashMap<u64, Arc<AppConfig>>>,
     pub store: SharedStore,
     pub clock: SharedClock,
     pub auth: Authenticator,
     pub limits: RateLimiters,
+}
+
+impl AppState {
+    /// The app with this SDKAppID, as currently configured.
+    pub fn app(&self, sdkappid: u64) -> Option<Arc<AppConfig>> {
+        self.apps.read().ok()?.get(&sdkappid).cloned()
+    }
+
+    /// Every app served, by SDKAppID.
+    pub fn apps(&self) -> Vec<Arc<AppConfig>> {
+        let mut apps: Vec<_> = self
+            .apps
+            .read()
+            .map(|a| a.values().cloned().collect())
+            .unwrap_or_default();
+        apps.sort_by_key(|a| a.sdkappid);
+        apps
+    }
+
+    /// Takes new keys and admins for the apps served (a reload). Requests in flight finish
+    /// with the app as they found it; UserSigs verified before are verified again, so a
+    /// removed key stops working at once. Apps are added or removed only by a restart (their
+    /// rate limiters are built at start); such changes are reported and ignored.
+    pub fn reload_apps(&self, configured: &[AppConfig]) -> Vec<String> {
+        let mut notes = Vec::new();
+        let Ok(mut apps) = self.apps.write() else {
+            return vec!["the app table is unusable".into()];
+        };
+        for new in configured {
+            match apps.get_mut(&new.sdkappid) {
+                Some(app) => *app = Arc::new(new.clone()),
+                None => notes.push(format!(
+                    "app {} is not served; restart to add it",
+                    new.sdkappid
+                )),
+            }
+        }
+        for id in apps.keys() {
+            if !configured.iter().any(|a| a.sdkappid == *id) {
+                notes.push(format!(
+                    "app {id} is no longer configured; restart to remove it"
+                ));
+            }
+        }
+        drop(apps);
+        self.auth.forget_verified();
+        notes
+    }
 }
 
 /// A started server.
@@ -101,6 +150,7 @@ async fn resolve_apps(
     let app = AppConfig {
         sdkappid: DEFAULT_SDKAPPID,
         secret_key: random_key(),
+        previous_keys: Vec::new(),
         admins: vec!["administrator".to_string()],
     };
     store
@@ -160,10 +210,11 @@ pub async fn start(settings: Settings, clock: SharedClock) -> Result<Server, Str
         .local_addr()
         .map_err(|e| format!("cannot read the listening address: {e}"))?;
     let state = Arc::new(AppState {
-        apps: apps
-            .into_iter()
-            .map(|a| (a.sdkappid, Arc::new(a)))
-            .collect(),
+        apps: RwLock::new(
+            apps.into_iter()
+                .map(|a| (a.sdkappid, Arc::new(a)))
+                .collect(),
+        ),
         settings,
         store,
         clock,

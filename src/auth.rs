@@ -97,6 +97,26 @@ struct Failures {
     count: u32,
 }
 
+/// Verifies `sig` with the app's current key and, during a rotation, its previous keys. Every
+/// key is tried, so the time taken does not tell which one matched; errors found before the
+/// signature (expiry, identifier, SDKAppID, encoding) are the same for every key.
+fn verify_with_any_key(
+    app: &AppConfig,
+    identifier: &str,
+    sig: &str,
+    now: i64,
+) -> Result<usersig::Claims, SigError> {
+    let mut outcome = Err(SigError::BadSignature);
+    for key in app.keys() {
+        match usersig::verify(app.sdkappid, key, identifier, sig, now) {
+            Ok(claims) if outcome.is_err() => outcome = Ok(claims),
+            Ok(_) | Err(SigError::BadSignature) => {}
+            Err(e) => return Err(e),
+        }
+    }
+    outcome
+}
+
 /// Verifies credentials; holds the signature cache, the kick times and the failure counts.
 pub struct Authenticator {
     cache: Cache<(u64, String), VerifiedSig>,
@@ -115,6 +135,12 @@ impl Default for Authenticator {
 }
 
 impl Authenticator {
+    /// Forgets every verified UserSig (after the keys changed: a removed key's UserSigs must
+    /// stop working at once).
+    pub fn forget_verified(&self) {
+        self.cache.clear();
+    }
+
     /// Records that UserSigs of `user` issued at or before `at` are no longer valid.
     pub fn record_kick(&self, app: u64, user: &str, at: i64) {
         if let Ok(mut kicked) = self.kicked.write() {
@@ -185,8 +211,7 @@ impl Authenticator {
                 if self.locked_out(app.sdkappid, identifier, now) {
                     return Err(ApiError::TooManySigFailures(identifier.to_string()));
                 }
-                let claims = usersig::verify(app.sdkappid, &app.secret_key, identifier, sig, now)
-                    .map_err(|e| {
+                let claims = verify_with_any_key(app, identifier, sig, now).map_err(|e| {
                     if e == SigError::BadSignature {
                         self.record_failure(app.sdkappid, identifier, now);
                     }
@@ -242,6 +267,7 @@ mod tests {
         let app = AppConfig {
             sdkappid: 7,
             secret_key: "k".into(),
+            previous_keys: Vec::new(),
             admins: vec!["admin".into()],
         };
         let auth = Authenticator::default();
@@ -269,6 +295,7 @@ mod tests {
         let app = AppConfig {
             sdkappid: 7,
             secret_key: "k".into(),
+            previous_keys: Vec::new(),
             admins: vec!["admin".into(), "ops".into()],
         };
         let auth = Authenticator::default();

@@ -119,18 +119,25 @@ pub fn run() -> i32 {
             listen,
             database,
         } => {
-            let env: HashMap<String, String> = std::env::vars().collect();
-            let settings =
-                match Settings::load(config.as_deref(), &env, &Overrides { listen, database }) {
-                    Ok(s) => s,
-                    Err(e) => {
-                        eprintln!("opentim: {e}");
-                        return 2;
-                    }
+            // The same sources are read again on SIGHUP (key rotation without a restart).
+            let load = move || {
+                let env: HashMap<String, String> = std::env::vars().collect();
+                let flags = Overrides {
+                    listen: listen.clone(),
+                    database: database.clone(),
                 };
+                Settings::load(config.as_deref(), &env, &flags)
+            };
+            let settings = match load() {
+                Ok(s) => s,
+                Err(e) => {
+                    eprintln!("opentim: {e}");
+                    return 2;
+                }
+            };
             init_logging();
             match tokio::runtime::Runtime::new() {
-                Ok(rt) => rt.block_on(serve(settings)),
+                Ok(rt) => rt.block_on(serve(settings, load)),
                 Err(e) => {
                     eprintln!("opentim: cannot start the runtime: {e}");
                     1
@@ -229,7 +236,10 @@ fn usersig_command(action: UsersigAction) -> i32 {
     }
 }
 
-async fn serve(settings: Settings) -> i32 {
+async fn serve(
+    settings: Settings,
+    load: impl Fn() -> Result<Settings, crate::config::ConfigError> + Send + 'static,
+) -> i32 {
     let database = crate::store::redact_url(&settings.database);
     let scheme = if settings.tls_cert.is_some() {
         "https"
@@ -249,6 +259,7 @@ async fn serve(settings: Settings) -> i32 {
         print_banner(&server, scheme);
     }
     let stop = server.take_stop();
+    tokio::spawn(reload_on_sighup(server.state.clone(), load));
     wait_for_signal().await;
     tracing::info!("shutting down: finishing in-flight requests");
     if let Some(stop) = stop {
@@ -260,7 +271,7 @@ async fn serve(settings: Settings) -> i32 {
 
 /// Prints the app to use and a ready-to-paste call (stdout, never the log).
 fn print_banner(server: &app::Server, scheme: &str) {
-    let Some(app) = server.state.apps.values().next() else {
+    let Some(app) = server.state.apps().into_iter().next() else {
         return;
     };
     let admin = app
@@ -290,6 +301,39 @@ fn print_banner(server: &app::Server, scheme: &str) {
         "  curl -s '{scheme}://{}/v4/im_open_login_svc/account_check?sdkappid={}&identifier={admin}&usersig={sig}&random=1&contenttype=json' -d '{{\"CheckItem\":[{{\"UserID\":\"{admin}\"}}]}}'",
         server.addr, app.sdkappid
     );
+}
+
+/// On each SIGHUP, reads the settings again and takes the apps' new keys and admins.
+async fn reload_on_sighup(
+    state: std::sync::Arc<app::AppState>,
+    load: impl Fn() -> Result<Settings, crate::config::ConfigError>,
+) {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
+            return;
+        };
+        while hangups.recv().await.is_some() {
+            match load() {
+                Ok(settings) if settings.apps.is_empty() => tracing::warn!(
+                    "reload: no [[app]] is configured (apps come from the database); nothing changed"
+                ),
+                Ok(settings) => {
+                    for note in state.reload_apps(&settings.apps) {
+                        tracing::warn!("reload: {note}");
+                    }
+                    tracing::info!(
+                        apps = settings.apps.len(),
+                        "reload: app keys and admins updated"
+                    );
+                }
+                Err(e) => tracing::error!("reload failed, keeping the current settings: {e}"),
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    let _ = (state, load);
 }
 
 async fn wait_for_signal() {

@@ -20,8 +20,20 @@ pub const MAX_ADMINS: usize = 10;
 pub struct AppConfig {
     pub sdkappid: u64,
     pub secret_key: String,
+    /// Keys still accepted while clients move to `secret_key` (key rotation); drop them and
+    /// reload (SIGHUP) when the rotation is done.
+    #[serde(default)]
+    pub previous_keys: Vec<String>,
     #[serde(default = "default_admins")]
     pub admins: Vec<String>,
+}
+
+impl AppConfig {
+    /// The keys a UserSig of this app may be signed with: the current one first.
+    pub fn keys(&self) -> impl Iterator<Item = &str> {
+        std::iter::once(self.secret_key.as_str())
+            .chain(self.previous_keys.iter().map(String::as_str))
+    }
 }
 
 fn default_admins() -> Vec<String> {
@@ -34,6 +46,7 @@ impl fmt::Debug for AppConfig {
         f.debug_struct("AppConfig")
             .field("sdkappid", &self.sdkappid)
             .field("secret_key", &"<redacted>")
+            .field("previous_keys", &self.previous_keys.len())
             .field("admins", &self.admins)
             .finish()
     }
@@ -242,6 +255,7 @@ impl Settings {
             self.apps.push(AppConfig {
                 sdkappid,
                 secret_key,
+                previous_keys: Vec::new(),
                 admins,
             });
         }
@@ -269,6 +283,9 @@ impl Settings {
             }
             if app.sdkappid == 0 || app.sdkappid > u32::MAX as u64 {
                 return invalid(format!("sdkappid {} is out of range", app.sdkappid));
+            }
+            if app.previous_keys.iter().any(String::is_empty) {
+                return invalid(format!("app {} has an empty previous key", app.sdkappid));
             }
             if app.secret_key.is_empty() {
                 return invalid(format!("app {} has an empty secret_key", app.sdkappid));
@@ -333,6 +350,7 @@ mod tests {
         let app = AppConfig {
             sdkappid: 1,
             secret_key: "supersecret".into(),
+            previous_keys: Vec::new(),
             admins: default_admins(),
         };
         assert!(!format!("{app:?}").contains("supersecret"));

@@ -122,3 +122,105 @@ fn bench_smoke_runs_every_scenario() {
         assert_eq!(errors, "0", "{line}");
     }
 }
+
+/// Key rotation as an operator does it: edit the config file, send SIGHUP, no restart.
+#[test]
+fn sighup_reloads_app_keys() {
+    let dir = tempfile::tempdir().unwrap();
+    let config = dir.path().join("opentim.toml");
+    let port = std::net::TcpListener::bind("127.0.0.1:0")
+        .unwrap()
+        .local_addr()
+        .unwrap()
+        .port();
+    let write_config = |key: &str, previous: &str| {
+        let text = format!(
+            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://{}/db\"\n\n[[app]]\nsdkappid = 1400000000\nsecret_key = \"{key}\"\nprevious_keys = [{previous}]\n",
+            dir.path().display()
+        );
+        std::fs::write(&config, text).unwrap();
+    };
+    write_config("key-one", "");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opentim"))
+        .args(["serve", "--config"])
+        .arg(&config)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let client = reqwest::Client::new();
+    let code_with = |key: &str| -> Option<i64> {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .unwrap()
+            .as_secs() as i64;
+        let sig = opentim::usersig::sign(1400000000, key, "administrator", now - 5, 3600);
+        let url = format!(
+            "http://127.0.0.1:{port}/v4/im_open_login_svc/account_check?sdkappid=1400000000&identifier=administrator&usersig={sig}"
+        );
+        rt.block_on(async {
+            let v: serde_json::Value = client
+                .post(url)
+                .body(r#"{"CheckItem":[{"UserID":"a"}]}"#)
+                .send()
+                .await
+                .ok()?
+                .json()
+                .await
+                .ok()?;
+            v["ErrorCode"].as_i64()
+        })
+    };
+    // Readiness is the first answer (polled, no fixed sleep).
+    let first = (0..2000).find_map(|_| {
+        let c = code_with("key-one");
+        if c.is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        c
+    });
+    assert_eq!(first, Some(0));
+    assert_eq!(code_with("key-two"), Some(70009));
+    let hangup = |child: &std::process::Child| {
+        assert!(
+            Command::new("kill")
+                .args(["-HUP", &child.id().to_string()])
+                .status()
+                .unwrap()
+                .success()
+        );
+    };
+    // Rotate: the new key and the old one both work once the reload has happened.
+    write_config("key-two", "\"key-one\"");
+    hangup(&child);
+    let rotated = (0..2000).any(|_| {
+        let done = code_with("key-two") == Some(0);
+        if !done {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        done
+    });
+    assert!(rotated, "the new key was not taken");
+    assert_eq!(code_with("key-one"), Some(0));
+    // Finish the rotation: the old key stops working, the server never restarted.
+    write_config("key-two", "");
+    hangup(&child);
+    let retired = (0..2000).any(|_| {
+        let done = code_with("key-one") == Some(70009);
+        if !done {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        done
+    });
+    assert!(retired, "the old key still works");
+    assert_eq!(code_with("key-two"), Some(0));
+    assert!(
+        child.try_wait().unwrap().is_none(),
+        "the server is still the same process"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+}

@@ -254,11 +254,7 @@ async fn call(
     let q = crate::auth::parse_query(query)?;
     let sdkappid = q.sdkappid()?;
     q.check_optional()?;
-    let app = state
-        .apps
-        .get(&sdkappid)
-        .cloned()
-        .ok_or(ApiError::UnknownApp(sdkappid))?;
+    let app = state.app(sdkappid).ok_or(ApiError::UnknownApp(sdkappid))?;
     let identifier = state.auth.authenticate(&app, &q, state.clock.unix_now())?;
     if !state.settings.bench {
         state

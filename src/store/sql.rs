@@ -398,6 +398,7 @@ impl Store for SqlStore {
                         Ok(AppConfig {
                             sdkappid: r.int(0)? as u64,
                             secret_key: r.text(1)?,
+                            previous_keys: Vec::new(),
                             admins: serde_json::from_str(&r.text(2)?)
                                 .map_err(|_| corrupt("app admins"))?,
                         })

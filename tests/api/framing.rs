@@ -170,6 +170,57 @@ async fn wrong_signatures_lock_out_their_identifier() {
 }
 
 #[tokio::test]
+async fn key_rotation_takes_effect_on_reload_without_dropping_requests() {
+    let s = server().await;
+    let now = s.now();
+    let url = |sig: &str| format!("{CHECK}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}");
+    let old_sig = opentim::usersig::sign(SDKAPPID, KEY, ADMIN, now, 86400);
+    let new_key = "rotated-key-0123456789abcdef";
+    let new_sig = opentim::usersig::sign(SDKAPPID, new_key, ADMIN, now, 86400);
+    assert_eq!(code(&s.post_raw(&url(&old_sig), BODY).await), 0);
+    assert_eq!(code(&s.post_raw(&url(&new_sig), BODY).await), 70009);
+    let app = |key: &str, previous: &[&str]| opentim::config::AppConfig {
+        sdkappid: SDKAPPID,
+        secret_key: key.into(),
+        previous_keys: previous.iter().map(|k| k.to_string()).collect(),
+        admins: vec![ADMIN.into()],
+    };
+    // Rotation starts while requests signed with the old key are in flight: all are answered.
+    let in_flight: Vec<_> = (0..40)
+        .map(|_| {
+            let client = s.client.clone();
+            let target = format!("{}{}", s.base, url(&old_sig));
+            tokio::spawn(async move {
+                let v: Value = client.post(target).body(BODY).send().await?.json().await?;
+                Ok::<_, reqwest::Error>(v)
+            })
+        })
+        .collect();
+    let state = s.server.as_ref().expect("running").state.clone();
+    let notes = state.reload_apps(&[app(new_key, &[KEY])]);
+    assert!(notes.is_empty(), "{notes:?}");
+    for request in in_flight {
+        let v = request.await.unwrap().expect("answered");
+        assert_eq!(code(&v), 0, "{v}");
+    }
+    // Both keys verify during the rotation.
+    assert_eq!(code(&s.post_raw(&url(&old_sig), BODY).await), 0);
+    assert_eq!(code(&s.post_raw(&url(&new_sig), BODY).await), 0);
+    // The old key removed: its UserSigs fail at once, even one verified (cached) before.
+    state.reload_apps(&[app(new_key, &[])]);
+    assert_eq!(code(&s.post_raw(&url(&old_sig), BODY).await), 70009);
+    assert_eq!(code(&s.post_raw(&url(&new_sig), BODY).await), 0);
+    // Apps are added or removed only by a restart; a reload says so and changes nothing else.
+    let other = opentim::config::AppConfig {
+        sdkappid: 1400000009,
+        ..app("k", &[])
+    };
+    let notes = state.reload_apps(&[app(new_key, &[]), other]);
+    assert_eq!(notes.len(), 1, "{notes:?}");
+    assert!(state.app(1400000009).is_none());
+}
+
+#[tokio::test]
 async fn old_sdk_quirks_are_tolerated() {
     let s = server().await;
     let sig = s.sig(ADMIN);
@@ -305,6 +356,7 @@ async fn apps_are_isolated() {
         c.apps.push(opentim::config::AppConfig {
             sdkappid: 1400000001,
             secret_key: "second-key".into(),
+            previous_keys: Vec::new(),
             admins: vec![ADMIN.into()],
         });
     })
@@ -341,7 +393,7 @@ async fn first_start_creates_and_remembers_an_app() {
     first.stop().await;
     let second = opentim::app::start(settings, clock).await.unwrap();
     assert!(second.created_app.is_none());
-    let app = second.state.apps.get(&1400000000).expect("remembered");
+    let app = second.state.app(1400000000).expect("remembered");
     assert_eq!(app.secret_key, created.secret_key);
     second.stop().await;
 }

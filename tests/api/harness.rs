@@ -99,6 +99,7 @@ pub fn default_settings(database: &str) -> Settings {
         apps: vec![AppConfig {
             sdkappid: SDKAPPID,
             secret_key: KEY.into(),
+            previous_keys: Vec::new(),
             admins: vec![ADMIN.into(), "admin2".into()],
         }],
         ..Settings::default()
