@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Load-and-faults soak (not in CI): a fixed request rate of mixed traffic for a set time,
-# then the crash test's checks. Usage: scripts/soak.sh [SECONDS] [RATE] (default 600 10000).
-# Prints errors, latency percentiles and the server's RSS at start (idle) and peak.
+# Load soak (not in CI): a fixed request rate of mixed traffic for a set time.
+# Usage: scripts/soak.sh [SECONDS] [RATE] (default 600 10000).
+# Prints errors, latency percentiles, the server's RSS at start (idle) and peak, and lost writes:
+# acknowledged sends against the messages the groups hold afterwards.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 seconds="${1:-600}"

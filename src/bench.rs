@@ -95,6 +95,10 @@ pub struct ScenarioResult {
     pub p99_ms: f64,
     pub p999_ms: f64,
     pub peak_rss_mb: Option<f64>,
+    /// Messages whose send was acknowledged, and how many new messages the groups hold
+    /// afterwards (read back through get_group_info): fewer stored than acknowledged is a lost
+    /// write. None for scenarios that send nothing.
+    pub sends: Option<(u64, u64)>,
 }
 
 /// A server started for the benchmark.
@@ -449,6 +453,7 @@ async fn run_scenario(
         reset_peak_rss(pid);
     }
     let t0 = crate::clock::SystemClock::shared().unix_now() - 29 * 86400;
+    let stored_before = stored_messages(client, opts).await?;
     let deadline = Instant::now() + opts.duration;
     let interval = opts
         .rate
@@ -460,6 +465,7 @@ async fn run_scenario(
             let mut hist =
                 Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?;
             let mut errors = 0u64;
+            let mut acked_sends = 0u64;
             let mut conn = client.connect().await?;
             let mut k = 0u64;
             // Connections start spread over one interval so a fixed rate is smooth.
@@ -490,6 +496,8 @@ async fn run_scenario(
                             .is_ok_and(|s| s.error_code == 0);
                         if !ok {
                             errors += 1;
+                        } else if command.ends_with("/send_group_msg") {
+                            acked_sends += 1;
                         }
                     }
                     Err(_) => {
@@ -504,18 +512,28 @@ async fn run_scenario(
                     next += i;
                 }
             }
-            Ok::<_, String>((hist, errors))
+            Ok::<_, String>((hist, errors, acked_sends))
         }));
     }
     let started = Instant::now();
     let mut hist =
         Histogram::<u64>::new_with_bounds(1, 60_000_000, 3).map_err(|e| e.to_string())?;
     let mut errors = 0;
+    let mut acked_sends = 0;
     for t in tasks {
-        let (h, e) = t.await.map_err(|e| e.to_string())??;
+        let (h, e, a) = t.await.map_err(|e| e.to_string())??;
         hist.add(h).map_err(|e| e.to_string())?;
         errors += e;
+        acked_sends += a;
     }
+    let sends = if acked_sends > 0 {
+        Some((
+            acked_sends,
+            stored_messages(client, opts).await? - stored_before,
+        ))
+    } else {
+        None
+    };
     let elapsed = started
         .elapsed()
         .as_secs_f64()
@@ -532,7 +550,32 @@ async fn run_scenario(
         peak_rss_mb: pid
             .and_then(|p| rss_kb(p, "VmHWM:"))
             .map(|kb| kb as f64 / 1024.0),
+        sends,
     })
+}
+
+/// Messages stored in the benchmark's groups (their NextMsgSeq − 1), read through the API.
+async fn stored_messages(client: &Client, opts: &BenchOptions) -> Result<u64, String> {
+    let ids: Vec<String> = (0..opts.groups.max(1)).map(group).collect();
+    let mut total = 0;
+    for chunk in ids.chunks(50) {
+        let body = json!({"GroupIdList": chunk,
+                          "ResponseFilter": {"GroupBaseInfoFilter": ["NextMsgSeq"]}});
+        let v = client
+            .call("group_open_http_svc/get_group_info", &body)
+            .await?;
+        for g in v["GroupInfo"]
+            .as_array()
+            .map(Vec::as_slice)
+            .unwrap_or_default()
+        {
+            let next = g["NextMsgSeq"]
+                .as_u64()
+                .ok_or_else(|| format!("get_group_info answered {g}"))?;
+            total += next.saturating_sub(1);
+        }
+    }
+    Ok(total)
 }
 
 /// Runs the benchmark and prints its report. Returns the per-scenario figures.
@@ -625,5 +668,14 @@ fn print_report(opts: &BenchOptions, results: &[ScenarioResult]) {
             "{:<24} {:>10.0} {:>8} {:>9.3} {:>9.3} {:>9.3} {:>8} {:>9}",
             r.name, r.per_second, ratio, r.p50_ms, r.p99_ms, r.p999_ms, r.errors, rss
         );
+    }
+    for r in results {
+        if let Some((acked, stored)) = r.sends {
+            println!(
+                "{}: {acked} sends acknowledged, {stored} new messages stored, {} lost",
+                r.name,
+                acked.saturating_sub(stored)
+            );
+        }
     }
 }
