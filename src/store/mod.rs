@@ -6,6 +6,7 @@
 
 pub mod db;
 pub mod group_commit;
+pub mod pg_commit;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;

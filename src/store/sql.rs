@@ -11,6 +11,7 @@ use sqlx::PgPool;
 
 use super::db::{Db, Row, params};
 use super::group_commit::WriteQueue;
+use super::pg_commit::PgWriteQueue;
 use super::sqlite::Readers;
 
 use super::*;
@@ -32,9 +33,9 @@ enum Backend {
         writes: WriteQueue,
         readers: Arc<Readers>,
     },
-    /// Each operation in its own transaction on a pooled connection; PostgreSQL's concurrent
-    /// commits share WAL flushes by themselves.
-    Postgres(PgPool),
+    /// One writer connection that commits concurrent operations together, and pooled
+    /// connections for reads.
+    Postgres { writes: PgWriteQueue, pool: PgPool },
 }
 
 pub struct SqlStore {
@@ -112,12 +113,15 @@ impl SqlStore {
 
     pub fn postgres(pool: PgPool) -> SqlStore {
         SqlStore {
-            backend: Backend::Postgres(pool),
+            backend: Backend::Postgres {
+                writes: PgWriteQueue::start(pool.clone()),
+                pool,
+            },
         }
     }
 
-    /// Runs a write operation in a transaction: SQLite's group-commit writer, or a pooled
-    /// PostgreSQL connection. The answer comes after the commit.
+    /// Runs a write operation in the next batch of the backend's group-commit writer; the
+    /// answer comes after the commit.
     async fn write<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
@@ -125,19 +129,7 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { writes, .. } => writes.submit(f).await,
-            Backend::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                match f(Db::Pg(&mut tx)).await {
-                    Ok(v) => {
-                        tx.commit().await?;
-                        Ok(v)
-                    }
-                    Err(e) => {
-                        let _ = tx.rollback().await;
-                        Err(e)
-                    }
-                }
-            }
+            Backend::Postgres { writes, .. } => writes.submit(f).await,
         }
     }
 
@@ -149,7 +141,7 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { readers, .. } => readers.run(f).await,
-            Backend::Postgres(pool) => {
+            Backend::Postgres { pool, .. } => {
                 let mut conn = pool.acquire().await?;
                 f(Db::Pg(&mut conn)).await
             }
@@ -570,12 +562,15 @@ impl Store for SqlStore {
                 }
                 let counters = GroupCounters::new();
                 let n = group.members.len() as i64;
+                // ON CONFLICT rather than a failing INSERT: in a PostgreSQL batch a failed
+                // statement would abort the other operations' transaction too.
                 let inserted = db
-                    .insert_unique(
+                    .exec(
                         "INSERT INTO chat_groups (sdkappid, group_id, group_type, owner, created_at, \
                          last_info_time, last_msg_time, next_msg_seq, counted, reset_rank, member_num, \
                          member_serial, max_member_num, destroyed, profile) \
-                         VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11)",
+                         VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11) \
+                         ON CONFLICT (sdkappid, group_id) DO NOTHING",
                         params![
                             app as i64,
                             &group.group_id,
@@ -591,7 +586,7 @@ impl Store for SqlStore {
                         ],
                     )
                     .await?;
-                if !inserted {
+                if inserted == 0 {
                     return Err(ApiError::GroupIdTaken(group.group_id.clone()));
                 }
                 for (i, m) in group.members.iter().enumerate() {
@@ -1235,7 +1230,10 @@ impl Store for SqlStore {
                 writes.close().await;
                 readers.close();
             }
-            Backend::Postgres(pool) => pool.close().await,
+            Backend::Postgres { writes, pool } => {
+                writes.close().await;
+                pool.close().await;
+            }
         }
     }
 }
