@@ -154,6 +154,11 @@ fn pg_query<'q>(
     q
 }
 
+fn is_unique_violation(e: &sqlx::Error) -> bool {
+    e.as_database_error()
+        .is_some_and(|d| d.is_unique_violation())
+}
+
 impl Db<'_> {
     /// `FOR UPDATE` (or, `shared`, `FOR SHARE`) where the engine needs it to lock the row a
     /// write transaction reads first (SQLite has one writer, so nothing more is needed there).
@@ -178,6 +183,32 @@ impl Db<'_> {
                 .execute(&mut **c)
                 .await?
                 .rows_affected()),
+        }
+    }
+
+    /// Runs an INSERT; false when it would break a unique key.
+    pub async fn insert_unique(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<bool> {
+        match self {
+            Db::Lite(c) => {
+                let c = lock(c)?;
+                let mut st = c.prepare_cached(sql)?;
+                bind_lite(&mut st, params)?;
+                match st.raw_execute() {
+                    Ok(_) => Ok(true),
+                    Err(rusqlite::Error::SqliteFailure(e, _))
+                        if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                            || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                    {
+                        Ok(false)
+                    }
+                    Err(e) => Err(e.into()),
+                }
+            }
+            Db::Pg(c) => match pg_query(sql, params).execute(&mut **c).await {
+                Ok(_) => Ok(true),
+                Err(e) if is_unique_violation(&e) => Ok(false),
+                Err(e) => Err(e.into()),
+            },
         }
     }
 

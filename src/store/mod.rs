@@ -6,7 +6,6 @@
 
 pub mod db;
 pub mod group_commit;
-pub mod pg_commit;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;

@@ -11,7 +11,6 @@ use sqlx::PgPool;
 
 use super::db::{Db, Row, params};
 use super::group_commit::WriteQueue;
-use super::pg_commit::PgWriteQueue;
 use super::sqlite::Readers;
 
 use super::*;
@@ -33,9 +32,9 @@ enum Backend {
         writes: WriteQueue,
         readers: Arc<Readers>,
     },
-    /// One writer connection that commits concurrent operations together, and pooled
-    /// connections for reads.
-    Postgres { writes: PgWriteQueue, pool: PgPool },
+    /// Each operation in its own transaction on a pooled connection; PostgreSQL's concurrent
+    /// commits share WAL flushes by themselves.
+    Postgres(PgPool),
 }
 
 pub struct SqlStore {
@@ -113,15 +112,12 @@ impl SqlStore {
 
     pub fn postgres(pool: PgPool) -> SqlStore {
         SqlStore {
-            backend: Backend::Postgres {
-                writes: PgWriteQueue::start(pool.clone()),
-                pool,
-            },
+            backend: Backend::Postgres(pool),
         }
     }
 
-    /// Runs a write operation in the next batch of the backend's group-commit writer; the
-    /// answer comes after the commit.
+    /// Runs a write operation in a transaction: SQLite's group-commit writer, or a pooled
+    /// PostgreSQL connection. The answer comes after the commit.
     async fn write<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
@@ -129,7 +125,19 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { writes, .. } => writes.submit(f).await,
-            Backend::Postgres { writes, .. } => writes.submit(f).await,
+            Backend::Postgres(pool) => {
+                let mut tx = pool.begin().await?;
+                match f(Db::Pg(&mut tx)).await {
+                    Ok(v) => {
+                        tx.commit().await?;
+                        Ok(v)
+                    }
+                    Err(e) => {
+                        let _ = tx.rollback().await;
+                        Err(e)
+                    }
+                }
+            }
         }
     }
 
@@ -141,7 +149,7 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { readers, .. } => readers.run(f).await,
-            Backend::Postgres { pool, .. } => {
+            Backend::Postgres(pool) => {
                 let mut conn = pool.acquire().await?;
                 f(Db::Pg(&mut conn)).await
             }
@@ -562,15 +570,12 @@ impl Store for SqlStore {
                 }
                 let counters = GroupCounters::new();
                 let n = group.members.len() as i64;
-                // ON CONFLICT rather than a failing INSERT: in a PostgreSQL batch a failed
-                // statement would abort the other operations' transaction too.
                 let inserted = db
-                    .exec(
+                    .insert_unique(
                         "INSERT INTO chat_groups (sdkappid, group_id, group_type, owner, created_at, \
                          last_info_time, last_msg_time, next_msg_seq, counted, reset_rank, member_num, \
                          member_serial, max_member_num, destroyed, profile) \
-                         VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11) \
-                         ON CONFLICT (sdkappid, group_id) DO NOTHING",
+                         VALUES ($1, $2, $3, $4, $5, $5, 0, $6, $7, $8, $9, $9, $10, 0, $11)",
                         params![
                             app as i64,
                             &group.group_id,
@@ -586,7 +591,7 @@ impl Store for SqlStore {
                         ],
                     )
                     .await?;
-                if inserted == 0 {
+                if !inserted {
                     return Err(ApiError::GroupIdTaken(group.group_id.clone()));
                 }
                 for (i, m) in group.members.iter().enumerate() {
@@ -1230,10 +1235,7 @@ impl Store for SqlStore {
                 writes.close().await;
                 readers.close();
             }
-            Backend::Postgres { writes, pool } => {
-                writes.close().await;
-                pool.close().await;
-            }
+            Backend::Postgres(pool) => pool.close().await,
         }
     }
 }
