@@ -304,7 +304,7 @@ async fn run_all(
 }
 
 /// A Random per request: distinct requests of one sender must not look like retries (the
-/// server de-duplicates the same sender and Random within 5 minutes).
+/// server de-duplicates the same sender and Random within 5 minutes). A bijection of `unique`.
 fn spread(unique: u64) -> u32 {
     (unique.wrapping_mul(0x9E37_79B9_7F4A_7C15) >> 32) as u32
 }
@@ -394,6 +394,7 @@ fn scenario_request(
     conn: usize,
     k: u64,
     t0: i64,
+    salt: u64,
 ) -> (String, Value) {
     let groups = opts.groups.max(1);
     let members = opts.members.max(1);
@@ -419,7 +420,7 @@ fn scenario_request(
         }
         "send_group_msg" => (
             "group_open_http_svc/send_group_msg".into(),
-            json!({"GroupId": g, "From_Account": member((unique as usize) % members), "Random": spread(unique),
+            json!({"GroupId": g, "From_Account": member((unique as usize) % members), "Random": spread(unique ^ salt),
                    "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello from the benchmark"}}]}),
         ),
         "import_group_msg" => {
@@ -460,6 +461,9 @@ async fn run_scenario(
     }
     let t0 = crate::clock::SystemClock::shared().unix_now() - 29 * 86400;
     let stored_before = stored_messages(client, opts).await?;
+    // Each scenario draws its own Randoms: a scenario repeating an earlier one's (sender,
+    // Random) pairs within 5 minutes would be de-duplicated, not stored.
+    let salt = rand::random::<u64>();
     let deadline = Instant::now() + opts.duration;
     let interval = opts
         .rate
@@ -492,7 +496,7 @@ async fn run_scenario(
                 } else {
                     sent
                 };
-                let (command, body) = scenario_request(&name, &opts, conn_idx, k, t0);
+                let (command, body) = scenario_request(&name, &opts, conn_idx, k, t0, salt);
                 match client
                     .send(&mut conn, &command, Bytes::from(body.to_string()))
                     .await
