@@ -1,6 +1,6 @@
 //! The embedded SQLite backend: WAL with `synchronous=FULL`, one writer thread committing
-//! concurrent writes together, a few reader connections on blocking threads, checkpoints on
-//! their own thread, and its own migrations.
+//! concurrent writes together, a few reader threads with their own connections, checkpoints
+//! mostly on their own thread, and its own migrations.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicI64, Ordering};
@@ -59,8 +59,8 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
     let cannot_open =
         |e: rusqlite::Error| format!("cannot open SQLite database {}: {e}", path.display());
     let writer = open_connection(&path, false).map_err(cannot_open)?;
-    // Durable before OK: every commit is fsynced (WAL + FULL). Checkpoints run on their own
-    // thread, so no committing request pays for one.
+    // Durable before OK: every commit is fsynced (WAL + FULL). Checkpoints copy pages on their
+    // own thread; the writer only finishes one between batches, after answering (RESTART_FRAMES).
     writer
         .execute_batch(&format!(
             "PRAGMA wal_autocheckpoint = 0; PRAGMA cache_size = -{WRITER_CACHE_KIB}; \
