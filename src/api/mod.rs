@@ -59,6 +59,10 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'{');
+    // Checked first: skipping a value does not look inside its strings.
+    if std::str::from_utf8(body).is_err() {
+        return Err(ApiError::BadJson("request body is not valid UTF-8".into()));
+    }
     if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {
         return Err(ApiError::BadJson(format!(
             "request body is not valid JSON: {e}"
@@ -78,6 +82,14 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
     serde_path_to_error::deserialize(de).map_err(|e| {
         let path = e.path().to_string();
         let inner = e.into_inner();
+        // Strings are only decoded here, so a bad escape (a lone surrogate) shows up now: it is
+        // still malformed JSON, not a wrong field.
+        if matches!(
+            inner.classify(),
+            serde_json::error::Category::Syntax | serde_json::error::Category::Eof
+        ) {
+            return ApiError::BadJson(format!("request body is not valid JSON: {inner}"));
+        }
         if path == "." {
             ApiError::InvalidParam(format!("invalid request: {inner}"))
         } else {

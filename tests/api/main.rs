@@ -5,6 +5,7 @@ mod harness;
 
 mod accounts;
 mod administration;
+mod catalogue;
 mod concurrency;
 mod docs;
 mod framing;
