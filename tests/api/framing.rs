@@ -374,6 +374,32 @@ async fn apps_are_isolated() {
     let sig_a = opentim::usersig::sign(1400000001, KEY, ADMIN, now, 86400);
     let url = format!("{CHECK}?sdkappid=1400000001&identifier={ADMIN}&usersig={sig_a}");
     assert_eq!(code(&s.post_raw(&url, BODY).await), 70009);
+    // S26: a GroupId that exists only in app B is unknown to app A, and the same id in both
+    // apps names two independent groups.
+    let in_b = |command: &str| {
+        format!(
+            "/v4/group_open_http_svc/{command}?sdkappid=1400000001&identifier={ADMIN}&usersig={sig_b}"
+        )
+    };
+    let created = json!({"Type": "Public", "Name": "in B", "GroupId": "shared-id"});
+    let v = s.post_raw(&in_b("create_group"), created.to_string()).await;
+    assert_eq!(code(&v), 0, "{v}");
+    let info = json!({"GroupIdList": ["shared-id"]});
+    let v = s
+        .call("group_open_http_svc/get_group_info", info.clone())
+        .await;
+    assert_eq!(v["GroupInfo"][0]["ErrorCode"], 10010, "{v}");
+    s.ok(
+        "group_open_http_svc/create_group",
+        json!({"Type": "Public", "Name": "in A", "GroupId": "shared-id"}),
+    )
+    .await;
+    let a = s
+        .ok("group_open_http_svc/get_group_info", info.clone())
+        .await;
+    assert_eq!(a["GroupInfo"][0]["Name"], "in A");
+    let b = s.post_raw(&in_b("get_group_info"), info.to_string()).await;
+    assert_eq!(b["GroupInfo"][0]["Name"], "in B");
 }
 
 #[tokio::test]
