@@ -174,9 +174,9 @@ impl SqlStore {
         group_id: &str,
         shared: bool,
     ) -> StoreResult<(GroupRow, i64)> {
+        let lock = db.lock_clause(shared);
         let sql = format!(
-            "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{}",
-            db.lock_clause(shared)
+            "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{lock}"
         );
         match db.opt(&sql, params![app as i64, group_id]).await? {
             Some(r) => {
@@ -933,10 +933,11 @@ impl Store for SqlStore {
                         .collect::<Vec<_>>()
                         .join(", ")
                 };
+                let (group_cols, member_cols) =
+                    (qualified(GROUP_COLS, "g"), qualified(MEMBER_COLS, "m"));
                 let sql = format!(
-                    "SELECT {}, {} {from} ORDER BY m.join_time, m.group_id LIMIT $6 OFFSET $7",
-                    qualified(GROUP_COLS, "g"),
-                    qualified(MEMBER_COLS, "m"),
+                    "SELECT {group_cols}, {member_cols} {from} \
+                     ORDER BY m.join_time, m.group_id LIMIT $6 OFFSET $7"
                 );
                 let rows = db
                     .all(

@@ -1,4 +1,5 @@
-//! `docs/compat.md` lists exactly the commands the server serves.
+//! `docs/compat.md` lists exactly the commands the server serves, and SQL is never built from
+//! anything but constant fragments (reliability.md S27's lint).
 
 use std::collections::BTreeSet;
 
@@ -18,4 +19,59 @@ fn compat_table_matches_the_command_table() {
         .map(|c| format!("{}/{}", c.service, c.name))
         .collect();
     assert_eq!(documented, served);
+}
+
+/// Every `format!` that builds SQL in the store may interpolate only these names, each bound to
+/// a constant fragment (column lists, a WHERE shared by two queries, the lock clause, pragma
+/// values). Values from requests always travel as bound `$N` parameters.
+const SQL_FRAGMENTS: &[&str] = &[
+    "GROUP_COLS",
+    "MEMBER_COLS",
+    "group_cols",
+    "member_cols",
+    "lock",
+    "from",
+    "filter",
+    "role_filter",
+    "mode",
+    "WRITER_CACHE_KIB",
+    "WAL_SIZE_LIMIT",
+];
+
+#[test]
+fn sql_is_built_from_constant_fragments_only() {
+    let sources = [
+        include_str!("../../src/store/sql.rs"),
+        include_str!("../../src/store/sqlite.rs"),
+        include_str!("../../src/store/db.rs"),
+        include_str!("../../src/store/postgres.rs"),
+        include_str!("../../src/store/group_commit.rs"),
+    ];
+    let mut checked = 0;
+    for source in sources {
+        for (at, _) in source.match_indices("format!(") {
+            let rest = &source[at..];
+            let Some(open) = rest.find('"') else { continue };
+            let literal: String = rest[open + 1..]
+                .split('"')
+                .next()
+                .unwrap_or_default()
+                .to_string();
+            let is_sql = ["SELECT", "INSERT", "UPDATE", "DELETE", "PRAGMA"]
+                .iter()
+                .any(|k| literal.contains(k));
+            if !is_sql {
+                continue;
+            }
+            checked += 1;
+            for piece in literal.split('{').skip(1) {
+                let name = piece.split('}').next().unwrap_or_default();
+                assert!(
+                    SQL_FRAGMENTS.contains(&name),
+                    "SQL built with {{{name}}} in: {literal}"
+                );
+            }
+        }
+    }
+    assert!(checked >= 8, "only {checked} SQL format! calls found");
 }
