@@ -246,3 +246,133 @@ async fn zlib_bomb_usersigs_are_refused_cheaply() {
     let grown = peak_after.saturating_sub(peak_before);
     assert!(grown < 16 * 1024, "peak memory grew by {grown} KiB");
 }
+
+/// S28: ids that look like paths never reach the filesystem. The running server is traced with
+/// strace while it takes such ids; it opens nothing outside its data directory.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn path_like_ids_never_reach_the_filesystem() {
+    let db = sqlite_db().await;
+    let s = Server::start(&db.url, &[]).await;
+    let dir = tempfile::tempdir().unwrap();
+    let log = dir.path().join("strace.log");
+    let pid = s.child.id();
+    let Ok(mut tracer) = std::process::Command::new("strace")
+        .args([
+            "-f",
+            "-qq",
+            "-e",
+            "trace=open,openat,creat,mkdir,unlink,unlinkat,rename,renameat,accept,accept4",
+        ])
+        .arg("-o")
+        .arg(&log)
+        .args(["-p", &pid.to_string()])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+    else {
+        eprintln!("SKIPPED: S28 needs strace");
+        return;
+    };
+    // Traced once every thread of the server has a tracer (polled, no fixed sleep).
+    let traced = || {
+        std::fs::read_dir(format!("/proc/{pid}/task"))
+            .map(|tasks| {
+                tasks.flatten().all(|t| {
+                    std::fs::read_to_string(t.path().join("status")).is_ok_and(|st| {
+                        st.lines()
+                            .any(|l| l.starts_with("TracerPid:") && !l.ends_with("\t0"))
+                    })
+                })
+            })
+            .unwrap_or(false)
+    };
+    let mut attached = false;
+    for _ in 0..400 {
+        if tracer.try_wait().ok().flatten().is_some() {
+            break;
+        }
+        if traced() {
+            attached = true;
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    if !attached {
+        let _ = tracer.kill();
+        eprintln!("SKIPPED: S28 could not attach strace (ptrace not permitted here)");
+        return;
+    }
+    for id in [
+        "../../etc/passwd",
+        "/etc/shadow",
+        "..\\..\\boot.ini",
+        "%2e%2e%2fetc",
+    ] {
+        s.ok(
+            "im_open_login_svc/account_import",
+            json!({"Identifier": id}),
+        )
+        .await;
+        let v = s
+            .try_call(
+                "group_open_http_svc/create_group",
+                &json!({"Type": "Public", "Name": "n", "GroupId": id, "Owner_Account": id}),
+            )
+            .await
+            .unwrap();
+        assert_eq!(v["ErrorCode"], 0, "{v}");
+        s.ok(
+            "group_open_http_svc/send_group_msg",
+            json!({"GroupId": id, "From_Account": id, "Random": 1,
+                   "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": id}}]}),
+        )
+        .await;
+        let v = s
+            .ok(
+                "group_open_http_svc/get_group_info",
+                json!({"GroupIdList": [id]}),
+            )
+            .await;
+        assert_eq!(v["GroupInfo"][0]["GroupId"], id);
+    }
+    // A connection of its own, so that the trace must show an accept (the client above may
+    // reuse a connection made before tracing began).
+    let (addr, path) = target(&s, "im_open_login_svc/account_check");
+    let body = br#"{"CheckItem":[{"UserID":"../../etc/passwd"}]}"#;
+    let head = format!(
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
+    );
+    let (_, answer) = send(&addr, head, std::iter::once(body.to_vec()), false).await;
+    assert_eq!(json_of(&answer.expect("an answer"))["ErrorCode"], 0);
+    let _ = std::process::Command::new("kill")
+        .args(["-INT", &tracer.id().to_string()])
+        .status();
+    let _ = tracer.wait();
+    let traced_calls = std::fs::read_to_string(&log).unwrap_or_default();
+    let data_dir = db
+        .sqlite_path
+        .as_ref()
+        .and_then(|p| p.parent())
+        .map(|p| p.display().to_string())
+        .unwrap();
+    // The trace saw the requests arrive (accepted connections), so an empty list of opens means
+    // something.
+    assert!(
+        traced_calls.contains("accept"),
+        "strace recorded nothing: {traced_calls}"
+    );
+    let touches_path = |l: &&str| {
+        ["open", "creat", "mkdir", "unlink", "rename"]
+            .iter()
+            .any(|call| l.contains(&format!(" {call}")))
+    };
+    for line in traced_calls.lines().filter(touches_path) {
+        let path = line.split('"').nth(1).unwrap_or_default();
+        assert!(
+            path.starts_with(&data_dir) || path.starts_with("/proc/") || path.starts_with("/sys/"),
+            "S28: the server touched {path}: {line}"
+        );
+        assert!(!path.contains("passwd") && !path.contains(".."), "{line}");
+    }
+}
