@@ -1186,9 +1186,12 @@ impl Store for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 Self::lock_group(&mut db, app, &group_id).await?;
+                // The sender's messages by their seqs, found through message_randoms (keyed by
+                // sender): the cost follows the sender's messages, not the group's history.
                 db.exec(
                     "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 \
-                     AND from_account = $3 AND place = 0",
+                     AND place = 0 AND seq IN (SELECT seq FROM message_randoms \
+                     WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3)",
                     params![app as i64, &group_id, &sender, PLACE_DELETED],
                 )
                 .await
