@@ -6,6 +6,8 @@
 
 use std::sync::Mutex;
 
+use futures_util::future::BoxFuture;
+
 use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, PgConnection, Row as _};
 
@@ -98,6 +100,18 @@ impl Row {
     }
 }
 
+/// A store operation: runs its statements on the connection it is given. Its future must not
+/// wait on anything but [`Db`] calls (on SQLite it runs on the store's own threads).
+pub trait DbOp<T>:
+    for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static
+{
+}
+
+impl<T, F> DbOp<T> for F where
+    F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static
+{
+}
+
 /// A connection inside the current transaction (writes) or a read connection.
 ///
 /// The SQLite connection sits behind a mutex only so that the futures built over it are
@@ -139,6 +153,19 @@ fn bind_lite(st: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> StoreRes
     Ok(())
 }
 
+/// Runs `f` on the cached statement for `sql` with `params` bound (SQLite).
+fn with_statement<R>(
+    c: &Mutex<rusqlite::Connection>,
+    sql: &str,
+    params: &[Param<'_>],
+    f: impl FnOnce(&mut rusqlite::Statement<'_>) -> StoreResult<R>,
+) -> StoreResult<R> {
+    let c = lock(c)?;
+    let mut st = c.prepare_cached(sql)?;
+    bind_lite(&mut st, params)?;
+    f(&mut st)
+}
+
 fn pg_query<'q>(
     sql: &'q str,
     params: &'q [Param<'q>],
@@ -173,12 +200,7 @@ impl Db<'_> {
     /// Runs a statement; returns how many rows it changed.
     pub async fn exec(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<u64> {
         match self {
-            Db::Lite(c) => {
-                let c = lock(c)?;
-                let mut st = c.prepare_cached(sql)?;
-                bind_lite(&mut st, params)?;
-                Ok(st.raw_execute()? as u64)
-            }
+            Db::Lite(c) => with_statement(c, sql, params, |st| Ok(st.raw_execute()? as u64)),
             Db::Pg(c) => Ok(pg_query(sql, params)
                 .execute(&mut **c)
                 .await?
@@ -189,21 +211,16 @@ impl Db<'_> {
     /// Runs an INSERT; false when it would break a unique key.
     pub async fn insert_unique(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<bool> {
         match self {
-            Db::Lite(c) => {
-                let c = lock(c)?;
-                let mut st = c.prepare_cached(sql)?;
-                bind_lite(&mut st, params)?;
-                match st.raw_execute() {
-                    Ok(_) => Ok(true),
-                    Err(rusqlite::Error::SqliteFailure(e, _))
-                        if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
-                            || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
-                    {
-                        Ok(false)
-                    }
-                    Err(e) => Err(e.into()),
+            Db::Lite(c) => with_statement(c, sql, params, |st| match st.raw_execute() {
+                Ok(_) => Ok(true),
+                Err(rusqlite::Error::SqliteFailure(e, _))
+                    if e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_PRIMARYKEY
+                        || e.extended_code == rusqlite::ffi::SQLITE_CONSTRAINT_UNIQUE =>
+                {
+                    Ok(false)
                 }
-            }
+                Err(e) => Err(e.into()),
+            }),
             Db::Pg(c) => match pg_query(sql, params).execute(&mut **c).await {
                 Ok(_) => Ok(true),
                 Err(e) if is_unique_violation(&e) => Ok(false),
@@ -215,10 +232,7 @@ impl Db<'_> {
     /// Every row a query returns.
     pub async fn all(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<Vec<Row>> {
         match self {
-            Db::Lite(c) => {
-                let c = lock(c)?;
-                let mut st = c.prepare_cached(sql)?;
-                bind_lite(&mut st, params)?;
+            Db::Lite(c) => with_statement(c, sql, params, |st| {
                 let width = st.column_count();
                 let mut rows = st.raw_query();
                 let mut out = Vec::new();
@@ -229,7 +243,7 @@ impl Db<'_> {
                     out.push(Row::Lite(values));
                 }
                 Ok(out)
-            }
+            }),
             Db::Pg(c) => Ok(pg_query(sql, params)
                 .fetch_all(&mut **c)
                 .await?

@@ -10,7 +10,7 @@ use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
 use super::StoreResult;
-use super::db::Db;
+use super::db::{Db, DbOp};
 use crate::error::ApiError;
 
 /// Most operations committed together; bounds the latency one commit adds to the first.
@@ -63,7 +63,7 @@ impl WriteQueue {
     pub async fn submit<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+        F: DbOp<T>,
     {
         let (done, result) = oneshot::channel::<StoreResult<T>>();
         let job: Job = Box::new(move |db: Db<'_>| {

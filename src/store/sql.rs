@@ -6,10 +6,9 @@
 
 use std::sync::Arc;
 
-use futures_util::future::BoxFuture;
 use sqlx::PgPool;
 
-use super::db::{Db, Row, params};
+use super::db::{Db, DbOp, Row, params};
 use super::group_commit::WriteQueue;
 use super::sqlite::Readers;
 
@@ -121,7 +120,7 @@ impl SqlStore {
     async fn write<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+        F: DbOp<T>,
     {
         match &self.backend {
             Backend::Sqlite { writes, .. } => writes.submit(f).await,
@@ -145,7 +144,7 @@ impl SqlStore {
     async fn read<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+        F: DbOp<T>,
     {
         match &self.backend {
             Backend::Sqlite { readers, .. } => readers.run(f).await,

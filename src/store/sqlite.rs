@@ -9,10 +9,9 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
-use futures_util::future::BoxFuture;
 use rusqlite::{Connection, OpenFlags};
 
-use super::db::Db;
+use super::db::{Db, DbOp};
 use super::group_commit::WriteQueue;
 use super::sql::SqlStore;
 use super::{SharedStore, StoreResult};
@@ -191,7 +190,7 @@ impl Readers {
     pub async fn run<T, F>(&self, f: F) -> StoreResult<T>
     where
         T: Send + 'static,
-        F: for<'c> FnOnce(Db<'c>) -> BoxFuture<'c, StoreResult<T>> + Send + 'static,
+        F: DbOp<T>,
     {
         let closed = || ApiError::Internal("the database is closed".into());
         let jobs = self
