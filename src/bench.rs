@@ -95,6 +95,9 @@ pub struct ScenarioResult {
     pub p99_ms: f64,
     pub p999_ms: f64,
     pub peak_rss_mb: Option<f64>,
+    /// The server's CPU time (all threads, user + system) per request, in microseconds: less
+    /// noisy than throughput on a shared machine, and it does not count the load generator.
+    pub cpu_us_per_request: Option<f64>,
     /// Messages whose send was acknowledged, and how many new messages the groups hold
     /// afterwards (read back through get_group_info): fewer stored than acknowledged is a lost
     /// write. None for scenarios that send nothing.
@@ -192,6 +195,17 @@ fn rss_kb(pid: u32, field: &str) -> Option<u64> {
         .nth(1)?
         .parse()
         .ok()
+}
+
+/// CPU time a process has used (user + system, all threads), from `/proc/PID/stat`.
+fn cpu_time(pid: u32) -> Option<Duration> {
+    let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
+    // Fields after the command name (which may hold spaces) start with the state, field 3;
+    // utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
+    let mut after_name = stat.rsplit_once(')')?.1.split_whitespace();
+    let utime: u64 = after_name.nth(11)?.parse().ok()?;
+    let stime: u64 = after_name.next()?.parse().ok()?;
+    Some(Duration::from_millis((utime + stime) * 10))
 }
 
 /// Resets the kernel's peak-RSS mark of a process (Linux `clear_refs` 5).
@@ -464,6 +478,7 @@ async fn run_scenario(
     // Each scenario draws its own Randoms: a scenario repeating an earlier one's (sender,
     // Random) pairs within 5 minutes would be de-duplicated, not stored.
     let salt = rand::random::<u64>();
+    let cpu_before = pid.and_then(cpu_time);
     let deadline = Instant::now() + opts.duration;
     let interval = opts
         .rate
@@ -536,6 +551,10 @@ async fn run_scenario(
         errors += e;
         acked_sends += a;
     }
+    let cpu_used = pid
+        .and_then(cpu_time)
+        .zip(cpu_before)
+        .map(|(after, before)| after.saturating_sub(before));
     let sends = if acked_sends > 0 {
         Some((
             acked_sends,
@@ -560,6 +579,9 @@ async fn run_scenario(
         peak_rss_mb: pid
             .and_then(|p| rss_kb(p, "VmHWM:"))
             .map(|kb| kb as f64 / 1024.0),
+        cpu_us_per_request: cpu_used
+            .filter(|_| !hist.is_empty())
+            .map(|c| c.as_secs_f64() * 1e6 / hist.len() as f64),
         sends,
     })
 }
@@ -668,15 +690,18 @@ fn print_report(opts: &BenchOptions, results: &[ScenarioResult]) {
         opts.duration.as_secs_f64()
     );
     println!(
-        "{:<24} {:>10} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9}",
-        "scenario", "req/s", "ratio", "p50 ms", "p99 ms", "p99.9 ms", "errors", "peak MB"
+        "{:<24} {:>10} {:>8} {:>9} {:>9} {:>9} {:>8} {:>9} {:>8}",
+        "scenario", "req/s", "ratio", "p50 ms", "p99 ms", "p99.9 ms", "errors", "peak MB", "cpu µs"
     );
     for r in results {
         let ratio = ceiling.map_or("-".to_string(), |c| format!("{:.3}", r.per_second / c));
         let rss = r.peak_rss_mb.map_or("-".to_string(), |m| format!("{m:.1}"));
+        let cpu = r
+            .cpu_us_per_request
+            .map_or("-".to_string(), |c| format!("{c:.1}"));
         println!(
-            "{:<24} {:>10.0} {:>8} {:>9.3} {:>9.3} {:>9.3} {:>8} {:>9}",
-            r.name, r.per_second, ratio, r.p50_ms, r.p99_ms, r.p999_ms, r.errors, rss
+            "{:<24} {:>10.0} {:>8} {:>9.3} {:>9.3} {:>9.3} {:>8} {:>9} {:>8}",
+            r.name, r.per_second, ratio, r.p50_ms, r.p99_ms, r.p999_ms, r.errors, rss, cpu
         );
     }
     for r in results {

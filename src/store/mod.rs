@@ -6,6 +6,7 @@
 
 pub mod db;
 pub mod group_commit;
+pub mod known_accounts;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;

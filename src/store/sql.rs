@@ -10,6 +10,7 @@ use sqlx::PgPool;
 
 use super::db::{Db, DbOp, Row, params};
 use super::group_commit::WriteQueue;
+use super::known_accounts::KnownAccounts;
 use super::sqlite::Readers;
 
 use super::*;
@@ -38,6 +39,7 @@ enum Backend {
 
 pub struct SqlStore {
     backend: Backend,
+    known_accounts: KnownAccounts,
 }
 
 fn corrupt(what: &str) -> ApiError {
@@ -106,12 +108,14 @@ impl SqlStore {
     pub fn sqlite(writes: WriteQueue, readers: Arc<Readers>) -> SqlStore {
         SqlStore {
             backend: Backend::Sqlite { writes, readers },
+            known_accounts: KnownAccounts::default(),
         }
     }
 
     pub fn postgres(pool: PgPool) -> SqlStore {
         SqlStore {
             backend: Backend::Postgres(pool),
+            known_accounts: KnownAccounts::default(),
         }
     }
 
@@ -379,6 +383,51 @@ impl SqlStore {
         .await?;
         Ok(())
     }
+
+    /// Deletes accounts and their memberships.
+    async fn delete_accounts_in_db(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
+        let ids = ids.to_vec();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(ids.len());
+                for id in &ids {
+                    let deleted = db
+                        .exec(
+                            "DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2",
+                            params![app as i64, id],
+                        )
+                        .await?
+                        > 0;
+                    if deleted {
+                        let groups = db
+                            .all(
+                                "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
+                                params![app as i64, id],
+                            )
+                            .await?;
+                        for g in groups {
+                            let group_id = g.text(0)?;
+                            db.exec(
+                                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                                params![app as i64, &group_id, id],
+                            )
+                            .await?;
+                            db.exec(
+                                "UPDATE chat_groups SET member_num = member_num - 1, \
+                                 owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
+                                 WHERE sdkappid = $1 AND group_id = $2",
+                                params![app as i64, &group_id, id],
+                            )
+                            .await?;
+                        }
+                    }
+                    out.push(deleted);
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
 }
 
 #[async_trait::async_trait]
@@ -454,67 +503,43 @@ impl Store for SqlStore {
     }
 
     async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
-        let ids = ids.to_vec();
-        self.read(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let mut out = Vec::with_capacity(ids.len());
-                for id in &ids {
-                    let row = db
-                        .opt(
-                            "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2",
-                            params![app as i64, id],
-                        )
-                        .await?;
-                    out.push(row.is_some());
-                }
-                Ok(out)
-            })
-        })
-        .await
-    }
-
-    async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
-        let ids = ids.to_vec();
-        self.write(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let mut out = Vec::with_capacity(ids.len());
-                for id in &ids {
-                    let deleted = db
-                        .exec(
-                            "DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2",
-                            params![app as i64, id],
-                        )
-                        .await?
-                        > 0;
-                    if deleted {
-                        let groups = db
-                            .all(
-                                "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
+        if self.known_accounts.all_known(app, ids) {
+            return Ok(vec![true; ids.len()]);
+        }
+        let generation = self.known_accounts.generation();
+        let wanted = ids.to_vec();
+        let exist = self
+            .read(move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let mut out = Vec::with_capacity(wanted.len());
+                    for id in &wanted {
+                        let row = db
+                            .opt(
+                                "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2",
                                 params![app as i64, id],
                             )
                             .await?;
-                        for g in groups {
-                            let group_id = g.text(0)?;
-                            db.exec(
-                                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                                params![app as i64, &group_id, id],
-                            )
-                            .await?;
-                            db.exec(
-                                "UPDATE chat_groups SET member_num = member_num - 1, \
-                                 owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
-                                 WHERE sdkappid = $1 AND group_id = $2",
-                                params![app as i64, &group_id, id],
-                            )
-                            .await?;
-                        }
+                        out.push(row.is_some());
                     }
-                    out.push(deleted);
-                }
-                Ok(out)
+                    Ok(out)
+                })
             })
-        })
-        .await
+            .await?;
+        let found = ids
+            .iter()
+            .zip(&exist)
+            .filter(|(_, e)| **e)
+            .map(|(id, _)| id);
+        self.known_accounts.remember(generation, app, found);
+        Ok(exist)
+    }
+
+    async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
+        // Forgotten after the deletion too: a read that raced it may have remembered them.
+        self.known_accounts.begin_delete();
+        let deleted = self.delete_accounts_in_db(app, ids).await;
+        self.known_accounts.forget(app, ids);
+        deleted
     }
 
     async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool> {
