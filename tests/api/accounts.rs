@@ -186,6 +186,32 @@ async fn account_delete_reports_each_item(b: Backend) {
 }
 both!(account_delete_reports_each_item);
 
+async fn a_deleted_account_is_refused_even_right_after_use(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b"]).await;
+    let group = crate::groups::create(
+        &s,
+        json!({"Type": "Public", "Name": "x", "Owner_Account": "a", "MemberList": [{"Member_Account": "b"}]}),
+    )
+    .await;
+    // b's existence has just been checked (and is remembered by the server).
+    assert_eq!(crate::groups::send(&s, &group, "b", 1).await["MsgSeq"], 1);
+    s.ok(
+        "im_open_login_svc/account_delete",
+        json!({"DeleteItem": [{"UserID": "b"}]}),
+    )
+    .await;
+    let body = json!({"GroupId": group, "From_Account": "b", "Random": 2, "MsgBody": crate::groups::text("hi")});
+    s.fails(&crate::groups::cmd("send_group_msg"), body, 10019)
+        .await;
+    // Imported again, b exists again (no longer a member, which a send does not require).
+    s.import_accounts(&["b"]).await;
+    assert_eq!(crate::groups::send(&s, &group, "b", 3).await["MsgSeq"], 2);
+}
+both!(a_deleted_account_is_refused_even_right_after_use);
+
 async fn kick_invalidates_earlier_usersigs(b: Backend) {
     let Some(mut s) = TestServer::start(b).await else {
         return;
