@@ -18,6 +18,8 @@ use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
 
 /// An upper bound used where a query has no LIMIT: portable to both engines.
 const NO_LIMIT: i64 = 1 << 53;
+/// The stored group types that keep unread counts ([`GroupType::supports_unread`]).
+const UNREAD_TYPES: &str = "'Private', 'Public', 'Community'";
 
 const GROUP_COLS: &str = "group_id, group_type, owner, created_at, last_info_time, last_msg_time, \
      next_msg_seq, counted, reset_rank, member_num, max_member_num, destroyed, profile, member_serial";
@@ -140,6 +142,22 @@ impl SqlStore {
                         Err(e)
                     }
                 }
+            }
+        }
+    }
+
+    /// Runs a write operation that is one statement: on PostgreSQL without a transaction
+    /// around it (the statement is atomic by itself), saving two round trips.
+    async fn write_statement<T, F>(&self, f: F) -> StoreResult<T>
+    where
+        T: Send + 'static,
+        F: DbOp<T>,
+    {
+        match &self.backend {
+            Backend::Sqlite { writes, .. } => writes.submit(f).await,
+            Backend::Postgres(pool) => {
+                let mut conn = pool.acquire().await?;
+                f(Db::Pg(&mut conn)).await
             }
         }
     }
@@ -862,6 +880,33 @@ impl Store for SqlStore {
     ) -> StoreResult<SetUnread> {
         let group_id = group_id.to_string();
         let user_id = user_id.to_string();
+        // The common case in one statement (one round trip on PostgreSQL, no transaction
+        // around it); when it matches nothing, the transaction below finds out why.
+        let (g, u) = (group_id.clone(), user_id.clone());
+        let set = self
+            .write_statement(move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let lock = db.lock_clause(true);
+                    let sql = format!(
+                        "WITH g AS (SELECT next_msg_seq, counted FROM chat_groups \
+                         WHERE sdkappid = $1 AND group_id = $2 AND destroyed = 0 \
+                         AND group_type IN ({UNREAD_TYPES}){lock}) \
+                         UPDATE members SET rank_base = g.counted, unread_base = CASE \
+                         WHEN $4 < 0 THEN 0 WHEN $4 > g.next_msg_seq - 1 THEN g.next_msg_seq - 1 \
+                         ELSE $4 END FROM g WHERE members.sdkappid = $1 \
+                         AND members.group_id = $2 AND members.user_id = $3 \
+                         RETURNING members.unread_base"
+                    );
+                    match db.opt(&sql, params![app as i64, &g, &u, unread]).await? {
+                        Some(r) => Ok(Some(r.int(0)?)),
+                        None => Ok(None),
+                    }
+                })
+            })
+            .await?;
+        if let Some(unread_base) = set {
+            return Ok(SetUnread::Set(unread_base));
+        }
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 // The counters cannot move while the mark is computed from them; other
@@ -1264,6 +1309,25 @@ impl Store for SqlStore {
                 readers.close();
             }
             Backend::Postgres(pool) => pool.close().await,
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn unread_types_are_the_types_that_keep_unread() {
+        for t in [
+            GroupType::Private,
+            GroupType::Public,
+            GroupType::ChatRoom,
+            GroupType::AVChatRoom,
+            GroupType::Community,
+        ] {
+            let listed = UNREAD_TYPES.contains(&format!("'{}'", t.as_str()));
+            assert_eq!(listed, t.supports_unread(), "{t:?}");
         }
     }
 }

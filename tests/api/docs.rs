@@ -36,6 +36,8 @@ const SQL_FRAGMENTS: &[&str] = &[
     "mode",
     "WRITER_CACHE_KIB",
     "WAL_SIZE_LIMIT",
+    "READER_MMAP_BYTES",
+    "UNREAD_TYPES",
 ];
 
 #[test]
