@@ -246,6 +246,16 @@ pub trait Store: Send + Sync + 'static {
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<MemberPage>;
+    /// A live group (GroupNotFound otherwise) and a page of its members, read together; the
+    /// page is empty for types that store no members.
+    async fn live_group_with_members(
+        &self,
+        app: u64,
+        group_id: &str,
+        roles: Option<&[Role]>,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> StoreResult<(GroupRow, MemberPage)>;
     /// Adds members atomically; GroupFull when they do not all fit.
     async fn add_members(
         &self,

@@ -101,6 +101,29 @@ fn message_from_row(r: &Row) -> StoreResult<MessageRow> {
     })
 }
 
+/// Which roles a member listing includes.
+#[derive(Debug, Clone, Copy)]
+struct RoleFilter {
+    owners: bool,
+    admins: bool,
+    plain: bool,
+}
+
+impl RoleFilter {
+    fn new(roles: Option<&[Role]>) -> RoleFilter {
+        let wants = |role: Role| roles.is_none_or(|r| r.contains(&role));
+        RoleFilter {
+            owners: wants(Role::Owner),
+            admins: wants(Role::Admin),
+            plain: wants(Role::Member),
+        }
+    }
+
+    fn all(self) -> bool {
+        self.owners && self.admins && self.plain
+    }
+}
+
 fn to_json<T: Serialize>(v: &T) -> String {
     // Serializing plain data structs into a String cannot fail.
     serde_json::to_string(v).unwrap_or_default()
@@ -446,6 +469,49 @@ impl SqlStore {
         })
         .await
     }
+
+    /// Members in join order, one page, optionally only some roles.
+    async fn member_page(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        roles: RoleFilter,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> StoreResult<MemberPage> {
+        // Without a role filter the WHERE needs only the index, so the rows an OFFSET
+        // skips are never looked up in the table.
+        let role_filter = if roles.all() {
+            ""
+        } else {
+            "AND ((role = 'Owner' AND $3 = 1) OR (role = 'Admin' AND $4 = 1) \
+             OR (role = 'Member' AND $5 = 1))"
+        };
+        let sql = format!(
+            "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 \
+             {role_filter} ORDER BY join_serial LIMIT $6 OFFSET $7"
+        );
+        // One row past the page tells whether more follow, without counting the group.
+        let fetch = limit.map_or(NO_LIMIT, |l| l + 1);
+        let RoleFilter {
+            owners,
+            admins,
+            plain,
+        } = roles;
+        let rows = db
+            .all(
+                &sql,
+                params![app as i64, group_id, owners, admins, plain, fetch, offset],
+            )
+            .await?;
+        let mut members = rows
+            .iter()
+            .map(|r| member_from_row(r, 0))
+            .collect::<StoreResult<Vec<_>>>()?;
+        let has_more = limit.is_some_and(|l| members.len() as i64 > l);
+        members.truncate(limit.map_or(usize::MAX, |l| l as usize));
+        Ok(MemberPage { members, has_more })
+    }
 }
 
 #[async_trait::async_trait]
@@ -685,38 +751,46 @@ impl Store for SqlStore {
         offset: i64,
     ) -> StoreResult<MemberPage> {
         let group_id = group_id.to_string();
-        let wants = |role: Role| roles.is_none_or(|r| r.contains(&role));
-        let (owners, admins, plain) = (wants(Role::Owner), wants(Role::Admin), wants(Role::Member));
-        let all_roles = owners && admins && plain;
+        let roles = RoleFilter::new(roles);
         self.read(move |mut db: Db<'_>| {
             Box::pin(async move {
-                // Without a role filter the WHERE needs only the index, so the rows an OFFSET
-                // skips are never looked up in the table.
-                let role_filter = if all_roles {
-                    ""
-                } else {
-                    "AND ((role = 'Owner' AND $3 = 1) OR (role = 'Admin' AND $4 = 1) \
-                     OR (role = 'Member' AND $5 = 1))"
-                };
+                Self::member_page(&mut db, app, &group_id, roles, limit, offset).await
+            })
+        })
+        .await
+    }
+
+    async fn live_group_with_members(
+        &self,
+        app: u64,
+        group_id: &str,
+        roles: Option<&[Role]>,
+        limit: Option<i64>,
+        offset: i64,
+    ) -> StoreResult<(GroupRow, MemberPage)> {
+        let group_id = group_id.to_string();
+        let roles = RoleFilter::new(roles);
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
                 let sql = format!(
-                    "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 \
-                     {role_filter} ORDER BY join_serial LIMIT $6 OFFSET $7"
+                    "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2"
                 );
-                // One row past the page tells whether more follow, without counting the group.
-                let fetch = limit.map_or(NO_LIMIT, |l| l + 1);
-                let rows = db
-                    .all(
-                        &sql,
-                        params![app as i64, &group_id, owners, admins, plain, fetch, offset],
-                    )
-                    .await?;
-                let mut members = rows
-                    .iter()
-                    .map(|r| member_from_row(r, 0))
-                    .collect::<StoreResult<Vec<_>>>()?;
-                let has_more = limit.is_some_and(|l| members.len() as i64 > l);
-                members.truncate(limit.map_or(usize::MAX, |l| l as usize));
-                Ok(MemberPage { members, has_more })
+                let group = match db.opt(&sql, params![app as i64, &group_id]).await? {
+                    Some(r) => group_from_row(&r, 0)?.0,
+                    None => return Err(ApiError::GroupNotFound(group_id)),
+                };
+                if group.destroyed {
+                    return Err(ApiError::GroupNotFound(group_id));
+                }
+                let page = if group.group_type.stores_members() {
+                    Self::member_page(&mut db, app, &group_id, roles, limit, offset).await?
+                } else {
+                    MemberPage {
+                        members: Vec::new(),
+                        has_more: false,
+                    }
+                };
+                Ok((group, page))
             })
         })
         .await

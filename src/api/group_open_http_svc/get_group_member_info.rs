@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MemberFields, group_id, live_group, member_fields};
+use super::{MemberFields, group_id, member_fields};
 use crate::api::Ctx;
 use crate::domain::group::{GroupType, Role};
 use crate::error::ApiError;
@@ -78,18 +78,18 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             ApiError::invalid("Next must be the value returned by the previous page")
         })?),
     };
-    let group = live_group(ctx, &id).await?;
+    let offset = next_offset.unwrap_or(u64::from(req.offset.unwrap_or(0))) as i64;
+    let limit = req.limit.map(i64::from);
+    // The group and the page in one read.
+    let (group, page) = ctx
+        .store()
+        .live_group_with_members(ctx.sdkappid(), id.as_str(), roles.as_deref(), limit, offset)
+        .await?;
     if !group.group_type.stores_members() {
         return Err(ApiError::NoPermission(
             "AVChatRoom groups do not store their member list".into(),
         ));
     }
-    let offset = next_offset.unwrap_or(u64::from(req.offset.unwrap_or(0))) as i64;
-    let limit = req.limit.map(i64::from);
-    let page = ctx
-        .store()
-        .members(ctx.sdkappid(), id.as_str(), roles.as_deref(), limit, offset)
-        .await?;
     let returned = page.members.len() as i64;
     let has_more = page.has_more;
     let member_list = page
