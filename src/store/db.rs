@@ -89,6 +89,17 @@ impl Row {
         }
     }
 
+    /// A text column borrowed from the row (for values parsed, not kept).
+    pub fn str(&self, i: usize) -> StoreResult<&str> {
+        match self {
+            Row::Pg(r) => Ok(r.try_get(i)?),
+            Row::Lite(v) => match v.get(i) {
+                Some(rusqlite::types::Value::Text(s)) => Ok(s),
+                _ => Err(wrong_type(i)),
+            },
+        }
+    }
+
     pub fn blob(&self, i: usize) -> StoreResult<Vec<u8>> {
         match self {
             Row::Pg(r) => Ok(r.try_get(i)?),

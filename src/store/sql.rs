@@ -49,11 +49,11 @@ fn corrupt(what: &str) -> ApiError {
 }
 
 fn group_from_row(r: &Row, at: usize) -> StoreResult<(GroupRow, i64)> {
-    let group_type = r.text(at + 1)?;
-    let profile = r.text(at + 12)?;
+    let group_type = r.str(at + 1)?;
+    let profile = r.str(at + 12)?;
     let row = GroupRow {
         group_id: r.text(at)?,
-        group_type: GroupType::parse(&group_type).ok_or_else(|| corrupt("group type"))?,
+        group_type: GroupType::parse(group_type).ok_or_else(|| corrupt("group type"))?,
         owner: r.text(at + 2)?,
         created_at: r.int(at + 3)?,
         last_info_time: r.int(at + 4)?,
@@ -66,17 +66,17 @@ fn group_from_row(r: &Row, at: usize) -> StoreResult<(GroupRow, i64)> {
         member_num: r.int(at + 9)?,
         max_member_num: r.int(at + 10)?,
         destroyed: r.int(at + 11)? != 0,
-        profile: serde_json::from_str(&profile).map_err(|_| corrupt("group profile"))?,
+        profile: serde_json::from_str(profile).map_err(|_| corrupt("group profile"))?,
     };
     Ok((row, r.int(at + 13)?))
 }
 
 fn member_from_row(r: &Row, at: usize) -> StoreResult<MemberRow> {
-    let role = r.text(at + 1)?;
-    let profile = r.text(at + 8)?;
+    let role = r.str(at + 1)?;
+    let profile = r.str(at + 8)?;
     Ok(MemberRow {
         user_id: r.text(at)?,
-        role: Role::parse(&role).ok_or_else(|| corrupt("member role"))?,
+        role: Role::parse(role).ok_or_else(|| corrupt("member role"))?,
         join_time: r.int(at + 2)?,
         mark: ReadMark {
             unread_base: r.int(at + 3)?,
@@ -85,7 +85,7 @@ fn member_from_row(r: &Row, at: usize) -> StoreResult<MemberRow> {
         msg_flag: r.text(at + 5)?,
         last_send_time: r.int(at + 6)?,
         shut_up_until: r.int(at + 7)?,
-        profile: serde_json::from_str(&profile).map_err(|_| corrupt("member profile"))?,
+        profile: serde_json::from_str(profile).map_err(|_| corrupt("member profile"))?,
     })
 }
 
