@@ -59,8 +59,18 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         .iter()
         .find(|b| !b.is_ascii_whitespace())
         .is_some_and(|b| *b == b'{');
+    let utf8 = std::str::from_utf8(body).is_ok();
+    // The common case: a well-formed body parses once, without tracking field paths. Anything
+    // else is parsed again below, step by step, to say exactly what is wrong.
+    if utf8
+        && starts_with_object
+        && nesting_within(body, MAX_JSON_DEPTH)
+        && let Ok(v) = serde_json::from_slice(body)
+    {
+        return Ok(v);
+    }
     // Checked first: skipping a value does not look inside its strings.
-    if std::str::from_utf8(body).is_err() {
+    if !utf8 {
         return Err(ApiError::BadJson("request body is not valid UTF-8".into()));
     }
     if let Err(e) = serde_json::from_slice::<serde::de::IgnoredAny>(body) {

@@ -1,11 +1,34 @@
 //! Message bodies (`MsgBody`) and the rules every stored message obeys.
 
+use serde::Serialize;
 use serde_json::Value;
 
 /// Largest message content, in bytes, summed over the elements' fields.
 pub const MAX_MSG_BYTES: usize = 8000;
 /// The window within which a repeated `Random` from the same sender is a duplicate.
 pub const DEDUP_WINDOW_SECS: i64 = 300;
+
+/// What is stored of a message besides its header columns, serialized straight from the
+/// request (no copy of the body). Readers look fields up by name; absent optional ones are
+/// left out.
+#[derive(Debug, Serialize)]
+pub struct StoredPayload<'a> {
+    #[serde(rename = "CloudCustomData")]
+    pub cloud_custom_data: Option<&'a str>,
+    #[serde(rename = "GroupAtInfo", skip_serializing_if = "Option::is_none")]
+    pub group_at_info: Option<&'a [Value]>,
+    #[serde(rename = "MsgBody")]
+    pub msg_body: &'a [Value],
+    #[serde(rename = "OfflinePushInfo", skip_serializing_if = "Option::is_none")]
+    pub offline_push_info: Option<&'a Value>,
+}
+
+impl StoredPayload<'_> {
+    pub fn to_bytes(&self) -> Vec<u8> {
+        // Serializing borrowed JSON values into a Vec cannot fail.
+        serde_json::to_vec(self).unwrap_or_default()
+    }
+}
 
 /// Required fields of each element type and whether each must be a string (else a number).
 fn required_fields(msg_type: &str) -> Option<&'static [(&'static str, bool)]> {
@@ -137,6 +160,34 @@ pub fn check_import_times(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn stored_payload_leaves_absent_optional_fields_out() {
+        let body =
+            vec![serde_json::json!({"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}})];
+        let bare = StoredPayload {
+            cloud_custom_data: None,
+            group_at_info: None,
+            msg_body: &body,
+            offline_push_info: None,
+        };
+        assert_eq!(
+            String::from_utf8(bare.to_bytes()).unwrap(),
+            r#"{"CloudCustomData":null,"MsgBody":[{"MsgContent":{"Text":"hi"},"MsgType":"TIMTextElem"}]}"#
+        );
+        let push = serde_json::json!({"Title": "t"});
+        let full = StoredPayload {
+            cloud_custom_data: Some("c"),
+            group_at_info: Some(&[]),
+            msg_body: &body,
+            offline_push_info: Some(&push),
+        };
+        let v: Value = serde_json::from_slice(&full.to_bytes()).unwrap();
+        assert_eq!(v["CloudCustomData"], "c");
+        assert_eq!(v["GroupAtInfo"], serde_json::json!([]));
+        assert_eq!(v["OfflinePushInfo"]["Title"], "t");
+        assert_eq!(v["MsgBody"][0]["MsgContent"]["Text"], "hi");
+    }
     use serde_json::json;
 
     #[test]

@@ -10,11 +10,11 @@
 //! that is not an imported account → 10019, and nothing is imported.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::Ctx;
-use crate::domain::message::{self, BodyError};
+use crate::domain::message::{self, BodyError, StoredPayload};
 use crate::error::ApiError;
 use crate::store::{ImportedMsg, NewMessage};
 
@@ -111,11 +111,13 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             time: i64::from(m.send_time),
             priority: 2,
             counts: true,
-            payload: serde_json::to_vec(&json!({
-                "MsgBody": m.msg_body,
-                "CloudCustomData": m.cloud_custom_data,
-            }))
-            .unwrap_or_default(),
+            payload: StoredPayload {
+                cloud_custom_data: m.cloud_custom_data.as_deref(),
+                group_at_info: None,
+                msg_body: &m.msg_body,
+                offline_push_info: None,
+            }
+            .to_bytes(),
         })
         .collect();
     let mut stored = ctx

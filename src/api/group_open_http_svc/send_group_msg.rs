@@ -7,11 +7,11 @@
 //! seq (`MsgSeq` 0). A muted sender, or an ordinary member while ShutUpAllMember is on → 10017; content over 8000 bytes → 80002.
 
 use serde::{Deserialize, Serialize};
-use serde_json::{Value, json};
+use serde_json::Value;
 
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::Ctx;
-use crate::domain::message::{self, BodyError};
+use crate::domain::message::{self, BodyError, StoredPayload};
 use crate::error::ApiError;
 use crate::store::{NewMessage, check_may_send};
 
@@ -114,19 +114,19 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             msg_seq: 0,
         });
     }
-    let payload = json!({
-        "MsgBody": req.msg_body,
-        "CloudCustomData": req.cloud_custom_data,
-        "OfflinePushInfo": req.offline_push_info,
-        "GroupAtInfo": req.group_at_info,
-    });
+    let payload = StoredPayload {
+        cloud_custom_data: req.cloud_custom_data.as_deref(),
+        group_at_info: req.group_at_info.as_deref(),
+        msg_body: &req.msg_body,
+        offline_push_info: req.offline_push_info.as_ref(),
+    };
     let msg = NewMessage {
         from_account: from,
         random: i64::from(req.random),
         time: now,
         priority,
         counts: !no_unread,
-        payload: serde_json::to_vec(&payload).unwrap_or_default(),
+        payload: payload.to_bytes(),
     };
     let stored = ctx
         .store()
