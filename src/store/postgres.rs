@@ -3,10 +3,14 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use sqlx::Connection;
 use sqlx::postgres::PgPoolOptions;
 
 use super::sql::SqlStore;
 use super::{SharedStore, redact_url};
+
+/// A pooled connection idle longer than this is pinged before it is used again.
+const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
@@ -17,6 +21,17 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
     let pool = PgPoolOptions::new()
         .max_connections(16)
         .acquire_timeout(Duration::from_secs(3))
+        // sqlx pings every connection it hands out by default: a round trip per operation.
+        // Only a connection idle for a while (say, across a database restart) is checked.
+        .test_before_acquire(false)
+        .before_acquire(|conn, meta| {
+            Box::pin(async move {
+                if meta.idle_for > PING_AFTER_IDLE {
+                    conn.ping().await?;
+                }
+                Ok(true)
+            })
+        })
         .connect(url)
         .await
         .map_err(|e| format!("cannot connect to {}: {e}", redact_url(url)))?;
