@@ -4,12 +4,13 @@
 mod support;
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
 use std::time::{Duration, Instant};
 
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::Notify;
 
 use support::*;
 
@@ -21,7 +22,10 @@ fn text(t: &str) -> Value {
 struct Proxy {
     port: u16,
     up: Arc<AtomicBool>,
-    generation: Arc<AtomicU32>,
+    cut: tokio::sync::watch::Sender<u32>,
+    /// Proxied connections still open, and a signal each time one closes.
+    open: Arc<AtomicUsize>,
+    closed: Arc<Notify>,
 }
 
 impl Proxy {
@@ -29,8 +33,10 @@ impl Proxy {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let port = listener.local_addr().unwrap().port();
         let up = Arc::new(AtomicBool::new(true));
-        let generation = Arc::new(AtomicU32::new(0));
-        let (up2, gen2) = (up.clone(), generation.clone());
+        let (cut, cuts) = tokio::sync::watch::channel(0u32);
+        let open = Arc::new(AtomicUsize::new(0));
+        let closed = Arc::new(Notify::new());
+        let (up2, open2, closed2) = (up.clone(), open.clone(), closed.clone());
         tokio::spawn(async move {
             loop {
                 let Ok((mut client, _)) = listener.accept().await else {
@@ -40,35 +46,46 @@ impl Proxy {
                     continue; // dropped: the connection is refused at once
                 }
                 let target = target.clone();
-                let gen_now = gen2.load(Ordering::SeqCst);
-                let gen2 = gen2.clone();
+                let mut cuts = cuts.clone();
+                cuts.mark_unchanged();
+                open2.fetch_add(1, Ordering::SeqCst);
+                let (open, closed) = (open2.clone(), closed2.clone());
                 tokio::spawn(async move {
-                    let Ok(mut server) = TcpStream::connect(&target).await else {
-                        return;
-                    };
-                    let copy = tokio::io::copy_bidirectional(&mut client, &mut server);
-                    let cut = async {
-                        while gen2.load(Ordering::SeqCst) == gen_now {
-                            tokio::time::sleep(Duration::from_millis(10)).await;
+                    if let Ok(mut server) = TcpStream::connect(&target).await {
+                        let copy = tokio::io::copy_bidirectional(&mut client, &mut server);
+                        tokio::select! {
+                            _ = copy => {}
+                            _ = cuts.changed() => {}
                         }
-                    };
-                    tokio::select! {
-                        _ = copy => {}
-                        _ = cut => {}
                     }
+                    drop(client);
+                    open.fetch_sub(1, Ordering::SeqCst);
+                    closed.notify_waiters();
                 });
             }
         });
         Proxy {
             port,
             up,
-            generation,
+            cut,
+            open,
+            closed,
         }
     }
 
-    fn down(&self) {
+    /// Refuses new connections and returns once every open one has been cut.
+    async fn down(&self) {
         self.up.store(false, Ordering::SeqCst);
-        self.generation.fetch_add(1, Ordering::SeqCst);
+        self.cut.send_modify(|g| *g += 1);
+        loop {
+            let closed = self.closed.notified();
+            tokio::pin!(closed);
+            closed.as_mut().enable();
+            if self.open.load(Ordering::SeqCst) == 0 {
+                return;
+            }
+            closed.await;
+        }
     }
 
     fn up(&self) {
@@ -101,7 +118,7 @@ async fn postgres_outage_fails_fast_and_recovers() {
     )
     .await;
 
-    proxy.down();
+    proxy.down().await;
     for body in [
         (
             "group_open_http_svc/send_group_msg",
