@@ -172,7 +172,7 @@ pub const PLACE_RECALLED: i64 = 2;
 /// on, the owner, an admin or an app admin.
 pub fn check_may_send(
     group: &GroupRow,
-    sender: Option<&MemberRow>,
+    sender: Option<Sender>,
     sender_is_app_admin: bool,
     now: i64,
 ) -> Result<(), ApiError> {
@@ -185,6 +185,24 @@ pub fn check_may_send(
         return Err(ApiError::SenderMuted);
     }
     Ok(())
+}
+
+/// What sending needs of the sender's membership.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender {
+    pub role: Role,
+    pub shut_up_until: i64,
+    pub mark: ReadMark,
+}
+
+impl From<&MemberRow> for Sender {
+    fn from(m: &MemberRow) -> Sender {
+        Sender {
+            role: m.role,
+            shut_up_until: m.shut_up_until,
+            mark: m.mark,
+        }
+    }
 }
 
 /// Which joined groups to list.

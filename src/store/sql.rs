@@ -250,6 +250,33 @@ impl SqlStore {
             .transpose()
     }
 
+    /// The sender's membership, as far as sending needs it (no profile to decode).
+    async fn sender_in(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        user_id: &str,
+    ) -> StoreResult<Option<Sender>> {
+        let row = db
+            .opt(
+                "SELECT role, shut_up_until, unread_base, rank_base FROM members \
+                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                params![app as i64, group_id, user_id],
+            )
+            .await?;
+        row.map(|r| {
+            Ok(Sender {
+                role: Role::parse(r.str(0)?).ok_or_else(|| corrupt("member role"))?,
+                shut_up_until: r.int(1)?,
+                mark: ReadMark {
+                    unread_base: r.int(2)?,
+                    rank_base: r.int(3)?,
+                },
+            })
+        })
+        .transpose()
+    }
+
     async fn insert_member(
         db: &mut Db<'_>,
         app: u64,
@@ -855,8 +882,8 @@ impl Store for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
-                let sender = Self::member_in(&mut db, app, &group_id, &msg.from_account).await?;
-                check_may_send(&group, sender.as_ref(), sender_is_app_admin, msg.time)?;
+                let sender = Self::sender_in(&mut db, app, &group_id, &msg.from_account).await?;
+                check_may_send(&group, sender, sender_is_app_admin, msg.time)?;
                 if let Some(original) = Self::find_duplicate(&mut db, app, &group_id, &msg).await? {
                     return Ok(original);
                 }

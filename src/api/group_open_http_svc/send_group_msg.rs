@@ -13,7 +13,7 @@ use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::Ctx;
 use crate::domain::message::{self, BodyError, StoredPayload};
 use crate::error::ApiError;
-use crate::store::{NewMessage, check_may_send};
+use crate::store::{NewMessage, Sender, check_may_send};
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -108,7 +108,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             .store()
             .member(ctx.sdkappid(), id.as_str(), &from)
             .await?;
-        check_may_send(&group, sender.as_ref(), app_admin, now)?;
+        check_may_send(&group, sender.as_ref().map(Sender::from), app_admin, now)?;
         return Ok(Response {
             msg_time: now,
             msg_seq: 0,
