@@ -111,6 +111,46 @@ impl Row {
     }
 }
 
+/// Column access shared by an owned [`Row`] and the rows [`Db::map_all`] lends out while
+/// the statement is still stepping (read there without copying them into a [`Row`] first).
+pub trait Columns {
+    fn int(&self, i: usize) -> StoreResult<i64>;
+    fn str(&self, i: usize) -> StoreResult<&str>;
+    fn text(&self, i: usize) -> StoreResult<String> {
+        self.str(i).map(str::to_owned)
+    }
+}
+
+impl Columns for Row {
+    fn int(&self, i: usize) -> StoreResult<i64> {
+        Row::int(self, i)
+    }
+    fn str(&self, i: usize) -> StoreResult<&str> {
+        Row::str(self, i)
+    }
+    fn text(&self, i: usize) -> StoreResult<String> {
+        Row::text(self, i)
+    }
+}
+
+impl Columns for rusqlite::Row<'_> {
+    fn int(&self, i: usize) -> StoreResult<i64> {
+        self.get_ref(i)?.as_i64().map_err(|_| wrong_type(i))
+    }
+    fn str(&self, i: usize) -> StoreResult<&str> {
+        self.get_ref(i)?.as_str().map_err(|_| wrong_type(i))
+    }
+}
+
+impl Columns for PgRow {
+    fn int(&self, i: usize) -> StoreResult<i64> {
+        Ok(self.try_get(i)?)
+    }
+    fn str(&self, i: usize) -> StoreResult<&str> {
+        Ok(self.try_get(i)?)
+    }
+}
+
 /// A store operation: runs its statements on the connection it is given. Its future must not
 /// wait on anything but [`Db`] calls (on SQLite it runs on the store's own threads).
 pub trait DbOp<T>:
@@ -261,6 +301,31 @@ impl Db<'_> {
                 .into_iter()
                 .map(Row::Pg)
                 .collect()),
+        }
+    }
+
+    /// Every row a query returns, each turned into a `T` by `f` straight from the driver's row.
+    pub async fn map_all<T>(
+        &mut self,
+        sql: &str,
+        params: &[Param<'_>],
+        mut f: impl FnMut(&dyn Columns) -> StoreResult<T>,
+    ) -> StoreResult<Vec<T>> {
+        match self {
+            Db::Lite(c) => with_statement(c, sql, params, |st| {
+                let mut rows = st.raw_query();
+                let mut out = Vec::new();
+                while let Some(r) = rows.next()? {
+                    out.push(f(r)?);
+                }
+                Ok(out)
+            }),
+            Db::Pg(c) => pg_query(sql, params)
+                .fetch_all(&mut **c)
+                .await?
+                .iter()
+                .map(|r| f(r))
+                .collect(),
         }
     }
 

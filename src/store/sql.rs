@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use super::db::{Db, DbOp, Row, params};
+use super::db::{Columns, Db, DbOp, Row, params};
 use super::group_commit::WriteQueue;
 use super::known_accounts::KnownAccounts;
 use super::sqlite::Readers;
@@ -48,7 +48,7 @@ fn corrupt(what: &str) -> ApiError {
     ApiError::Internal(format!("stored {what} cannot be decoded"))
 }
 
-fn group_from_row(r: &Row, at: usize) -> StoreResult<(GroupRow, i64)> {
+fn group_from_row(r: &dyn Columns, at: usize) -> StoreResult<(GroupRow, i64)> {
     let group_type = r.str(at + 1)?;
     let profile = r.str(at + 12)?;
     let row = GroupRow {
@@ -71,7 +71,7 @@ fn group_from_row(r: &Row, at: usize) -> StoreResult<(GroupRow, i64)> {
     Ok((row, r.int(at + 13)?))
 }
 
-fn member_from_row(r: &Row, at: usize) -> StoreResult<MemberRow> {
+fn member_from_row(r: &dyn Columns, at: usize) -> StoreResult<MemberRow> {
     let role = r.str(at + 1)?;
     let profile = r.str(at + 8)?;
     Ok(MemberRow {
@@ -525,16 +525,13 @@ impl SqlStore {
             admins,
             plain,
         } = roles;
-        let rows = db
-            .all(
+        let mut members = db
+            .map_all(
                 &sql,
                 params![app as i64, group_id, owners, admins, plain, fetch, offset],
+                |r| member_from_row(r, 0),
             )
             .await?;
-        let mut members = rows
-            .iter()
-            .map(|r| member_from_row(r, 0))
-            .collect::<StoreResult<Vec<_>>>()?;
         let has_more = limit.is_some_and(|l| members.len() as i64 > l);
         members.truncate(limit.map_or(usize::MAX, |l| l as usize));
         Ok(MemberPage { members, has_more })
@@ -1109,8 +1106,9 @@ impl Store for SqlStore {
                     "SELECT {group_cols}, {member_cols} {from} \
                      ORDER BY m.join_time, m.group_id LIMIT $6 OFFSET $7"
                 );
-                let rows = db
-                    .all(
+                let member_at = GROUP_COLS.split(", ").count();
+                let items = db
+                    .map_all(
                         &sql,
                         params![
                             app as i64,
@@ -1121,13 +1119,9 @@ impl Store for SqlStore {
                             limit.unwrap_or(NO_LIMIT),
                             offset,
                         ],
+                        |r| Ok((group_from_row(r, 0)?.0, member_from_row(r, member_at)?)),
                     )
                     .await?;
-                let member_at = GROUP_COLS.split(", ").count();
-                let items = rows
-                    .iter()
-                    .map(|r| Ok((group_from_row(r, 0)?.0, member_from_row(r, member_at)?)))
-                    .collect::<StoreResult<_>>()?;
                 Ok((total, items))
             })
         })
