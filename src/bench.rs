@@ -200,12 +200,17 @@ fn rss_kb(pid: u32, field: &str) -> Option<u64> {
 /// CPU time a process has used (user + system, all threads), from `/proc/PID/stat`.
 fn cpu_time(pid: u32) -> Option<Duration> {
     let stat = std::fs::read_to_string(format!("/proc/{pid}/stat")).ok()?;
-    // Fields after the command name (which may hold spaces) start with the state, field 3;
-    // utime and stime are fields 14 and 15, in clock ticks (USER_HZ, 100 on Linux).
+    // Clock ticks are USER_HZ, 100 per second on Linux.
+    cpu_ticks(&stat).map(|t| Duration::from_millis(t * 10))
+}
+
+/// utime + stime (fields 14 and 15) of a `/proc/PID/stat` line. The fields after the command
+/// name (which may hold spaces and parentheses) start with the state, field 3.
+fn cpu_ticks(stat: &str) -> Option<u64> {
     let mut after_name = stat.rsplit_once(')')?.1.split_whitespace();
     let utime: u64 = after_name.nth(11)?.parse().ok()?;
     let stime: u64 = after_name.next()?.parse().ok()?;
-    Some(Duration::from_millis((utime + stime) * 10))
+    Some(utime + stime)
 }
 
 /// Resets the kernel's peak-RSS mark of a process (Linux `clear_refs` 5).
@@ -712,5 +717,22 @@ fn print_report(opts: &BenchOptions, results: &[ScenarioResult]) {
                 acked.saturating_sub(stored)
             );
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn cpu_ticks_skips_a_command_name_with_spaces_and_parentheses() {
+        let stat = "4242 (opentim (x) y) S 1 2 3 4 5 6 7 8 9 10 250 50 0 0 20 0 9";
+        assert_eq!(cpu_ticks(stat), Some(300));
+        assert_eq!(cpu_ticks("4242 (truncated) S 1 2"), None);
+    }
+
+    #[test]
+    fn cpu_time_reads_this_process() {
+        assert!(cpu_time(std::process::id()).is_some());
     }
 }
