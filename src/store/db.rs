@@ -115,6 +115,8 @@ impl Row {
 /// the statement is still stepping (read there without copying them into a [`Row`] first).
 pub trait Columns {
     fn int(&self, i: usize) -> StoreResult<i64>;
+    /// An integer column that may be NULL (an outer join or a scalar subquery found nothing).
+    fn opt_int(&self, i: usize) -> StoreResult<Option<i64>>;
     fn str(&self, i: usize) -> StoreResult<&str>;
     fn text(&self, i: usize) -> StoreResult<String> {
         self.str(i).map(str::to_owned)
@@ -124,6 +126,16 @@ pub trait Columns {
 impl Columns for Row {
     fn int(&self, i: usize) -> StoreResult<i64> {
         Row::int(self, i)
+    }
+    fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
+        match self {
+            Row::Pg(r) => Ok(r.try_get(i)?),
+            Row::Lite(v) => match v.get(i) {
+                Some(rusqlite::types::Value::Null) => Ok(None),
+                Some(rusqlite::types::Value::Integer(n)) => Ok(Some(*n)),
+                _ => Err(wrong_type(i)),
+            },
+        }
     }
     fn str(&self, i: usize) -> StoreResult<&str> {
         Row::str(self, i)
@@ -137,6 +149,9 @@ impl Columns for rusqlite::Row<'_> {
     fn int(&self, i: usize) -> StoreResult<i64> {
         self.get_ref(i)?.as_i64().map_err(|_| wrong_type(i))
     }
+    fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
+        self.get_ref(i)?.as_i64_or_null().map_err(|_| wrong_type(i))
+    }
     fn str(&self, i: usize) -> StoreResult<&str> {
         self.get_ref(i)?.as_str().map_err(|_| wrong_type(i))
     }
@@ -144,6 +159,9 @@ impl Columns for rusqlite::Row<'_> {
 
 impl Columns for PgRow {
     fn int(&self, i: usize) -> StoreResult<i64> {
+        Ok(self.try_get(i)?)
+    }
+    fn opt_int(&self, i: usize) -> StoreResult<Option<i64>> {
         Ok(self.try_get(i)?)
     }
     fn str(&self, i: usize) -> StoreResult<&str> {
@@ -245,6 +263,15 @@ impl Db<'_> {
             Db::Lite(_) => "",
             Db::Pg(_) if shared => " FOR SHARE",
             Db::Pg(_) => " FOR UPDATE",
+        }
+    }
+
+    /// [`Db::lock_clause`] (exclusive) for a query that outer-joins other tables to the group
+    /// it locks: PostgreSQL must be told to lock only that row, of the table aliased `g`.
+    pub fn lock_clause_of_g(&self) -> &'static str {
+        match self {
+            Db::Lite(_) => "",
+            Db::Pg(_) => " FOR UPDATE OF g",
         }
     }
 

@@ -124,6 +124,14 @@ impl RoleFilter {
     }
 }
 
+/// A column list with every column prefixed by a table alias: `g.group_id, g.group_type, …`.
+fn qualified(cols: &str, table: &str) -> String {
+    cols.split(", ")
+        .map(|c| format!("{table}.{}", c.trim()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 fn to_json<T: Serialize>(v: &T) -> String {
     // Serializing plain data structs into a String cannot fail.
     serde_json::to_string(v).unwrap_or_default()
@@ -250,31 +258,64 @@ impl SqlStore {
             .transpose()
     }
 
-    /// The sender's membership, as far as sending needs it (no profile to decode).
-    async fn sender_in(
+    /// What a send checks, in one statement (one round trip on PostgreSQL): the live group,
+    /// locked; the sender's membership, as far as sending needs it; and the earlier message
+    /// with the same sender and Random within the dedup window, if any.
+    async fn send_context(
         db: &mut Db<'_>,
         app: u64,
         group_id: &str,
-        user_id: &str,
-    ) -> StoreResult<Option<Sender>> {
-        let row = db
-            .opt(
-                "SELECT role, shut_up_until, unread_base, rank_base FROM members \
-                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                params![app as i64, group_id, user_id],
-            )
-            .await?;
-        row.map(|r| {
-            Ok(Sender {
-                role: Role::parse(r.str(0)?).ok_or_else(|| corrupt("member role"))?,
-                shut_up_until: r.int(1)?,
-                mark: ReadMark {
-                    unread_base: r.int(2)?,
-                    rank_base: r.int(3)?,
-                },
+        msg: &NewMessage,
+    ) -> StoreResult<(GroupRow, Option<Sender>, Option<Stored>)> {
+        let group_cols = qualified(GROUP_COLS, "g");
+        let lock = db.lock_clause_of_g();
+        let sql = format!(
+            "SELECT {group_cols}, m.role, m.shut_up_until, m.unread_base, m.rank_base, \
+             (SELECT r.seq FROM message_randoms r WHERE r.sdkappid = $1 AND r.group_id = $2 \
+              AND r.from_account = $3 AND r.random = $4 AND r.msg_time >= $5 \
+              AND r.msg_time <= $6 LIMIT 1) \
+             FROM chat_groups g LEFT JOIN members m ON m.sdkappid = g.sdkappid \
+             AND m.group_id = g.group_id AND m.user_id = $3 \
+             WHERE g.sdkappid = $1 AND g.group_id = $2{lock}"
+        );
+        let params = params![
+            app as i64,
+            group_id,
+            &msg.from_account,
+            msg.random,
+            msg.time - DEDUP_WINDOW_SECS,
+            msg.time + DEDUP_WINDOW_SECS,
+        ];
+        let at = GROUP_COLS.split(", ").count();
+        let rows = db
+            .map_all(&sql, params, |r| {
+                let group = group_from_row(r, 0)?.0;
+                let sender = match r.opt_int(at + 1)? {
+                    None => None,
+                    Some(shut_up_until) => Some(Sender {
+                        role: Role::parse(r.str(at)?).ok_or_else(|| corrupt("member role"))?,
+                        shut_up_until,
+                        mark: ReadMark {
+                            unread_base: r.int(at + 2)?,
+                            rank_base: r.int(at + 3)?,
+                        },
+                    }),
+                };
+                Ok((group, sender, r.opt_int(at + 4)?))
             })
-        })
-        .transpose()
+            .await?;
+        let Some((group, sender, duplicate_seq)) = rows.into_iter().next() else {
+            return Err(ApiError::GroupNotFound(group_id.to_string()));
+        };
+        if group.destroyed {
+            return Err(ApiError::GroupNotFound(group_id.to_string()));
+        }
+        let duplicate = match duplicate_seq {
+            // Rare: the original's time is read only for a duplicate.
+            Some(_) => Self::find_duplicate(db, app, group_id, msg).await?,
+            None => None,
+        };
+        Ok((group, sender, duplicate))
     }
 
     async fn insert_member(
@@ -878,10 +919,10 @@ impl Store for SqlStore {
         let msg = msg.clone();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
-                let sender = Self::sender_in(&mut db, app, &group_id, &msg.from_account).await?;
+                let (group, sender, duplicate) =
+                    Self::send_context(&mut db, app, &group_id, &msg).await?;
                 check_may_send(&group, sender, sender_is_app_admin, msg.time)?;
-                if let Some(original) = Self::find_duplicate(&mut db, app, &group_id, &msg).await? {
+                if let Some(original) = duplicate {
                     return Ok(original);
                 }
                 let seq = group.counters.next_msg_seq;
@@ -1094,12 +1135,6 @@ impl Store for SqlStore {
                         ],
                     )
                     .await?;
-                let qualified = |cols: &str, table: &str| {
-                    cols.split(", ")
-                        .map(|c| format!("{table}.{}", c.trim()))
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                };
                 let (group_cols, member_cols) =
                     (qualified(GROUP_COLS, "g"), qualified(MEMBER_COLS, "m"));
                 let sql = format!(
