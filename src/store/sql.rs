@@ -4,7 +4,7 @@
 //! `FOR UPDATE`; SQLite: a single writer serializes writes), so seqs are allocated without
 //! holes or duplicates and import time rules see a stable newest message.
 
-use std::sync::Arc;
+use std::sync::{Arc, LazyLock};
 
 use sqlx::PgPool;
 
@@ -132,6 +132,12 @@ fn qualified(cols: &str, table: &str) -> String {
         .join(", ")
 }
 
+/// [`GROUP_COLS`] of the table aliased `g`, and [`MEMBER_COLS`] of `m`, built once.
+static G_GROUP_COLS: LazyLock<String> = LazyLock::new(|| qualified(GROUP_COLS, "g"));
+static M_MEMBER_COLS: LazyLock<String> = LazyLock::new(|| qualified(MEMBER_COLS, "m"));
+/// How many columns [`GROUP_COLS`] lists: where the columns after them start in a row.
+static GROUP_COL_COUNT: LazyLock<usize> = LazyLock::new(|| GROUP_COLS.split(", ").count());
+
 fn to_json<T: Serialize>(v: &T) -> String {
     // Serializing plain data structs into a String cannot fail.
     serde_json::to_string(v).unwrap_or_default()
@@ -186,11 +192,17 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { writes, .. } => writes.submit(f).await,
-            Backend::Postgres(pool) => {
-                let mut conn = pool.acquire().await?;
-                f(Db::Pg(&mut conn)).await
-            }
+            Backend::Postgres(pool) => Self::on_pooled_connection(pool, f).await,
         }
+    }
+
+    /// Runs an operation on a pooled PostgreSQL connection, outside any transaction.
+    async fn on_pooled_connection<T, F>(pool: &PgPool, f: F) -> StoreResult<T>
+    where
+        F: DbOp<T>,
+    {
+        let mut conn = pool.acquire().await?;
+        f(Db::Pg(&mut conn)).await
     }
 
     /// Runs a read operation on a read connection.
@@ -201,32 +213,32 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { readers, .. } => readers.run(f).await,
-            Backend::Postgres(pool) => {
-                let mut conn = pool.acquire().await?;
-                f(Db::Pg(&mut conn)).await
-            }
+            Backend::Postgres(pool) => Self::on_pooled_connection(pool, f).await,
         }
     }
 
     /// Reads and locks a live group inside a write transaction.
     async fn lock_group(db: &mut Db<'_>, app: u64, group_id: &str) -> StoreResult<(GroupRow, i64)> {
-        Self::read_group_locked(db, app, group_id, false).await
+        let lock = db.lock_clause(false);
+        Self::live_group_in(db, app, group_id, lock).await
     }
 
     /// Reads a live group and keeps it from changing until the transaction ends, without
     /// excluding other operations that only need the same (set_unread_msg_num on one group
     /// from many clients at once).
     async fn share_group(db: &mut Db<'_>, app: u64, group_id: &str) -> StoreResult<GroupRow> {
-        Ok(Self::read_group_locked(db, app, group_id, true).await?.0)
+        let lock = db.lock_clause(true);
+        Ok(Self::live_group_in(db, app, group_id, lock).await?.0)
     }
 
-    async fn read_group_locked(
+    /// A live group (GroupNotFound otherwise), with `lock` appended to its SELECT (empty
+    /// outside a write transaction).
+    async fn live_group_in(
         db: &mut Db<'_>,
         app: u64,
         group_id: &str,
-        shared: bool,
+        lock: &'static str,
     ) -> StoreResult<(GroupRow, i64)> {
-        let lock = db.lock_clause(shared);
         let sql = format!(
             "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2{lock}"
         );
@@ -267,7 +279,7 @@ impl SqlStore {
         group_id: &str,
         msg: &NewMessage,
     ) -> StoreResult<(GroupRow, Option<Sender>, Option<Stored>)> {
-        let group_cols = qualified(GROUP_COLS, "g");
+        let group_cols = G_GROUP_COLS.as_str();
         let lock = db.lock_clause_of_g();
         let sql = format!(
             "SELECT {group_cols}, m.role, m.shut_up_until, m.unread_base, m.rank_base, \
@@ -286,7 +298,7 @@ impl SqlStore {
             msg.time - DEDUP_WINDOW_SECS,
             msg.time + DEDUP_WINDOW_SECS,
         ];
-        let at = GROUP_COLS.split(", ").count();
+        let at = *GROUP_COL_COUNT;
         let rows = db
             .map_all(&sql, params, |r| {
                 let group = group_from_row(r, 0)?.0;
@@ -837,16 +849,7 @@ impl Store for SqlStore {
         let roles = RoleFilter::new(roles);
         self.read(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let sql = format!(
-                    "SELECT {GROUP_COLS} FROM chat_groups WHERE sdkappid = $1 AND group_id = $2"
-                );
-                let group = match db.opt(&sql, params![app as i64, &group_id]).await? {
-                    Some(r) => group_from_row(&r, 0)?.0,
-                    None => return Err(ApiError::GroupNotFound(group_id)),
-                };
-                if group.destroyed {
-                    return Err(ApiError::GroupNotFound(group_id));
-                }
+                let (group, _) = Self::live_group_in(&mut db, app, &group_id, "").await?;
                 let page = if group.group_type.stores_members() {
                     Self::member_page(&mut db, app, &group_id, roles, limit, offset).await?
                 } else {
@@ -1135,13 +1138,12 @@ impl Store for SqlStore {
                         ],
                     )
                     .await?;
-                let (group_cols, member_cols) =
-                    (qualified(GROUP_COLS, "g"), qualified(MEMBER_COLS, "m"));
+                let (group_cols, member_cols) = (G_GROUP_COLS.as_str(), M_MEMBER_COLS.as_str());
                 let sql = format!(
                     "SELECT {group_cols}, {member_cols} {from} \
                      ORDER BY m.join_time, m.group_id LIMIT $6 OFFSET $7"
                 );
-                let member_at = GROUP_COLS.split(", ").count();
+                let member_at = *GROUP_COL_COUNT;
                 let items = db
                     .map_all(
                         &sql,
