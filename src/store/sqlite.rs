@@ -9,6 +9,7 @@ use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
 use futures_util::FutureExt;
+use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
 use super::db::{Db, DbOp};
@@ -126,6 +127,10 @@ fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection>
             "PRAGMA query_only = 1; PRAGMA mmap_size = {READER_MMAP_BYTES}"
         ))?;
     }
+    // Without the query planner stability guarantee SQLite may plan with the values bound to
+    // a statement (a `LIMIT $n`, say), and then parses and plans the statement again each
+    // time that parameter is bound: every member page was compiled anew.
+    conn.set_db_config(DbConfig::SQLITE_DBCONFIG_ENABLE_QPSG, true)?;
     conn.set_prepared_statement_cache_capacity(64);
     Ok(conn)
 }
@@ -225,6 +230,37 @@ impl Readers {
     pub fn close(&self) {
         if let Ok(mut jobs) = self.jobs.lock() {
             jobs.take();
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use rusqlite::StatementStatus;
+
+    use super::open_connection;
+
+    #[test]
+    fn a_statement_is_not_compiled_again_when_its_limit_changes() {
+        let dir = tempfile::tempdir().expect("temporary directory");
+        let path = dir.path().join("t.db");
+        drop(rusqlite::Connection::open(&path).expect("create"));
+        let conn = open_connection(&path, false).expect("open");
+        conn.execute_batch(
+            "CREATE TABLE t (k INTEGER PRIMARY KEY); INSERT INTO t VALUES (1), (2), (3);",
+        )
+        .expect("schema");
+        for (limit, offset) in [(1, 0), (2, 1), (3, 2)] {
+            let mut stmt = conn
+                .prepare_cached("SELECT k FROM t ORDER BY k LIMIT ?1 OFFSET ?2")
+                .expect("prepare");
+            let rows: Vec<i64> = stmt
+                .query_map([limit, offset], |r| r.get(0))
+                .expect("query")
+                .collect::<Result<_, _>>()
+                .expect("rows");
+            assert_eq!(rows.first(), Some(&(offset + 1)));
+            assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
         }
     }
 }
