@@ -263,4 +263,29 @@ mod tests {
             assert_eq!(stmt.get_status(StatementStatus::RePrepare), 0);
         }
     }
+
+    #[test]
+    fn the_bundled_sqlite_is_built_with_the_flags_of_cargo_config() {
+        // The flags in .cargo/config.toml are worth up to a factor of 3 (docs/performance.md);
+        // a build that lost them would still pass every other test.
+        let conn = rusqlite::Connection::open_in_memory().expect("open");
+        let mut stmt = conn.prepare("PRAGMA compile_options").expect("prepare");
+        let options: Vec<String> = stmt
+            .query_map([], |r| r.get(0))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_PCACHE_INITSZ=0"),
+            "{options:?}"
+        );
+        assert!(
+            options.iter().any(|o| o == "DEFAULT_MEMSTATUS=0"),
+            "{options:?}"
+        );
+        assert!(
+            !options.iter().any(|o| o == "ENABLE_MEMORY_MANAGEMENT"),
+            "{options:?}"
+        );
+    }
 }
