@@ -85,8 +85,21 @@ fn member_from_row(r: &dyn Columns, at: usize) -> StoreResult<MemberRow> {
         msg_flag: r.text(at + 5)?,
         last_send_time: r.int(at + 6)?,
         shut_up_until: r.int(at + 7)?,
-        profile: serde_json::from_str(profile).map_err(|_| corrupt("member profile"))?,
+        profile: member_profile(profile)?,
     })
+}
+
+/// The stored form of a membership without name card or custom data: most of them.
+static EMPTY_MEMBER_PROFILE: LazyLock<String> =
+    LazyLock::new(|| to_json(&MemberProfile::default()));
+
+/// Decodes a stored member profile; the common empty one without parsing (a member page
+/// decodes a hundred of them).
+fn member_profile(stored: &str) -> StoreResult<MemberProfile> {
+    if stored == EMPTY_MEMBER_PROFILE.as_str() {
+        return Ok(MemberProfile::default());
+    }
+    serde_json::from_str(stored).map_err(|_| corrupt("member profile"))
 }
 
 fn message_from_row(r: &Row) -> StoreResult<MessageRow> {
@@ -1448,6 +1461,24 @@ impl Store for SqlStore {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn member_profiles_decode_alike_with_and_without_the_shortcut() {
+        let empty = to_json(&MemberProfile::default());
+        assert_eq!(member_profile(&empty).ok(), Some(MemberProfile::default()));
+        let full = MemberProfile {
+            name_card: "card".into(),
+            app_member_defined_data: vec![KeyValue {
+                key: "k".into(),
+                value: "v".into(),
+            }],
+        };
+        assert_eq!(member_profile(&to_json(&full)).ok(), Some(full));
+        // Same meaning, other spelling: decoded the long way.
+        let spaced = r#"{ "name_card": "", "app_member_defined_data": [] }"#;
+        assert_eq!(member_profile(spaced).ok(), Some(MemberProfile::default()));
+        assert!(member_profile("{").is_err());
+    }
 
     #[test]
     fn unread_types_are_the_types_that_keep_unread() {
