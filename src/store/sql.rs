@@ -572,8 +572,9 @@ impl SqlStore {
         limit: Option<i64>,
         offset: i64,
     ) -> StoreResult<MemberPage> {
-        // Without a role filter the WHERE needs only the index, so the rows an OFFSET
-        // skips are never looked up in the table.
+        // SQLite stores a group's members in join order (migration 0005): the page is
+        // consecutive rows. PostgreSQL reads them through its join-order index; without a
+        // role filter the rows an OFFSET skips are never fetched from the table there.
         let role_filter = if roles.all() {
             ""
         } else {

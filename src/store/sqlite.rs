@@ -288,4 +288,49 @@ mod tests {
             "{options:?}"
         );
     }
+
+    #[test]
+    fn members_keep_their_data_and_order_when_stored_in_join_order() {
+        let conn = rusqlite::Connection::open_in_memory().expect("open");
+        for sql in [
+            include_str!("../../migrations/sqlite/0001_init.sql"),
+            include_str!("../../migrations/sqlite/0002_mutes.sql"),
+            include_str!("../../migrations/sqlite/0003_message_randoms.sql"),
+            include_str!("../../migrations/sqlite/0004_sender_lookup.sql"),
+        ] {
+            conn.execute_batch(sql).expect("earlier migration");
+        }
+        // Accounts sort in another order than they joined.
+        for (serial, user) in [(0, "zed"), (1, "amy"), (2, "max")] {
+            conn.execute(
+                "INSERT INTO members VALUES (1, 'g', ?1, ?2, 'Member', 100, ?2, 0, \
+                 'AcceptAndNotify', 0, 0, '{}')",
+                rusqlite::params![user, serial],
+            )
+            .expect("member");
+        }
+        conn.execute_batch(include_str!(
+            "../../migrations/sqlite/0005_members_in_join_order.sql"
+        ))
+        .expect("migration 0005");
+        let mut page = conn
+            .prepare(
+                "SELECT user_id, unread_base FROM members WHERE sdkappid = 1 AND group_id = 'g'",
+            )
+            .expect("prepare");
+        let rows: Vec<(String, i64)> = page
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .expect("query")
+            .collect::<Result<_, _>>()
+            .expect("rows");
+        let expected = [("zed", 0), ("amy", 1), ("max", 2)].map(|(u, n)| (u.to_string(), n));
+        assert_eq!(rows, expected);
+        // An account is still a member of a group at most once.
+        let again = conn.execute(
+            "INSERT INTO members VALUES (1, 'g', 'amy', 3, 'Member', 100, 0, 0, \
+             'AcceptAndNotify', 0, 0, '{}')",
+            [],
+        );
+        assert!(again.is_err());
+    }
 }
