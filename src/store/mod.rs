@@ -150,12 +150,24 @@ pub enum ImportedMsg {
     BadTime,
 }
 
+/// Where a page of members starts, in join order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStart {
+    /// After skipping this many members (Limit/Offset paging).
+    Offset(i64),
+    /// At the first member whose join serial is at least this (a `Next` cursor): found in
+    /// the index whatever the depth, and not shifted by members leaving meanwhile.
+    Serial(i64),
+}
+
 /// A page of members.
 #[derive(Debug, Clone)]
 pub struct MemberPage {
     pub members: Vec<MemberRow>,
     /// Whether members follow this page.
     pub has_more: bool,
+    /// The cursor of the member after this page ([`PageStart::Serial`]).
+    pub next_serial: i64,
 }
 
 /// An edit of a group applied inside the store's transaction.
@@ -262,7 +274,7 @@ pub trait Store: Send + Sync + 'static {
         group_id: &str,
         roles: Option<&[Role]>,
         limit: Option<i64>,
-        offset: i64,
+        start: PageStart,
     ) -> StoreResult<MemberPage>;
     /// A live group (GroupNotFound otherwise) and a page of its members, read together; the
     /// page is empty for types that store no members.
@@ -272,7 +284,7 @@ pub trait Store: Send + Sync + 'static {
         group_id: &str,
         roles: Option<&[Role]>,
         limit: Option<i64>,
-        offset: i64,
+        start: PageStart,
     ) -> StoreResult<(GroupRow, MemberPage)>;
     /// Adds members atomically; GroupFull when they do not all fit.
     async fn add_members(

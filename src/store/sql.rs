@@ -150,6 +150,7 @@ static G_GROUP_COLS: LazyLock<String> = LazyLock::new(|| qualified(GROUP_COLS, "
 static M_MEMBER_COLS: LazyLock<String> = LazyLock::new(|| qualified(MEMBER_COLS, "m"));
 /// How many columns [`GROUP_COLS`] lists: where the columns after them start in a row.
 static GROUP_COL_COUNT: LazyLock<usize> = LazyLock::new(|| GROUP_COLS.split(", ").count());
+static MEMBER_COL_COUNT: LazyLock<usize> = LazyLock::new(|| MEMBER_COLS.split(", ").count());
 
 fn to_json<T: Serialize>(v: &T) -> String {
     // Serializing plain data structs into a String cannot fail.
@@ -570,11 +571,12 @@ impl SqlStore {
         group_id: &str,
         roles: RoleFilter,
         limit: Option<i64>,
-        offset: i64,
+        start: PageStart,
     ) -> StoreResult<MemberPage> {
         // SQLite stores a group's members in join order (migration 0005): the page is
         // consecutive rows. PostgreSQL reads them through its join-order index; without a
-        // role filter the rows an OFFSET skips are never fetched from the table there.
+        // role filter the rows an OFFSET skips are never fetched from the table there. A
+        // cursor (the join serial to start at) skips nothing: found in the index.
         let role_filter = if roles.all() {
             ""
         } else {
@@ -582,9 +584,14 @@ impl SqlStore {
              OR (role = 'Member' AND $5 = 1))"
         };
         let sql = format!(
-            "SELECT {MEMBER_COLS} FROM members WHERE sdkappid = $1 AND group_id = $2 \
-             {role_filter} ORDER BY join_serial LIMIT $6 OFFSET $7"
+            "SELECT {MEMBER_COLS}, join_serial FROM members WHERE sdkappid = $1 \
+             AND group_id = $2 AND join_serial >= $8 {role_filter} \
+             ORDER BY join_serial LIMIT $6 OFFSET $7"
         );
+        let (offset, from_serial) = match start {
+            PageStart::Offset(n) => (n, 0),
+            PageStart::Serial(serial) => (0, serial),
+        };
         // One row past the page tells whether more follow, without counting the group.
         let fetch = limit.map_or(NO_LIMIT, |l| l + 1);
         let RoleFilter {
@@ -592,16 +599,30 @@ impl SqlStore {
             admins,
             plain,
         } = roles;
-        let mut members = db
+        let mut rows = db
             .map_all(
                 &sql,
-                params![app as i64, group_id, owners, admins, plain, fetch, offset],
-                |r| member_from_row(r, 0),
+                params![
+                    app as i64,
+                    group_id,
+                    owners,
+                    admins,
+                    plain,
+                    fetch,
+                    offset,
+                    from_serial
+                ],
+                |r| Ok((member_from_row(r, 0)?, r.int(*MEMBER_COL_COUNT)?)),
             )
             .await?;
-        let has_more = limit.is_some_and(|l| members.len() as i64 > l);
-        members.truncate(limit.map_or(usize::MAX, |l| l as usize));
-        Ok(MemberPage { members, has_more })
+        let has_more = limit.is_some_and(|l| rows.len() as i64 > l);
+        rows.truncate(limit.map_or(usize::MAX, |l| l as usize));
+        let next_serial = rows.last().map_or(from_serial, |(_, serial)| serial + 1);
+        Ok(MemberPage {
+            members: rows.into_iter().map(|(m, _)| m).collect(),
+            has_more,
+            next_serial,
+        })
     }
 }
 
@@ -839,13 +860,13 @@ impl Store for SqlStore {
         group_id: &str,
         roles: Option<&[Role]>,
         limit: Option<i64>,
-        offset: i64,
+        start: PageStart,
     ) -> StoreResult<MemberPage> {
         let group_id = group_id.to_string();
         let roles = RoleFilter::new(roles);
         self.read(move |mut db: Db<'_>| {
             Box::pin(async move {
-                Self::member_page(&mut db, app, &group_id, roles, limit, offset).await
+                Self::member_page(&mut db, app, &group_id, roles, limit, start).await
             })
         })
         .await
@@ -857,7 +878,7 @@ impl Store for SqlStore {
         group_id: &str,
         roles: Option<&[Role]>,
         limit: Option<i64>,
-        offset: i64,
+        start: PageStart,
     ) -> StoreResult<(GroupRow, MemberPage)> {
         let group_id = group_id.to_string();
         let roles = RoleFilter::new(roles);
@@ -865,11 +886,12 @@ impl Store for SqlStore {
             Box::pin(async move {
                 let (group, _) = Self::live_group_in(&mut db, app, &group_id, "").await?;
                 let page = if group.group_type.stores_members() {
-                    Self::member_page(&mut db, app, &group_id, roles, limit, offset).await?
+                    Self::member_page(&mut db, app, &group_id, roles, limit, start).await?
                 } else {
                     MemberPage {
                         members: Vec::new(),
                         has_more: false,
+                        next_serial: 0,
                     }
                 };
                 Ok((group, page))

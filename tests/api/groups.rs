@@ -381,6 +381,63 @@ async fn members_add_page_and_filter(b: Backend) {
 }
 both!(members_add_page_and_filter);
 
+async fn community_member_pages_follow_the_next_cursor(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    let ids: Vec<String> = (0..11).map(|i| format!("u{i}")).collect();
+    let refs: Vec<&str> = ids.iter().map(String::as_str).collect();
+    s.import_accounts(&refs).await;
+    let list: Vec<Value> = ids[1..]
+        .iter()
+        .map(|u| json!({"Member_Account": u}))
+        .collect();
+    let g = create(
+        &s,
+        json!({"Type": "Community", "Name": "c", "Owner_Account": "u0", "MemberList": list}),
+    )
+    .await;
+    let page = |next: Value| json!({"GroupId": g, "Limit": 4, "Next": next});
+    let names = |v: &Value| -> Vec<String> {
+        v["MemberList"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|m| m["Member_Account"].as_str().unwrap().to_string())
+            .collect()
+    };
+    let p1 = s.ok(&cmd("get_group_member_info"), page(json!(""))).await;
+    assert_eq!(names(&p1), ["u0", "u1", "u2", "u3"]);
+    assert_eq!(p1["MemberNum"], 11);
+    // A member of a page already read leaves: with an offset the next page would skip u4.
+    s.ok(
+        &cmd("delete_group_member"),
+        json!({"GroupId": g, "MemberToDel_Account": ["u1"], "Silence": 1}),
+    )
+    .await;
+    let mut seen = names(&p1);
+    let mut next = p1["Next"].clone();
+    while next != json!("") {
+        let p = s
+            .ok(&cmd("get_group_member_info"), page(next.clone()))
+            .await;
+        seen.extend(names(&p));
+        next = p["Next"].clone();
+    }
+    assert_eq!(seen, ids);
+    // The same cursor as a number, as the Chinese documentation types it.
+    let cursor: u64 = p1["Next"].as_str().unwrap().parse().unwrap();
+    let again = s
+        .ok(&cmd("get_group_member_info"), page(json!(cursor)))
+        .await;
+    assert_eq!(names(&again), ["u4", "u5", "u6", "u7"]);
+    for bad in [json!("four"), json!("-1")] {
+        s.fails(&cmd("get_group_member_info"), page(bad), 10004)
+            .await;
+    }
+}
+both!(community_member_pages_follow_the_next_cursor);
+
 async fn send_group_msg_seq_dedup_and_errors(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;

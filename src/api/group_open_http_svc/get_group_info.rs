@@ -11,6 +11,7 @@ use super::{MemberFields, group_fields, member_fields};
 use crate::api::Ctx;
 use crate::domain::ids::GroupId;
 use crate::error::{ApiError, Family};
+use crate::store::PageStart;
 
 const MAX_GROUPS: usize = 50;
 
@@ -90,7 +91,13 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         if group.group_type.stores_members() && (!filtered || member_filter.is_some()) {
             let page = ctx
                 .store()
-                .members(ctx.sdkappid(), &group.group_id, None, None, 0)
+                .members(
+                    ctx.sdkappid(),
+                    &group.group_id,
+                    None,
+                    None,
+                    PageStart::Offset(0),
+                )
                 .await?;
             let list: Vec<MemberFields> = page
                 .members

@@ -1,6 +1,7 @@
 //! `v4/group_open_http_svc/get_group_member_info` — a page of a group's members (CT 269/1617).
 //! Paging with Limit/Offset (Limit ≤ 6000; absent = all). Community groups also accept `Next`
-//! (a string or number holding the offset) and answer with `Next` ("" once finished).
+//! (a string or number: a cursor, the join serial the page starts at) and answer with `Next`
+//! ("" once finished).
 //! AVChatRoom does not store members → 10007.
 
 use serde::{Deserialize, Serialize};
@@ -9,6 +10,7 @@ use super::{MemberFields, group_id, member_fields};
 use crate::api::Ctx;
 use crate::domain::group::{GroupType, Role};
 use crate::error::ApiError;
+use crate::store::PageStart;
 
 const MAX_LIMIT: u32 = 6000;
 
@@ -47,6 +49,16 @@ pub struct Response {
     next: Option<String>,
 }
 
+/// The join serial a `Next` value holds ("" and 0: the start).
+fn cursor(next: &Next) -> Result<i64, ApiError> {
+    let serial = match next {
+        Next::Number(n) => i64::try_from(*n).ok(),
+        Next::Text(s) if s.is_empty() => Some(0),
+        Next::Text(s) => s.parse::<i64>().ok().filter(|n| *n >= 0),
+    };
+    serial.ok_or_else(|| ApiError::invalid("Next must be the value returned by the previous page"))
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let id = group_id(&req.group_id)?;
     if matches!(req.limit, Some(l) if l > MAX_LIMIT) {
@@ -70,28 +82,25 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                 .collect::<Result<Vec<Role>, ApiError>>()
         })
         .transpose()?;
-    let next_offset = match &req.next {
-        None => None,
-        Some(Next::Number(n)) => Some(*n),
-        Some(Next::Text(s)) if s.is_empty() => Some(0),
-        Some(Next::Text(s)) => Some(s.parse::<u64>().map_err(|_| {
-            ApiError::invalid("Next must be the value returned by the previous page")
-        })?),
+    // `Next` is a cursor: the join serial of the first member of the page ("" or 0: from
+    // the start). Unlike an offset it costs nothing however deep the page, and members
+    // leaving meanwhile do not make the next page skip anyone.
+    let start = match &req.next {
+        None => PageStart::Offset(i64::from(req.offset.unwrap_or(0))),
+        Some(next) => PageStart::Serial(cursor(next)?),
     };
-    let offset = next_offset.unwrap_or(u64::from(req.offset.unwrap_or(0))) as i64;
     let limit = req.limit.map(i64::from);
     // The group and the page in one read.
     let (group, page) = ctx
         .store()
-        .live_group_with_members(ctx.sdkappid(), id.as_str(), roles.as_deref(), limit, offset)
+        .live_group_with_members(ctx.sdkappid(), id.as_str(), roles.as_deref(), limit, start)
         .await?;
     if !group.group_type.stores_members() {
         return Err(ApiError::NoPermission(
             "AVChatRoom groups do not store their member list".into(),
         ));
     }
-    let returned = page.members.len() as i64;
-    let has_more = page.has_more;
+    let (has_more, next_serial) = (page.has_more, page.next_serial);
     let member_list = page
         .members
         .into_iter()
@@ -106,7 +115,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .collect();
     let next = (group.group_type == GroupType::Community).then(|| {
         if has_more {
-            (offset + returned).to_string()
+            next_serial.to_string()
         } else {
             String::new()
         }
