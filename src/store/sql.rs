@@ -150,6 +150,8 @@ static G_GROUP_COLS: LazyLock<String> = LazyLock::new(|| qualified(GROUP_COLS, "
 static M_MEMBER_COLS: LazyLock<String> = LazyLock::new(|| qualified(MEMBER_COLS, "m"));
 /// How many columns [`GROUP_COLS`] lists: where the columns after them start in a row.
 static GROUP_COL_COUNT: LazyLock<usize> = LazyLock::new(|| GROUP_COLS.split(", ").count());
+/// How many columns [`MEMBER_COLS`] lists.
+/// How many columns [`MEMBER_COLS`] lists.
 static MEMBER_COL_COUNT: LazyLock<usize> = LazyLock::new(|| MEMBER_COLS.split(", ").count());
 
 fn to_json<T: Serialize>(v: &T) -> String {
