@@ -20,6 +20,16 @@ pub async fn create(s: &TestServer, body: Value) -> String {
     v["GroupId"].as_str().unwrap().to_string()
 }
 
+/// The accounts of a get_group_member_info answer, in order.
+pub fn member_names(v: &Value) -> Vec<String> {
+    v["MemberList"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|m| m["Member_Account"].as_str().unwrap().to_string())
+        .collect()
+}
+
 pub async fn send(s: &TestServer, group: &str, from: &str, random: u32) -> Value {
     s.ok(
         &cmd("send_group_msg"),
@@ -327,21 +337,13 @@ async fn members_add_page_and_filter(b: Backend) {
     let page = |offset: u32| json!({"GroupId": "g", "Limit": 5, "Offset": offset, "MemberInfoFilter": ["Role", "MsgSeq"]});
     let p1 = s.ok(&cmd("get_group_member_info"), page(0)).await;
     assert_eq!(p1["MemberNum"], 11);
-    let names = |v: &Value| {
-        v["MemberList"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["Member_Account"].as_str().unwrap().to_string())
-            .collect::<Vec<_>>()
-    };
-    assert_eq!(names(&p1), ["u0", "u1", "u2", "u3", "u4"]);
+    assert_eq!(member_names(&p1), ["u0", "u1", "u2", "u3", "u4"]);
     assert_eq!(
         p1["MemberList"][0],
         json!({"Member_Account": "u0", "Role": "Owner", "MsgSeq": 0})
     );
     assert_eq!(
-        names(&s.ok(&cmd("get_group_member_info"), page(10)).await),
+        member_names(&s.ok(&cmd("get_group_member_info"), page(10)).await),
         ["u10"]
     );
     let owners = s
@@ -350,7 +352,7 @@ async fn members_add_page_and_filter(b: Backend) {
             json!({"GroupId": "g", "MemberRoleFilter": ["Owner"]}),
         )
         .await;
-    assert_eq!(names(&owners), ["u0"]);
+    assert_eq!(member_names(&owners), ["u0"]);
     s.fails(
         &cmd("get_group_member_info"),
         json!({"GroupId": "g", "MemberRoleFilter": ["Boss"]}),
@@ -398,16 +400,8 @@ async fn community_member_pages_follow_the_next_cursor(b: Backend) {
     )
     .await;
     let page = |next: Value| json!({"GroupId": g, "Limit": 4, "Next": next});
-    let names = |v: &Value| -> Vec<String> {
-        v["MemberList"]
-            .as_array()
-            .unwrap()
-            .iter()
-            .map(|m| m["Member_Account"].as_str().unwrap().to_string())
-            .collect()
-    };
     let p1 = s.ok(&cmd("get_group_member_info"), page(json!(""))).await;
-    assert_eq!(names(&p1), ["u0", "u1", "u2", "u3"]);
+    assert_eq!(member_names(&p1), ["u0", "u1", "u2", "u3"]);
     assert_eq!(p1["MemberNum"], 11);
     // A member of a page already read leaves: with an offset the next page would skip u4.
     s.ok(
@@ -415,13 +409,13 @@ async fn community_member_pages_follow_the_next_cursor(b: Backend) {
         json!({"GroupId": g, "MemberToDel_Account": ["u1"], "Silence": 1}),
     )
     .await;
-    let mut seen = names(&p1);
+    let mut seen = member_names(&p1);
     let mut next = p1["Next"].clone();
     while next != json!("") {
         let p = s
             .ok(&cmd("get_group_member_info"), page(next.clone()))
             .await;
-        seen.extend(names(&p));
+        seen.extend(member_names(&p));
         next = p["Next"].clone();
     }
     assert_eq!(seen, ids);
@@ -430,7 +424,7 @@ async fn community_member_pages_follow_the_next_cursor(b: Backend) {
     let again = s
         .ok(&cmd("get_group_member_info"), page(json!(cursor)))
         .await;
-    assert_eq!(names(&again), ["u4", "u5", "u6", "u7"]);
+    assert_eq!(member_names(&again), ["u4", "u5", "u6", "u7"]);
     for bad in [json!("four"), json!("-1")] {
         s.fails(&cmd("get_group_member_info"), page(bad), 10004)
             .await;
