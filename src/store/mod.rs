@@ -10,6 +10,7 @@ pub mod known_accounts;
 pub mod postgres;
 pub mod sql;
 pub mod sqlite;
+pub mod unread_batch;
 
 use std::sync::Arc;
 

@@ -12,6 +12,7 @@ use super::db::{Columns, Db, DbOp, Row, params};
 use super::group_commit::WriteQueue;
 use super::known_accounts::KnownAccounts;
 use super::sqlite::Readers;
+use super::unread_batch::UnreadBatcher;
 
 use super::*;
 use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
@@ -19,7 +20,7 @@ use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
 /// An upper bound used where a query has no LIMIT: portable to both engines.
 const NO_LIMIT: i64 = 1 << 53;
 /// The stored group types that keep unread counts ([`GroupType::supports_unread`]).
-const UNREAD_TYPES: &str = "'Private', 'Public', 'Community'";
+pub(super) const UNREAD_TYPES: &str = "'Private', 'Public', 'Community'";
 
 const GROUP_COLS: &str = "group_id, group_type, owner, created_at, last_info_time, last_msg_time, \
      next_msg_seq, counted, reset_rank, member_num, max_member_num, destroyed, profile, member_serial";
@@ -42,6 +43,8 @@ enum Backend {
 pub struct SqlStore {
     backend: Backend,
     known_accounts: KnownAccounts,
+    /// PostgreSQL: set_unread_msg_num calls batched into shared statements.
+    unread_batch: Option<UnreadBatcher>,
 }
 
 fn corrupt(what: &str) -> ApiError {
@@ -151,8 +154,23 @@ static M_MEMBER_COLS: LazyLock<String> = LazyLock::new(|| qualified(MEMBER_COLS,
 /// How many columns [`GROUP_COLS`] lists: where the columns after them start in a row.
 static GROUP_COL_COUNT: LazyLock<usize> = LazyLock::new(|| GROUP_COLS.split(", ").count());
 /// How many columns [`MEMBER_COLS`] lists.
-/// How many columns [`MEMBER_COLS`] lists.
 static MEMBER_COL_COUNT: LazyLock<usize> = LazyLock::new(|| MEMBER_COLS.split(", ").count());
+
+/// set_unread_msg_num's common case as one statement: the read mark clamped to the group's
+/// counters (`lock` keeps them from moving meanwhile); no row when there is no such live group
+/// of a type with unread counts, or no such member. Parameters: app, group, member, count.
+pub(super) fn set_unread_sql(lock: &str) -> String {
+    format!(
+        "WITH g AS (SELECT next_msg_seq, counted FROM chat_groups \
+         WHERE sdkappid = $1 AND group_id = $2 AND destroyed = 0 \
+         AND group_type IN ({UNREAD_TYPES}){lock}) \
+         UPDATE members SET rank_base = g.counted, unread_base = CASE \
+         WHEN $4 < 0 THEN 0 WHEN $4 > g.next_msg_seq - 1 THEN g.next_msg_seq - 1 \
+         ELSE $4 END FROM g WHERE members.sdkappid = $1 \
+         AND members.group_id = $2 AND members.user_id = $3 \
+         RETURNING members.unread_base"
+    )
+}
 
 fn to_json<T: Serialize>(v: &T) -> String {
     // Serializing plain data structs into a String cannot fail.
@@ -164,11 +182,14 @@ impl SqlStore {
         SqlStore {
             backend: Backend::Sqlite { writes, readers },
             known_accounts: KnownAccounts::default(),
+            unread_batch: None,
         }
     }
 
+    /// Needs a tokio runtime: the set_unread_msg_num batchers start on it.
     pub fn postgres(pool: PgPool) -> SqlStore {
         SqlStore {
+            unread_batch: Some(UnreadBatcher::start(pool.clone())),
             backend: Backend::Postgres(pool),
             known_accounts: KnownAccounts::default(),
         }
@@ -1060,30 +1081,24 @@ impl Store for SqlStore {
     ) -> StoreResult<SetUnread> {
         let group_id = group_id.to_string();
         let user_id = user_id.to_string();
-        // The common case in one statement (one round trip on PostgreSQL, no transaction
-        // around it); when it matches nothing, the transaction below finds out why.
+        // The common case in one statement (on PostgreSQL shared with the calls waiting at the
+        // same time, no transaction around it); when it matches nothing, the transaction below
+        // finds out why.
         let (g, u) = (group_id.clone(), user_id.clone());
-        let set = self
-            .write_statement(move |mut db: Db<'_>| {
+        let set = if let Some(batch) = &self.unread_batch {
+            batch.set(app as i64, g, u, unread).await?
+        } else {
+            self.write_statement(move |mut db: Db<'_>| {
                 Box::pin(async move {
-                    let lock = db.lock_clause(true);
-                    let sql = format!(
-                        "WITH g AS (SELECT next_msg_seq, counted FROM chat_groups \
-                         WHERE sdkappid = $1 AND group_id = $2 AND destroyed = 0 \
-                         AND group_type IN ({UNREAD_TYPES}){lock}) \
-                         UPDATE members SET rank_base = g.counted, unread_base = CASE \
-                         WHEN $4 < 0 THEN 0 WHEN $4 > g.next_msg_seq - 1 THEN g.next_msg_seq - 1 \
-                         ELSE $4 END FROM g WHERE members.sdkappid = $1 \
-                         AND members.group_id = $2 AND members.user_id = $3 \
-                         RETURNING members.unread_base"
-                    );
+                    let sql = set_unread_sql(db.lock_clause(true));
                     match db.opt(&sql, params![app as i64, &g, &u, unread]).await? {
                         Some(r) => Ok(Some(r.int(0)?)),
                         None => Ok(None),
                     }
                 })
             })
-            .await?;
+            .await?
+        };
         if let Some(unread_base) = set {
             return Ok(SetUnread::Set(unread_base));
         }

@@ -107,3 +107,72 @@ async fn concurrent_clients_keep_invariants(b: Backend) {
     assert_eq!(unread(&s, "busy", "c0").await, 150);
 }
 both!(concurrent_clients_keep_invariants);
+
+/// Many set_unread_msg_num calls at the same moment (PostgreSQL runs the calls waiting together
+/// as one statement): each is answered for itself — set, clamped, ignored for ChatRoom, or
+/// refused — and the same member asked twice at once is set once per call, never mixed up.
+async fn simultaneous_unread_sets_are_answered_each_for_itself(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    let s = Arc::new(s);
+    let members: Vec<String> = (0..30).map(|i| format!("m{i}")).collect();
+    let mut accounts: Vec<&str> = members.iter().map(String::as_str).collect();
+    accounts.extend(["o", "out"]);
+    s.import_accounts(&accounts).await;
+    let member_list: Vec<_> = members
+        .iter()
+        .map(|u| json!({"Member_Account": u}))
+        .collect();
+    for (id, t) in [("many", "Public"), ("room", "ChatRoom")] {
+        s.ok(
+            &cmd("create_group"),
+            json!({"Type": t, "Name": id, "GroupId": id, "Owner_Account": "o", "MemberList": member_list}),
+        )
+        .await;
+        for k in 0..12u32 {
+            s.ok(
+                &cmd("send_group_msg"),
+                json!({"GroupId": id, "From_Account": "o", "Random": k, "MsgBody": text("m")}),
+            )
+            .await;
+        }
+    }
+    let mut calls = Vec::new();
+    for (i, m) in members.iter().enumerate() {
+        for group in ["many", "many", "room"] {
+            calls.push((
+                json!({"GroupId": group, "Member_Account": m, "UnreadMsgNum": i}),
+                0,
+            ));
+        }
+    }
+    for i in 0..5 {
+        calls.push((
+            json!({"GroupId": "many", "Member_Account": "out", "UnreadMsgNum": i}),
+            10007,
+        ));
+        calls.push((
+            json!({"GroupId": "missing", "Member_Account": "m1", "UnreadMsgNum": i}),
+            10010,
+        ));
+    }
+    let tasks: Vec<_> = calls
+        .into_iter()
+        .map(|(body, code)| {
+            let s = s.clone();
+            tokio::spawn(async move {
+                let v = s.call(&cmd("set_unread_msg_num"), body.clone()).await;
+                assert_eq!(v["ErrorCode"], code, "{body} -> {v}");
+            })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap();
+    }
+    for (i, m) in members.iter().enumerate() {
+        assert_eq!(unread(&s, "many", m).await, i.min(12) as i64, "{m}");
+        assert_eq!(unread(&s, "room", m).await, 0, "{m} in the ChatRoom");
+    }
+}
+both!(simultaneous_unread_sets_are_answered_each_for_itself);
