@@ -565,15 +565,17 @@ impl SqlStore {
                             .await?;
                         for g in groups {
                             let group_id = g.text(0)?;
-                            db.exec(
-                                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                                params![app as i64, &group_id, id],
-                            )
-                            .await?;
+                            // The group row first, as every other write locks it before a
+                            // member row (the other order could deadlock with a send).
                             db.exec(
                                 "UPDATE chat_groups SET member_num = member_num - 1, \
                                  owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
                                  WHERE sdkappid = $1 AND group_id = $2",
+                                params![app as i64, &group_id, id],
+                            )
+                            .await?;
+                            db.exec(
+                                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
                                 params![app as i64, &group_id, id],
                             )
                             .await?;

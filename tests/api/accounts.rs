@@ -241,3 +241,65 @@ async fn kick_invalidates_earlier_usersigs(b: Backend) {
     assert_eq!(s.post_raw(&url(&s, &fresh), body).await["ErrorCode"], 0);
 }
 both!(kick_invalidates_earlier_usersigs);
+
+/// Deleting an account while it sends in several groups: every write locks the group row before
+/// a member row, so the two never wait on each other (on PostgreSQL the opposite order could
+/// deadlock, and one of them would fail with an internal error).
+async fn deleting_an_account_while_it_sends_never_deadlocks(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    let s = std::sync::Arc::new(s);
+    s.import_accounts(&["o", "u"]).await;
+    let mut groups = Vec::new();
+    for i in 0..6 {
+        groups.push(
+            crate::groups::create(
+                &s,
+                json!({"Type": "Public", "Name": format!("g{i}"), "Owner_Account": "o"}),
+            )
+            .await,
+        );
+    }
+    // 180 sends: under the per-command limit of 200/s (the test clock stands still).
+    let senders: Vec<_> = groups
+        .iter()
+        .enumerate()
+        .map(|(w, group)| {
+            let (s, group) = (s.clone(), group.clone());
+            tokio::spawn(async move {
+                for k in 0..30u32 {
+                    let body = json!({"GroupId": group, "From_Account": "u",
+                        "Random": (w as u32) << 16 | k, "MsgBody": crate::groups::text("hi")});
+                    let v = s.call(&crate::groups::cmd("send_group_msg"), body).await;
+                    // Sent, or refused because u is deleted at that moment.
+                    assert!(
+                        [0, 10019].contains(&v["ErrorCode"].as_i64().unwrap()),
+                        "{v}"
+                    );
+                }
+            })
+        })
+        .collect();
+    for _ in 0..10 {
+        s.import_accounts(&["u"]).await;
+        for group in &groups {
+            let v = s
+                .call(
+                    &crate::groups::cmd("add_group_member"),
+                    json!({"GroupId": group, "MemberList": [{"Member_Account": "u"}]}),
+                )
+                .await;
+            assert_eq!(v["ErrorCode"], 0, "{v}");
+        }
+        s.ok(
+            "im_open_login_svc/account_delete",
+            json!({"DeleteItem": [{"UserID": "u"}]}),
+        )
+        .await;
+    }
+    for t in senders {
+        t.await.unwrap();
+    }
+}
+both!(deleting_an_account_while_it_sends_never_deadlocks);
