@@ -172,6 +172,14 @@ pub(super) fn set_unread_sql(lock: &str) -> String {
     )
 }
 
+/// Whether `later` repeats `earlier`: the same sender and Random within the de-duplication
+/// window.
+fn is_duplicate(earlier: &NewMessage, later: &NewMessage) -> bool {
+    earlier.from_account == later.from_account
+        && earlier.random == later.random
+        && (earlier.time - later.time).abs() <= DEDUP_WINDOW_SECS
+}
+
 /// What a send writes besides the message itself.
 struct SentMessage {
     seq: i64,
@@ -487,6 +495,100 @@ impl SqlStore {
             }),
             None => None,
         })
+    }
+
+    /// For each message, the earliest copy already stored (same sender, same Random, within the
+    /// de-duplication window), all looked up before any of them is written: one statement on
+    /// PostgreSQL.
+    async fn stored_duplicates(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        msgs: &[NewMessage],
+    ) -> StoreResult<Vec<Option<Stored>>> {
+        let Db::Pg(conn) = db else {
+            let mut found = Vec::with_capacity(msgs.len());
+            for msg in msgs {
+                found.push(Self::find_duplicate(db, app, group_id, msg).await?);
+            }
+            return Ok(found);
+        };
+        let from: Vec<&str> = msgs.iter().map(|m| m.from_account.as_str()).collect();
+        let randoms: Vec<i64> = msgs.iter().map(|m| m.random).collect();
+        let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
+        let idx: Vec<i32> = (0..msgs.len() as i32).collect();
+        let rows: Vec<(i32, i64, i64)> = sqlx::query_as(
+            "SELECT q.i, r.seq, r.msg_time FROM unnest($3::text[], $4::int8[], $5::int8[], \
+             $6::int4[]) AS q(from_account, random, t, i) CROSS JOIN LATERAL \
+             (SELECT seq, msg_time FROM message_randoms WHERE sdkappid = $1 AND group_id = $2 \
+             AND from_account = q.from_account AND random = q.random \
+             AND msg_time >= q.t - $7 AND msg_time <= q.t + $7 ORDER BY msg_time, seq LIMIT 1) r",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&from)
+        .bind(&randoms)
+        .bind(&times)
+        .bind(&idx)
+        .bind(DEDUP_WINDOW_SECS)
+        .fetch_all(&mut **conn)
+        .await?;
+        let mut found = vec![None; msgs.len()];
+        for (i, seq, time) in rows {
+            if let Some(slot) = found.get_mut(i as usize) {
+                *slot = Some(Stored {
+                    seq,
+                    time,
+                    duplicate: true,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Stores imported messages with their seqs: one statement on PostgreSQL.
+    async fn insert_messages(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        new: &[(&NewMessage, i64)],
+    ) -> StoreResult<()> {
+        let Db::Pg(conn) = db else {
+            for (msg, seq) in new {
+                Self::insert_message(db, app, group_id, *seq, msg).await?;
+            }
+            return Ok(());
+        };
+        if new.is_empty() {
+            return Ok(());
+        }
+        let seqs: Vec<i64> = new.iter().map(|(_, seq)| *seq).collect();
+        let from: Vec<&str> = new.iter().map(|(m, _)| m.from_account.as_str()).collect();
+        let randoms: Vec<i64> = new.iter().map(|(m, _)| m.random).collect();
+        let times: Vec<i64> = new.iter().map(|(m, _)| m.time).collect();
+        let priorities: Vec<i64> = new.iter().map(|(m, _)| m.priority).collect();
+        let counts: Vec<i64> = new.iter().map(|(m, _)| i64::from(m.counts)).collect();
+        let payloads: Vec<&[u8]> = new.iter().map(|(m, _)| m.payload.as_slice()).collect();
+        sqlx::query(
+            "WITH msg AS (INSERT INTO messages (sdkappid, group_id, seq, from_account, random, \
+             msg_time, priority, counts, payload) SELECT $1, $2, * FROM unnest($3::int8[], \
+             $4::text[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::bytea[])) \
+             INSERT INTO message_randoms (sdkappid, group_id, from_account, random, msg_time, seq) \
+             SELECT $1, $2, f, r, t, s FROM unnest($3::int8[], $4::text[], $5::int8[], $6::int8[]) \
+             AS u(s, f, r, t)",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&seqs)
+        .bind(&from)
+        .bind(&randoms)
+        .bind(&times)
+        .bind(&priorities)
+        .bind(&counts)
+        .bind(&payloads)
+        .execute(&mut **conn)
+        .await?;
+        Ok(())
     }
 
     async fn insert_message(
@@ -1108,22 +1210,37 @@ impl Store for SqlStore {
                 let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
                 let time_ok =
                     check_import_times(group.created_at, group.last_msg_time, &times, now);
+                let already_stored =
+                    Self::stored_duplicates(&mut db, app, &group_id, &msgs).await?;
                 let mut counters = group.counters;
                 let mut last_time = group.last_msg_time;
                 let mut results = Vec::with_capacity(msgs.len());
-                for (msg, ok) in msgs.iter().zip(time_ok) {
+                // Messages of this call to store, with the seq each gets.
+                let mut new: Vec<(&NewMessage, i64)> = Vec::with_capacity(msgs.len());
+                for ((msg, ok), stored) in msgs.iter().zip(time_ok).zip(already_stored) {
                     if !ok {
                         results.push(ImportedMsg::BadTime);
                         continue;
                     }
-                    if let Some(original) =
-                        Self::find_duplicate(&mut db, app, &group_id, msg).await?
+                    // The original is the earliest copy, stored before or earlier in this call.
+                    let in_this_call =
+                        new.iter()
+                            .filter(|(m, _)| is_duplicate(m, msg))
+                            .map(|(m, seq)| Stored {
+                                seq: *seq,
+                                time: m.time,
+                                duplicate: true,
+                            });
+                    if let Some(original) = stored
+                        .into_iter()
+                        .chain(in_this_call)
+                        .min_by_key(|s| (s.time, s.seq))
                     {
                         results.push(ImportedMsg::Stored(original));
                         continue;
                     }
                     let seq = counters.next_msg_seq;
-                    Self::insert_message(&mut db, app, &group_id, seq, msg).await?;
+                    new.push((msg, seq));
                     counters = counters.after_message(true);
                     last_time = last_time.max(msg.time);
                     results.push(ImportedMsg::Stored(Stored {
@@ -1132,6 +1249,7 @@ impl Store for SqlStore {
                         duplicate: false,
                     }));
                 }
+                Self::insert_messages(&mut db, app, &group_id, &new).await?;
                 if counters != group.counters {
                     // Documented: importing messages sets every member's unread count to 0.
                     let counters = counters.after_unread_reset();

@@ -279,6 +279,53 @@ async fn import_group_member_rules(b: Backend) {
 }
 both!(import_group_member_rules);
 
+/// A retried import call: the messages stored by the first call come back with their original
+/// seqs (a repeat inside the call too), only the messages new to the group are stored.
+async fn retried_import_returns_the_original_seqs(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    s.import_accounts(&["o", "a", "b"]).await;
+    import_group(&s, "g", "Public", "o").await;
+    let base = T0 - 20 * DAY;
+    let m = |from: &str, t: i64, random: i64| json!({"From_Account": from, "SendTime": base + t, "Random": random, "MsgBody": text("x")});
+    let seqs = |v: &Value| -> Vec<i64> {
+        v["ImportMsgResult"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|r| r["MsgSeq"].as_i64().unwrap())
+            .collect()
+    };
+    let first = json!([m("a", 10, 7), m("b", 10, 7), m("a", 10, 8)]);
+    let v = s
+        .ok(
+            &cmd("import_group_msg"),
+            json!({"GroupId": "g", "MsgList": first}),
+        )
+        .await;
+    assert_eq!(seqs(&v), [1, 2, 3]);
+    // Retried (at the newest message's time, so the times are accepted), with a repeat of a
+    // stored one, a repeat of a new one, and a Random reused after the window.
+    let retry = json!([
+        m("a", 10, 7),
+        m("b", 10, 7),
+        m("a", 20, 7),
+        m("b", 30, 9),
+        m("b", 31, 9),
+        m("a", 400, 7)
+    ]);
+    let v = s
+        .ok(
+            &cmd("import_group_msg"),
+            json!({"GroupId": "g", "MsgList": retry}),
+        )
+        .await;
+    assert_eq!(seqs(&v), [1, 2, 1, 4, 4, 5]);
+    assert_eq!(info(&s, "g").await["NextMsgSeq"], 6);
+}
+both!(retried_import_returns_the_original_seqs);
+
 async fn set_unread_msg_num_rules(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
