@@ -1218,11 +1218,9 @@ impl Store for SqlStore {
                 // Messages of this call to store, with the seq each gets.
                 let mut new: Vec<(&NewMessage, i64)> = Vec::with_capacity(msgs.len());
                 for ((msg, ok), stored) in msgs.iter().zip(time_ok).zip(already_stored) {
-                    if !ok {
-                        results.push(ImportedMsg::BadTime);
-                        continue;
-                    }
-                    // The original is the earliest copy, stored before or earlier in this call.
+                    // A repeat first, whatever its time: a retried call gets its messages' seqs
+                    // back although they are older than the newest message by now. The original
+                    // is the earliest copy, stored before or earlier in this call.
                     let in_this_call =
                         new.iter()
                             .filter(|(m, _)| is_duplicate(m, msg))
@@ -1237,6 +1235,10 @@ impl Store for SqlStore {
                         .min_by_key(|s| (s.time, s.seq))
                     {
                         results.push(ImportedMsg::Stored(original));
+                        continue;
+                    }
+                    if !ok {
+                        results.push(ImportedMsg::BadTime);
                         continue;
                     }
                     let seq = counters.next_msg_seq;

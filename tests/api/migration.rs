@@ -280,7 +280,8 @@ async fn import_group_member_rules(b: Backend) {
 both!(import_group_member_rules);
 
 /// A retried import call: the messages stored by the first call come back with their original
-/// seqs (a repeat inside the call too), only the messages new to the group are stored.
+/// seqs (a repeat inside the call too), although their times are now older than the newest
+/// message; only the messages new to the group are stored.
 async fn retried_import_returns_the_original_seqs(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
@@ -297,7 +298,7 @@ async fn retried_import_returns_the_original_seqs(b: Backend) {
             .map(|r| r["MsgSeq"].as_i64().unwrap())
             .collect()
     };
-    let first = json!([m("a", 10, 7), m("b", 10, 7), m("a", 10, 8)]);
+    let first = json!([m("a", 10, 7), m("b", 11, 7), m("a", 12, 8)]);
     let v = s
         .ok(
             &cmd("import_group_msg"),
@@ -305,15 +306,16 @@ async fn retried_import_returns_the_original_seqs(b: Backend) {
         )
         .await;
     assert_eq!(seqs(&v), [1, 2, 3]);
-    // Retried (at the newest message's time, so the times are accepted), with a repeat of a
-    // stored one, a repeat of a new one, and a Random reused after the window.
+    // Retried, with a repeat of a stored one, a repeat of a new one, and a Random reused after
+    // the window; a message new to the group still must not be older than the newest.
     let retry = json!([
         m("a", 10, 7),
-        m("b", 10, 7),
+        m("b", 11, 7),
         m("a", 20, 7),
         m("b", 30, 9),
         m("b", 31, 9),
-        m("a", 400, 7)
+        m("a", 400, 7),
+        m("b", 5, 10)
     ]);
     let v = s
         .ok(
@@ -321,7 +323,8 @@ async fn retried_import_returns_the_original_seqs(b: Backend) {
             json!({"GroupId": "g", "MsgList": retry}),
         )
         .await;
-    assert_eq!(seqs(&v), [1, 2, 1, 4, 4, 5]);
+    assert_eq!(seqs(&v), [1, 2, 1, 4, 4, 5, 0]);
+    assert_eq!(v["ImportMsgResult"][6]["Result"], 10004);
     assert_eq!(info(&s, "g").await["NextMsgSeq"], 6);
 }
 both!(retried_import_returns_the_original_seqs);
