@@ -5,7 +5,8 @@
 //! already in the group (equal times are allowed: histories hold several messages per second),
 //! and before now; otherwise that message's `Result` is 10004 and it is not stored. Content over
 //! 8000 bytes → that message's `Result` is 80002. A repeated `Random` from the same sender within
-//! 5 minutes of SendTime is a duplicate: `Result` 0 with the original's `MsgSeq`. When anything
+//! 5 minutes of SendTime is a duplicate: `Result` 0 with the original's `MsgSeq`, whatever its
+//! time (a retried call gets its seqs back; docs/compat.md). When anything
 //! is stored, every member's unread count becomes 0 (documented). AVChatRoom → 10007; a sender
 //! that is not an imported account → 10019, and nothing is imported.
 
