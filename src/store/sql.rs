@@ -630,17 +630,36 @@ impl SqlStore {
         Ok(())
     }
 
-    /// PostgreSQL: a sent message's four writes (the message, its Random entry, the group's
-    /// counters, the sender's read mark and last-send time) as one statement, one round trip
-    /// instead of four; the same rows as [`SqlStore::insert_message`], [`SqlStore::save_counters`]
-    /// and the sender's UPDATE in `send_message`.
-    async fn write_sent_in_one_statement(
+    /// A sent message's four writes: the message and its Random entry, the group's counters,
+    /// the sender's read mark and last-send time. On PostgreSQL one statement (data-modifying
+    /// CTEs), one round trip instead of four.
+    async fn write_sent(
         db: &mut Db<'_>,
         app: u64,
         group_id: &str,
         msg: &NewMessage,
         sent: SentMessage,
     ) -> StoreResult<()> {
+        if !db.is_postgres() {
+            Self::insert_message(db, app, group_id, sent.seq, msg).await?;
+            Self::save_counters(db, app, group_id, sent.counters, sent.last_msg_time).await?;
+            if let Some(mark) = sent.sender_mark {
+                db.exec(
+                    "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
+                     WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                    params![
+                        app as i64,
+                        group_id,
+                        &msg.from_account,
+                        mark.unread_base,
+                        mark.rank_base,
+                        msg.time,
+                    ],
+                )
+                .await?;
+            }
+            return Ok(());
+        }
         let mark = sent.sender_mark.unwrap_or_default();
         db.exec(
             "WITH msg AS (INSERT INTO messages (sdkappid, group_id, seq, from_account, random, \
@@ -1154,37 +1173,13 @@ impl Store for SqlStore {
                         .unread(sender.mark, group.group_type.supports_unread());
                     counters.mark_with_unread(unread)
                 });
-                if db.is_postgres() {
-                    let sent = SentMessage {
-                        seq,
-                        counters,
-                        last_msg_time,
-                        sender_mark,
-                    };
-                    Self::write_sent_in_one_statement(&mut db, app, &group_id, &msg, sent).await?;
-                    return Ok(Stored {
-                        seq,
-                        time: msg.time,
-                        duplicate: false,
-                    });
-                }
-                Self::insert_message(&mut db, app, &group_id, seq, &msg).await?;
-                Self::save_counters(&mut db, app, &group_id, counters, last_msg_time).await?;
-                if let Some(mark) = sender_mark {
-                    db.exec(
-                        "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
-                         WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                        params![
-                            app as i64,
-                            &group_id,
-                            &msg.from_account,
-                            mark.unread_base,
-                            mark.rank_base,
-                            msg.time,
-                        ],
-                    )
-                    .await?;
-                }
+                let sent = SentMessage {
+                    seq,
+                    counters,
+                    last_msg_time,
+                    sender_mark,
+                };
+                Self::write_sent(&mut db, app, &group_id, &msg, sent).await?;
                 Ok(Stored {
                     seq,
                     time: msg.time,
