@@ -117,6 +117,33 @@ impl Role {
     }
 }
 
+/// How a member receives the group's messages (`MsgFlag`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MsgFlag {
+    AcceptAndNotify,
+    AcceptNotNotify,
+    Discard,
+}
+
+impl MsgFlag {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            MsgFlag::AcceptAndNotify => "AcceptAndNotify",
+            MsgFlag::AcceptNotNotify => "AcceptNotNotify",
+            MsgFlag::Discard => "Discard",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<MsgFlag> {
+        Some(match s {
+            "AcceptAndNotify" => MsgFlag::AcceptAndNotify,
+            "AcceptNotNotify" => MsgFlag::AcceptNotNotify,
+            "Discard" => MsgFlag::Discard,
+            _ => return None,
+        })
+    }
+}
+
 /// Who may join without an invitation.
 pub fn valid_apply_join_option(s: &str) -> bool {
     matches!(s, "FreeAccess" | "NeedPermission" | "DisableApply")

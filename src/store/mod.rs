@@ -17,7 +17,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 
 use crate::config::AppConfig;
-use crate::domain::group::{GroupType, KeyValue, Role};
+use crate::domain::group::{GroupType, KeyValue, MsgFlag, Role};
 use crate::domain::unread::{GroupCounters, ReadMark};
 use crate::error::ApiError;
 
@@ -73,7 +73,7 @@ pub struct MemberRow {
     pub role: Role,
     pub join_time: i64,
     pub mark: ReadMark,
-    pub msg_flag: String,
+    pub msg_flag: MsgFlag,
     pub last_send_time: i64,
     pub shut_up_until: i64,
     pub profile: MemberProfile,

@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{MemberFields, group_fields, member_fields};
+use super::{MemberContext, MemberList, group_fields};
 use crate::api::Ctx;
 use crate::domain::ids::GroupId;
 use crate::error::{ApiError, Family};
@@ -99,18 +99,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                     PageStart::Offset(0),
                 )
                 .await?;
-            let list: Vec<MemberFields> = page
-                .members
-                .into_iter()
-                .map(|m| {
-                    member_fields(
-                        &group,
-                        m,
-                        member_filter,
-                        f.app_defined_data_filter_group_member.as_deref(),
-                    )
-                })
-                .collect();
+            let list = MemberList {
+                group: MemberContext::of(&group),
+                members: page.members,
+                filter: member_filter.map(<[String]>::to_vec),
+                data_keys: f.app_defined_data_filter_group_member.clone(),
+            };
             out.insert("MemberList".into(), json!(list));
         }
         group_info.push(out);

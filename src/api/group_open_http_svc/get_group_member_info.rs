@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MemberFields, group_id, member_fields};
+use super::{MemberContext, MemberList, group_id};
 use crate::api::Ctx;
 use crate::domain::group::{GroupType, Role};
 use crate::error::ApiError;
@@ -44,7 +44,7 @@ pub struct Response {
     #[serde(rename = "MemberNum")]
     member_num: i64,
     #[serde(rename = "MemberList")]
-    member_list: Vec<MemberFields>,
+    member_list: MemberList,
     #[serde(rename = "Next", skip_serializing_if = "Option::is_none")]
     next: Option<String>,
 }
@@ -101,18 +101,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         ));
     }
     let (has_more, next_serial) = (page.has_more, page.next_serial);
-    let member_list = page
-        .members
-        .into_iter()
-        .map(|m| {
-            member_fields(
-                &group,
-                m,
-                req.member_info_filter.as_deref(),
-                req.app_defined_data_filter_group_member.as_deref(),
-            )
-        })
-        .collect();
+    let member_list = MemberList {
+        group: MemberContext::of(&group),
+        members: page.members,
+        filter: req.member_info_filter,
+        data_keys: req.app_defined_data_filter_group_member,
+    };
     let next = (group.group_type == GroupType::Community).then(|| {
         if has_more {
             next_serial.to_string()

@@ -6,13 +6,15 @@
 //! names (Role, JoinTime, MsgFlag, MsgSeq, …) and the legacy `UnreadMsgNum`, which migrations
 //! use to read restored counts back; `NextMsgSeq - 1 - MsgSeq` gives the same number.
 
+use std::sync::Arc;
+
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{MemberFields, group_fields, member_fields, user_id};
+use super::{MemberContext, MemberFields, group_fields, member_fields, user_id};
 use crate::api::Ctx;
 use crate::error::ApiError;
-use crate::store::JoinedFilter;
+use crate::store::{JoinedFilter, MemberRow};
 
 const MAX_LIMIT: u32 = 5000;
 
@@ -60,7 +62,26 @@ pub struct JoinedGroup {
     #[serde(flatten)]
     base: Map<String, Value>,
     #[serde(rename = "SelfInfo", skip_serializing_if = "Option::is_none")]
-    self_info: Option<MemberFields>,
+    self_info: Option<SelfInfo>,
+}
+
+/// The member's own fields in one joined group, built from its row while the answer is
+/// written (without `Member_Account`: the caller named it).
+#[derive(Debug)]
+pub struct SelfInfo {
+    group: MemberContext,
+    member: MemberRow,
+    filter: Arc<[String]>,
+}
+
+impl Serialize for SelfInfo {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        MemberFields {
+            member_account: None,
+            ..member_fields(self.group, &self.member, Some(&self.filter), None)
+        }
+        .serialize(s)
+    }
 }
 
 fn flag(name: &str, v: Option<u8>) -> Result<bool, ApiError> {
@@ -96,6 +117,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         )
         .await?;
     let f = req.response_filter.unwrap_or_default();
+    let self_filter: Option<Arc<[String]>> = f.self_info_filter.map(Arc::from);
     let group_id_list = items
         .into_iter()
         .map(|(g, m)| {
@@ -103,9 +125,10 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                 Some(base) => group_fields(&g, Some(base), None),
                 None => Map::new(),
             };
-            let self_info = f.self_info_filter.as_deref().map(|me| MemberFields {
-                member_account: None,
-                ..member_fields(&g, m, Some(me), None)
+            let self_info = self_filter.as_ref().map(|filter| SelfInfo {
+                group: MemberContext::of(&g),
+                member: m,
+                filter: Arc::clone(filter),
             });
             JoinedGroup {
                 group_id: g.group_id,

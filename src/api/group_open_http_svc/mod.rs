@@ -30,6 +30,7 @@ use serde_json::{Map, Value, json};
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, Role};
 use crate::domain::ids::{GroupId, UserId};
+use crate::domain::unread::GroupCounters;
 use crate::error::ApiError;
 use crate::store::{GroupProfile, GroupRow, MemberRow};
 
@@ -293,11 +294,12 @@ pub fn group_fields(
         .collect()
 }
 
-/// The fields of one membership, as answered: each is present only when asked for.
+/// The fields of one membership, as answered: each is present only when asked for. The
+/// strings are borrowed from the stored row.
 #[derive(Debug, Default, Serialize)]
-pub struct MemberFields {
+pub struct MemberFields<'a> {
     #[serde(rename = "Member_Account", skip_serializing_if = "Option::is_none")]
-    pub member_account: Option<String>,
+    pub member_account: Option<&'a str>,
     #[serde(rename = "Role", skip_serializing_if = "Option::is_none")]
     pub role: Option<&'static str>,
     #[serde(rename = "JoinTime", skip_serializing_if = "Option::is_none")]
@@ -305,7 +307,7 @@ pub struct MemberFields {
     #[serde(rename = "MsgSeq", skip_serializing_if = "Option::is_none")]
     pub msg_seq: Option<i64>,
     #[serde(rename = "MsgFlag", skip_serializing_if = "Option::is_none")]
-    pub msg_flag: Option<String>,
+    pub msg_flag: Option<&'static str>,
     #[serde(rename = "LastSendMsgTime", skip_serializing_if = "Option::is_none")]
     pub last_send_msg_time: Option<i64>,
     #[serde(rename = "ShutUpUntil", skip_serializing_if = "Option::is_none")]
@@ -313,46 +315,87 @@ pub struct MemberFields {
     #[serde(rename = "MuteUntil", skip_serializing_if = "Option::is_none")]
     pub mute_until: Option<i64>,
     #[serde(rename = "NameCard", skip_serializing_if = "Option::is_none")]
-    pub name_card: Option<String>,
+    pub name_card: Option<&'a str>,
     #[serde(
         rename = "AppMemberDefinedData",
         skip_serializing_if = "Option::is_none"
     )]
-    pub app_member_defined_data: Option<Vec<KeyValue>>,
+    pub app_member_defined_data: Option<Vec<&'a KeyValue>>,
     #[serde(rename = "UnreadMsgNum", skip_serializing_if = "Option::is_none")]
     pub unread_msg_num: Option<i64>,
+}
+
+/// What a membership's answer needs from its group: the counters its unread count and
+/// MsgSeq derive from.
+#[derive(Debug, Clone, Copy)]
+pub struct MemberContext {
+    pub counters: GroupCounters,
+    pub unread_ok: bool,
+}
+
+impl MemberContext {
+    pub fn of(g: &GroupRow) -> MemberContext {
+        MemberContext {
+            counters: g.counters,
+            unread_ok: g.group_type.supports_unread(),
+        }
+    }
 }
 
 /// The fields of one membership, restricted to `filter` when given (built without an
 /// intermediate JSON map: member pages are the largest answers). `UnreadMsgNum` (the legacy
 /// SelfInfo field) appears only when asked for by name.
-pub fn member_fields(
-    g: &GroupRow,
-    m: MemberRow,
+pub fn member_fields<'a>(
+    g: MemberContext,
+    m: &'a MemberRow,
     filter: Option<&[String]>,
     data_keys: Option<&[String]>,
-) -> MemberFields {
-    let unread_ok = g.group_type.supports_unread();
+) -> MemberFields<'a> {
     let want = |name: &str| wants(filter, name);
     let muted = want("ShutUpUntil");
     MemberFields {
         role: want("Role").then_some(m.role.as_str()),
         join_time: want("JoinTime").then_some(m.join_time),
-        msg_seq: want("MsgSeq").then(|| g.counters.read_seq(m.mark, unread_ok)),
+        msg_seq: want("MsgSeq").then(|| g.counters.read_seq(m.mark, g.unread_ok)),
         last_send_msg_time: want("LastSendMsgTime").then_some(m.last_send_time),
         shut_up_until: muted.then_some(m.shut_up_until),
         mute_until: (muted || want("MuteUntil")).then_some(m.shut_up_until),
         unread_msg_num: filter
             .is_some_and(|f| f.iter().any(|x| x == "UnreadMsgNum"))
-            .then(|| g.counters.unread(m.mark, unread_ok)),
-        msg_flag: want("MsgFlag").then_some(m.msg_flag),
-        name_card: want("NameCard").then_some(m.profile.name_card),
+            .then(|| g.counters.unread(m.mark, g.unread_ok)),
+        msg_flag: want("MsgFlag").then_some(m.msg_flag.as_str()),
+        name_card: want("NameCard").then_some(m.profile.name_card.as_str()),
         app_member_defined_data: want("AppMemberDefinedData").then(|| {
-            let mut items = m.profile.app_member_defined_data;
-            items.retain(|kv| data_keys.is_none_or(|k| k.contains(&kv.key)));
-            items
+            m.profile
+                .app_member_defined_data
+                .iter()
+                .filter(|kv| data_keys.is_none_or(|k| k.contains(&kv.key)))
+                .collect()
         }),
-        member_account: Some(m.user_id),
+        member_account: Some(m.user_id.as_str()),
+    }
+}
+
+/// Members as answered, each built from its row while the answer is written: a page of
+/// thousands is never copied into a second list of answers.
+#[derive(Debug)]
+pub struct MemberList {
+    pub group: MemberContext,
+    pub members: Vec<MemberRow>,
+    pub filter: Option<Vec<String>>,
+    pub data_keys: Option<Vec<String>>,
+}
+
+impl Serialize for MemberList {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.collect_seq(self.members.iter().map(|m| {
+            member_fields(
+                self.group,
+                m,
+                self.filter.as_deref(),
+                self.data_keys.as_deref(),
+            )
+        }))
     }
 }
 

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, group_id, mute_seconds, mute_until, user_id};
 use crate::api::Ctx;
-use crate::domain::group::{self, GroupType, KeyValue, Role};
+use crate::domain::group::{self, GroupType, KeyValue, MsgFlag, Role};
 use crate::error::ApiError;
 use crate::store::{GroupRow, MemberRow};
 
@@ -53,16 +53,17 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             ))),
         })
         .transpose()?;
-    if let Some(f) = &req.msg_flag
-        && !matches!(
-            f.as_str(),
-            "AcceptAndNotify" | "AcceptNotNotify" | "Discard"
-        )
-    {
-        return Err(ApiError::invalid(format!(
-            "MsgFlag {f:?} is not AcceptAndNotify, AcceptNotNotify or Discard"
-        )));
-    }
+    let msg_flag = req
+        .msg_flag
+        .as_deref()
+        .map(|f| {
+            MsgFlag::parse(f).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "MsgFlag {f:?} is not AcceptAndNotify, AcceptNotNotify or Discard"
+                ))
+            })
+        })
+        .transpose()?;
     group::check_len("NameCard", req.name_card.as_deref(), MAX_NAME_CARD_BYTES)
         .map_err(ApiError::InvalidParam)?;
     let data = req.app_member_defined_data.unwrap_or_default();
@@ -76,7 +77,6 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let mute = mute_seconds(req.shut_up_time, req.mute_time)?;
     let now = ctx.now();
     let name_card = req.name_card;
-    let msg_flag = req.msg_flag;
     let edit = move |g: &GroupRow, m: &mut MemberRow| -> Result<(), ApiError> {
         if let Some(role) = role {
             if m.role == Role::Owner {
