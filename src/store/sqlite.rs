@@ -20,8 +20,11 @@ use crate::error::ApiError;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
-/// How much of the database file each reader maps into memory.
-const READER_MMAP_BYTES: i64 = 256 * 1024 * 1024;
+/// How much of the database file each reader maps into memory (the rest is read with
+/// `pread`). Mapped pages a reader has touched count in the server's RSS once per reader:
+/// with 256 MiB the peak RSS reached 305 MB on a group of 1,000,000 messages. 4 × 24 MiB
+/// keeps the server under the 150 MB target whatever the database's size.
+const READER_MMAP_BYTES: i64 = 24 * 1024 * 1024;
 /// Reader threads (each with its own connection).
 const READERS: usize = 4;
 /// The writer's page cache, in KiB: the hot rows of large groups stay in memory. Not larger:
