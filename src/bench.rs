@@ -28,8 +28,9 @@ struct Status {
 
 /// The `ErrorCode` of an answer. opentim writes `ActionStatus`, `ErrorCode` and `ErrorInfo`
 /// first, so it is read from the head and the rest is never scanned: skipping a member page
-/// (~20 KB of JSON) cost the load generator, which shares the machine, more CPU than the whole
-/// `ceiling` call. An answer whose head does not hold it is parsed in full.
+/// (~20 KB of JSON) cost the load generator, which shares the machine, about as much CPU as
+/// the server spends on a whole `ceiling` call. An answer whose head does not hold it is
+/// parsed in full.
 fn error_code(answer: &[u8]) -> Option<i64> {
     const KEY: &[u8] = b"\"ErrorCode\":";
     const HEAD: usize = 64;
