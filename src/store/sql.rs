@@ -406,7 +406,7 @@ impl SqlStore {
         db.exec(
             "INSERT INTO members (sdkappid, group_id, user_id, join_serial, role, join_time, \
              unread_base, rank_base, msg_flag, last_send_time, shut_up_until, profile) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, 'AcceptAndNotify', 0, $10, $9)",
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $11, 0, $10, $9)",
             params![
                 app as i64,
                 group_id,
@@ -418,6 +418,7 @@ impl SqlStore {
                 mark.rank_base,
                 to_json(&m.profile).as_str(),
                 muted_until,
+                MsgFlag::AcceptAndNotify.as_str(),
             ],
         )
         .await?;
