@@ -6,6 +6,7 @@
 pub mod group_open_http_svc;
 pub mod im_open_login_svc;
 pub mod opentim_bench;
+pub mod strict_json;
 
 use std::sync::Arc;
 

@@ -3,8 +3,11 @@
 use serde::Serialize;
 use serde_json::Value;
 
-/// Largest message content, in bytes, summed over the elements' fields.
+/// Largest message, in bytes, as [`message_size`] counts it.
 pub const MAX_MSG_BYTES: usize = 8000;
+/// Largest `OfflinePushInfo` and `GroupAtInfo` together, counted the same way. Tencent's pages
+/// give them no limit of their own; they are stored with the message, so they are bounded too.
+pub const MAX_EXTRAS_BYTES: usize = 8000;
 /// The window within which a repeated `Random` from the same sender is a duplicate.
 pub const DEDUP_WINDOW_SECS: i64 = 300;
 
@@ -57,24 +60,50 @@ pub enum BodyError {
     TooLong,
 }
 
-fn content_bytes(v: &Value) -> usize {
+/// Bytes a JSON value counts toward a size limit: every key and every scalar as text (strings
+/// by their UTF-8 bytes, numbers as written, `true`, `false` and `null` by their letters).
+/// Nothing a client sends escapes the count, so what is stored stays bounded.
+pub fn json_bytes(v: &Value) -> usize {
     match v {
+        Value::Null | Value::Bool(true) => 4,
+        Value::Bool(false) => 5,
         Value::String(s) => s.len(),
         Value::Number(n) => n.to_string().len(),
-        Value::Array(items) => items.iter().map(content_bytes).sum(),
-        Value::Object(map) => map.values().map(content_bytes).sum(),
-        _ => 0,
+        Value::Array(items) => items.iter().map(json_bytes).sum(),
+        Value::Object(map) => map.iter().map(|(k, v)| k.len() + json_bytes(v)).sum(),
     }
 }
 
+/// The size of a message as its 8000-byte limit counts it, the one measure for every command
+/// that stores a message: each element's `MsgContent` (keys and values) and any field beside
+/// it (key and value), plus `CloudCustomData`. Only an element's framing — its `MsgType` and
+/// the key `MsgContent` — is free, which matches Tencent's "sum of the elements' field lengths"
+/// for ordinary messages.
+pub fn message_size(body: &[Value], cloud_custom_data: Option<&str>) -> usize {
+    let elements: usize = body
+        .iter()
+        .map(|elem| match elem.as_object() {
+            Some(obj) => obj
+                .iter()
+                .map(|(k, v)| match k.as_str() {
+                    "MsgType" if v.is_string() => 0,
+                    "MsgContent" => json_bytes(v),
+                    _ => k.len() + json_bytes(v),
+                })
+                .sum(),
+            None => json_bytes(elem),
+        })
+        .sum();
+    elements + cloud_custom_data.map_or(0, str::len)
+}
+
 /// Validates a `MsgBody` array: known element types, their required fields, at most one
-/// custom element, and content within 8000 bytes.
-pub fn check_body(body: &[Value]) -> Result<(), BodyError> {
+/// custom element, and the message (with its `CloudCustomData`) within [`MAX_MSG_BYTES`].
+pub fn check_body(body: &[Value], cloud_custom_data: Option<&str>) -> Result<(), BodyError> {
     if body.is_empty() {
         return Err(BodyError::Invalid("MsgBody must not be empty".into()));
     }
     let mut custom = 0;
-    let mut total = 0;
     for (i, elem) in body.iter().enumerate() {
         let obj = elem
             .as_object()
@@ -110,14 +139,13 @@ pub fn check_body(body: &[Value]) -> Result<(), BodyError> {
         if msg_type == "TIMCustomElem" {
             custom += 1;
         }
-        total += content_bytes(&Value::Object(content.clone()));
     }
     if custom > 1 {
         return Err(BodyError::Invalid(
             "MsgBody may contain at most one TIMCustomElem".into(),
         ));
     }
-    if total > MAX_MSG_BYTES {
+    if message_size(body, cloud_custom_data) > MAX_MSG_BYTES {
         return Err(BodyError::TooLong);
     }
     Ok(())
@@ -193,19 +221,50 @@ mod tests {
     #[test]
     fn body_rules() {
         let text = json!([{"MsgType":"TIMTextElem","MsgContent":{"Text":"hi"}}]);
-        assert!(check_body(text.as_array().unwrap()).is_ok());
-        assert!(check_body(&[]).is_err());
+        assert!(check_body(text.as_array().unwrap(), None).is_ok());
+        assert!(check_body(&[], None).is_err());
         let unknown = json!([{"MsgType":"X","MsgContent":{}}]);
         assert!(matches!(
-            check_body(unknown.as_array().unwrap()),
+            check_body(unknown.as_array().unwrap(), None),
             Err(BodyError::Invalid(_))
         ));
         let big = json!([{"MsgType":"TIMTextElem","MsgContent":{"Text":"a".repeat(8001)}}]);
-        assert_eq!(check_body(big.as_array().unwrap()), Err(BodyError::TooLong));
+        assert_eq!(
+            check_body(big.as_array().unwrap(), None),
+            Err(BodyError::TooLong)
+        );
         let two_custom = json!([
             {"MsgType":"TIMCustomElem","MsgContent":{"Data":"a"}},
             {"MsgType":"TIMCustomElem","MsgContent":{"Data":"b"}}]);
-        assert!(check_body(two_custom.as_array().unwrap()).is_err());
+        assert!(check_body(two_custom.as_array().unwrap(), None).is_err());
+    }
+
+    #[test]
+    fn the_size_counts_keys_scalars_siblings_and_cloud_custom_data() {
+        let text = |t: &str| json!([{"MsgType":"TIMTextElem","MsgContent":{"Text":t}}]);
+        // "Text" (4) + the text; the element's framing is free.
+        assert_eq!(message_size(text("abc").as_array().unwrap(), None), 7);
+        assert_eq!(message_size(text("abc").as_array().unwrap(), Some("xy")), 9);
+        let fits = text(&"a".repeat(MAX_MSG_BYTES - 4));
+        assert!(check_body(fits.as_array().unwrap(), None).is_ok());
+        assert_eq!(
+            check_body(fits.as_array().unwrap(), Some("c")),
+            Err(BodyError::TooLong)
+        );
+        // Keys, null, booleans and fields beside MsgContent all count.
+        let odd = json!([{"MsgType":"TIMCustomElem","MsgContent":{"k":null,"t":true,"f":false,"n":12},"Extra":"xyz"}]);
+        assert_eq!(
+            message_size(odd.as_array().unwrap(), None),
+            5 + 5 + 6 + 3 + 8
+        );
+        let many_keys: serde_json::Map<String, Value> = (0..2000)
+            .map(|i| (format!("k{i:04}"), Value::Null))
+            .collect();
+        let keys = json!([{"MsgType":"TIMCustomElem","MsgContent": many_keys}]);
+        assert_eq!(
+            check_body(keys.as_array().unwrap(), None),
+            Err(BodyError::TooLong)
+        );
     }
 
     #[test]

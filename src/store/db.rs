@@ -266,6 +266,15 @@ impl Db<'_> {
         }
     }
 
+    /// `FOR KEY SHARE` where the engine needs it: keeps a row from being deleted (or its key
+    /// changed) until the transaction ends, without blocking other updates of it.
+    pub fn key_share_clause(&self) -> &'static str {
+        match self {
+            Db::Lite(_) => "",
+            Db::Pg(_) => " FOR KEY SHARE",
+        }
+    }
+
     /// PostgreSQL, where one statement may write several tables (data-modifying CTEs) and each
     /// statement saved is a round trip saved.
     pub fn is_postgres(&self) -> bool {

@@ -83,6 +83,9 @@ pub struct MemberRow {
 #[derive(Debug, Clone)]
 pub struct NewMember {
     pub user_id: String,
+    /// The account must be imported (every member but an app admin): checked inside the
+    /// write's transaction, so a concurrent `account_delete` cannot leave it a member.
+    pub needs_account: bool,
     pub role: Role,
     pub join_time: i64,
     pub unread: i64,
@@ -142,6 +145,15 @@ pub enum MemberResult {
     Failed = 0,
     Added = 1,
     AlreadyMember = 2,
+}
+
+/// What adding members does when an account one needs is not imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingAccount {
+    /// The whole call fails with UserNotFound and nothing is added.
+    FailCall,
+    /// That member's result is `Failed`; the others are added.
+    FailItem,
 }
 
 /// Per-item outcome of importing a message.
@@ -258,7 +270,8 @@ pub trait Store: Send + Sync + 'static {
     async fn kicked_accounts(&self) -> StoreResult<Vec<(u64, String, i64)>>;
 
     // ---- groups ----
-    /// Fails with GroupIdTaken / GroupIdTakenByYou when the id is used.
+    /// Fails with GroupIdTaken / GroupIdTakenByYou when the id is used, and with UserNotFound
+    /// when a member that needs an account has none.
     async fn create_group(&self, app: u64, group: &NewGroup) -> StoreResult<()>;
     /// The group, destroyed or not.
     async fn group(&self, app: u64, group_id: &str) -> StoreResult<Option<GroupRow>>;
@@ -293,6 +306,7 @@ pub trait Store: Send + Sync + 'static {
         app: u64,
         group_id: &str,
         members: &[NewMember],
+        missing: MissingAccount,
     ) -> StoreResult<Vec<MemberResult>>;
     /// Stores a message sent now (`msg.time`), refusing a muted sender (SenderMuted).
     async fn send_message(

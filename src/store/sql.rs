@@ -384,6 +384,32 @@ impl SqlStore {
         Ok((group, sender, duplicate))
     }
 
+    /// Of the accounts `members` need, those not imported. The rows found stay locked against
+    /// deletion until the transaction ends, taken in one order (sorted) before any group row,
+    /// as `account_delete` takes them, so the two cannot deadlock.
+    async fn missing_accounts(
+        db: &mut Db<'_>,
+        app: u64,
+        members: &[NewMember],
+    ) -> StoreResult<Vec<String>> {
+        let mut ids: Vec<&str> = members
+            .iter()
+            .filter(|m| m.needs_account)
+            .map(|m| m.user_id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let lock = db.key_share_clause();
+        let sql = format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
+        let mut missing = Vec::new();
+        for id in ids {
+            if db.opt(&sql, params![app as i64, id]).await?.is_none() {
+                missing.push(id.to_string());
+            }
+        }
+        Ok(missing)
+    }
+
     async fn insert_member(
         db: &mut Db<'_>,
         app: u64,
@@ -719,11 +745,15 @@ impl SqlStore {
 
     /// Deletes accounts and their memberships.
     async fn delete_accounts_in_db(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
+        // Accounts are deleted in sorted order, the order membership writes lock them in.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by(|a, b| ids[*a].cmp(&ids[*b]));
         let ids = ids.to_vec();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let mut out = Vec::with_capacity(ids.len());
-                for id in &ids {
+                let mut out = vec![false; ids.len()];
+                for i in order {
+                    let id = &ids[i];
                     let deleted = db
                         .exec(
                             "DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2",
@@ -756,7 +786,7 @@ impl SqlStore {
                             .await?;
                         }
                     }
-                    out.push(deleted);
+                    out[i] = deleted;
                 }
                 Ok(out)
             })
@@ -975,6 +1005,13 @@ impl Store for SqlStore {
         let group = group.clone();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                if let Some(id) = Self::missing_accounts(&mut db, app, &group.members)
+                    .await?
+                    .into_iter()
+                    .next()
+                {
+                    return Err(ApiError::UserNotFound(id));
+                }
                 let existing = db
                     .opt(
                         "SELECT destroyed FROM chat_groups WHERE sdkappid = $1 AND group_id = $2",
@@ -1105,15 +1142,25 @@ impl Store for SqlStore {
         app: u64,
         group_id: &str,
         members: &[NewMember],
+        missing: MissingAccount,
     ) -> StoreResult<Vec<MemberResult>> {
         let group_id = group_id.to_string();
         let members = members.to_vec();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                // Accounts before the group: the lock order of account_delete.
+                let absent = Self::missing_accounts(&mut db, app, &members).await?;
+                if let (MissingAccount::FailCall, Some(id)) = (missing, absent.first()) {
+                    return Err(ApiError::UserNotFound(id.clone()));
+                }
                 let (group, mut serial) = Self::lock_group(&mut db, app, &group_id).await?;
                 let mut results = Vec::with_capacity(members.len());
                 let mut added: Vec<&NewMember> = Vec::new();
                 for m in &members {
+                    if absent.contains(&m.user_id) {
+                        results.push(MemberResult::Failed);
+                        continue;
+                    }
                     let present = added.iter().any(|a| a.user_id == m.user_id)
                         || Self::member_in(&mut db, app, &group_id, &m.user_id)
                             .await?

@@ -128,7 +128,7 @@ async fn delete_and_rejoin_members(b: Backend) {
     s.fails(
         &cmd("delete_group_member"),
         json!({"GroupId": "g", "MemberToDel_Account": vec!["x"; 101]}),
-        10005,
+        10004,
     )
     .await;
     s.fails(

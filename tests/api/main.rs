@@ -10,6 +10,7 @@ mod concurrency;
 mod docs;
 mod framing;
 mod groups;
+mod hardening;
 mod migration;
 mod tls;
 mod unread_model;

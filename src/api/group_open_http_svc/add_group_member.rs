@@ -5,11 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, require_accounts, user_id};
+use super::{group_id, live_group, needs_account, require_accounts, user_id};
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::error::ApiError;
-use crate::store::{MemberProfile, NewMember};
+use crate::store::{MemberProfile, MissingAccount, NewMember};
 
 const MAX_MEMBERS: usize = 300;
 
@@ -74,6 +74,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .iter()
         .map(|id| NewMember {
             user_id: id.clone(),
+            needs_account: needs_account(ctx, id),
             role: Role::Member,
             join_time: now,
             unread: 0,
@@ -82,7 +83,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .collect();
     let results = ctx
         .store()
-        .add_members(ctx.sdkappid(), id.as_str(), &members)
+        .add_members(
+            ctx.sdkappid(),
+            id.as_str(),
+            &members,
+            MissingAccount::FailCall,
+        )
         .await?;
     Ok(Response {
         member_list: ids

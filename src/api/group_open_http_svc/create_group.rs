@@ -5,8 +5,8 @@
 use serde::{Deserialize, Serialize};
 
 use super::{
-    BaseFields, MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, requested_role, require_accounts,
-    store_new_group, user_id,
+    BaseFields, MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, needs_account, requested_role,
+    require_accounts, store_new_group, user_id,
 };
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, Role};
@@ -63,6 +63,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     if let Some(owner) = &base.owner {
         members.push(NewMember {
             user_id: owner.to_string(),
+            needs_account: needs_account(ctx, owner.as_str()),
             role: Role::Owner,
             join_time: now,
             unread: 0,
@@ -84,6 +85,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             continue;
         }
         members.push(NewMember {
+            needs_account: needs_account(ctx, id.as_str()),
             user_id: id.into_string(),
             role,
             join_time: now,

@@ -38,7 +38,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         return Err(ApiError::invalid("MemberToDel_Account must not be empty"));
     }
     if req.member_to_del_account.len() > MAX_MEMBERS {
-        return Err(ApiError::TooManyItems(format!(
+        // Tencent's page lists no 10005 here (only create/add/import of members do).
+        return Err(ApiError::invalid(format!(
             "MemberToDel_Account holds more than {MAX_MEMBERS} accounts"
         )));
     }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BaseFields, require_accounts, store_new_group};
+use super::{BaseFields, needs_account, require_accounts, store_new_group};
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::error::ApiError;
@@ -44,6 +44,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         require_accounts(ctx, &[owner.to_string()]).await?;
         members.push(NewMember {
             user_id: owner.to_string(),
+            needs_account: needs_account(ctx, owner.as_str()),
             role: Role::Owner,
             join_time: created_at,
             unread: 0,

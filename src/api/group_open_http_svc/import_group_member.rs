@@ -8,11 +8,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, requested_role};
+use super::{group_id, live_group, needs_account, requested_role};
 use crate::api::Ctx;
 use crate::domain::ids::UserId;
 use crate::error::ApiError;
-use crate::store::{MemberProfile, MemberResult, NewMember};
+use crate::store::{MemberProfile, MemberResult, MissingAccount, NewMember};
 
 pub const MAX_BATCH: usize = 300;
 
@@ -90,6 +90,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         if ok {
             candidates.push(NewMember {
                 user_id: item.member_account.clone(),
+                needs_account: needs_account(ctx, &item.member_account),
                 role,
                 join_time,
                 unread: i64::from(item.unread_msg_num.unwrap_or(0)),
@@ -101,7 +102,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         Vec::new()
     } else {
         ctx.store()
-            .add_members(ctx.sdkappid(), id.as_str(), &candidates)
+            .add_members(
+                ctx.sdkappid(),
+                id.as_str(),
+                &candidates,
+                MissingAccount::FailItem,
+            )
             .await?
     }
     .into_iter();

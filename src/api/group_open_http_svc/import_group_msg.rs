@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{group_id, live_group, require_accounts, user_id};
-use crate::api::Ctx;
+use crate::api::{Ctx, strict_json};
 use crate::domain::message::{self, BodyError, StoredPayload};
 use crate::error::ApiError;
 use crate::store::{ImportedMsg, NewMessage};
@@ -30,7 +30,7 @@ pub struct MsgItem {
     send_time: u32,
     #[serde(rename = "Random")]
     random: Option<u32>,
-    #[serde(rename = "MsgBody")]
+    #[serde(rename = "MsgBody", deserialize_with = "strict_json::values")]
     msg_body: Vec<Value>,
     #[serde(rename = "CloudCustomData")]
     cloud_custom_data: Option<String>,
@@ -80,7 +80,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let mut too_long = Vec::with_capacity(req.msg_list.len());
     for (i, m) in req.msg_list.iter().enumerate() {
         user_id(&format!("MsgList[{i}].From_Account"), &m.from_account)?;
-        match message::check_body(&m.msg_body) {
+        match message::check_body(&m.msg_body, m.cloud_custom_data.as_deref()) {
             Ok(()) => too_long.push(false),
             Err(BodyError::TooLong) => too_long.push(true),
             Err(BodyError::Invalid(e)) => {

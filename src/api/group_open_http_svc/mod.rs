@@ -72,6 +72,11 @@ pub async fn require_accounts(ctx: &Ctx, ids: &[String]) -> Result<(), ApiError>
     }
 }
 
+/// Whether a new member must be an imported account: everyone but the app admins.
+pub fn needs_account(ctx: &Ctx, id: &str) -> bool {
+    !ctx.app.admins.iter().any(|a| a == id)
+}
+
 /// Fields shared by create_group and import_group.
 #[derive(Debug, Deserialize)]
 pub struct BaseFields {

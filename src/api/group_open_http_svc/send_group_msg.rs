@@ -4,13 +4,14 @@
 //! (not with `SendMsgControl: ["NoUnread"]`), the sender's does not. The same `Random` from the
 //! same sender within 5 minutes is a duplicate: nothing is stored and the original's
 //! `MsgSeq`/`MsgTime` are answered. `OnlineOnlyFlag: 1` messages are not stored and get no
-//! seq (`MsgSeq` 0). A muted sender, or an ordinary member while ShutUpAllMember is on → 10017; content over 8000 bytes → 80002.
+//! seq (`MsgSeq` 0). A muted sender, or an ordinary member while ShutUpAllMember is on → 10017; a message over 8000 bytes as
+//! `domain::message::message_size` counts it (content keys and values, CloudCustomData) → 80002.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::{group_id, live_group, require_accounts, user_id};
-use crate::api::Ctx;
+use crate::api::{Ctx, strict_json};
 use crate::domain::message::{self, BodyError, StoredPayload};
 use crate::error::ApiError;
 use crate::store::{NewMessage, Sender, check_may_send};
@@ -21,13 +22,17 @@ pub struct Request {
     group_id: String,
     #[serde(rename = "Random")]
     random: u32,
-    #[serde(rename = "MsgBody")]
+    #[serde(rename = "MsgBody", deserialize_with = "strict_json::values")]
     msg_body: Vec<Value>,
     #[serde(rename = "From_Account")]
     from_account: Option<String>,
     #[serde(rename = "MsgPriority")]
     msg_priority: Option<String>,
-    #[serde(rename = "OfflinePushInfo")]
+    #[serde(
+        rename = "OfflinePushInfo",
+        default,
+        deserialize_with = "strict_json::opt_value"
+    )]
     offline_push_info: Option<Value>,
     #[serde(rename = "ForbidCallbackControl")]
     forbid_callback_control: Option<Vec<String>>,
@@ -37,7 +42,11 @@ pub struct Request {
     send_msg_control: Option<Vec<String>>,
     #[serde(rename = "CloudCustomData")]
     cloud_custom_data: Option<String>,
-    #[serde(rename = "GroupAtInfo")]
+    #[serde(
+        rename = "GroupAtInfo",
+        default,
+        deserialize_with = "strict_json::opt_values"
+    )]
     group_at_info: Option<Vec<Value>>,
 }
 
@@ -49,17 +58,31 @@ pub struct Response {
     msg_seq: i64,
 }
 
-/// Checks a MsgBody, mapping its errors to the send codes (10004, 80002).
-pub fn check_body(body: &[Value]) -> Result<(), ApiError> {
-    message::check_body(body).map_err(|e| match e {
+/// Checks a MsgBody and CloudCustomData, mapping their errors to the send codes (10004, 80002).
+fn check_body(body: &[Value], cloud_custom_data: Option<&str>) -> Result<(), ApiError> {
+    message::check_body(body, cloud_custom_data).map_err(|e| match e {
         BodyError::Invalid(m) => ApiError::InvalidParam(m),
         BodyError::TooLong => ApiError::MsgTooLong,
     })
 }
 
+/// OfflinePushInfo and GroupAtInfo are stored with the message: bounded like it.
+fn check_extras(push: Option<&Value>, at: Option<&[Value]>) -> Result<(), ApiError> {
+    let size = push.map_or(0, message::json_bytes)
+        + at.map_or(0, |a| a.iter().map(message::json_bytes).sum());
+    if size > message::MAX_EXTRAS_BYTES {
+        return Err(ApiError::invalid(format!(
+            "OfflinePushInfo and GroupAtInfo together hold {size} bytes; at most {}",
+            message::MAX_EXTRAS_BYTES
+        )));
+    }
+    Ok(())
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let id = group_id(&req.group_id)?;
-    check_body(&req.msg_body)?;
+    check_body(&req.msg_body, req.cloud_custom_data.as_deref())?;
+    check_extras(req.offline_push_info.as_ref(), req.group_at_info.as_deref())?;
     let priority = message::parse_priority(req.msg_priority.as_deref())
         .ok_or_else(|| ApiError::invalid("MsgPriority must be High, Normal or Low"))?;
     let controls = req.send_msg_control.unwrap_or_default();

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{group_id, live_group, user_id};
 use crate::api::Ctx;
 use crate::domain::group::GroupType;
+use crate::domain::message;
 use crate::error::ApiError;
 
 const MAX_RECIPIENTS: usize = 500;
@@ -30,6 +31,14 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let id = group_id(&req.group_id)?;
     if req.content.is_empty() {
         return Err(ApiError::invalid("Content must not be empty"));
+    }
+    // The message measure of every other command; this page lists no 80002, so 10004.
+    if req.content.len() > message::MAX_MSG_BYTES {
+        return Err(ApiError::invalid(format!(
+            "Content holds {} bytes; at most {}",
+            req.content.len(),
+            message::MAX_MSG_BYTES
+        )));
     }
     let recipients = req.to_members_account.unwrap_or_default();
     if recipients.len() > MAX_RECIPIENTS {
