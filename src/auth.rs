@@ -121,6 +121,9 @@ fn verify_with_any_key(
 pub struct Authenticator {
     cache: Cache<(u64, String), VerifiedSig>,
     kicked: RwLock<HashMap<(u64, String), i64>>,
+    /// The newest `TLS.time` ahead of the clock seen in a verified UserSig, per identifier: a
+    /// kick must revoke such a UserSig too (see [`Authenticator::kick_time`]).
+    newest_ahead: RwLock<HashMap<(u64, String), i64>>,
     failures: Cache<(u64, String), Failures>,
 }
 
@@ -129,6 +132,7 @@ impl Default for Authenticator {
         Authenticator {
             cache: Cache::new(SIG_CACHE_ENTRIES),
             kicked: RwLock::new(HashMap::new()),
+            newest_ahead: RwLock::new(HashMap::new()),
             failures: Cache::new(FAILURE_ENTRIES),
         }
     }
@@ -139,6 +143,26 @@ impl Authenticator {
     /// stop working at once).
     pub fn forget_verified(&self) {
         self.cache.clear();
+    }
+
+    /// The time a kick of `user` at `now` revokes UserSigs up to: `now`, or later when a UserSig
+    /// issued ahead of the clock (up to a day, tolerated skew) has been used, so that every
+    /// UserSig in use before the kick stops working whatever its `TLS.time`. Until the clock
+    /// passes that time, a new UserSig must be issued after it.
+    pub fn kick_time(&self, app: u64, user: &str, now: i64) -> i64 {
+        let ahead = self
+            .newest_ahead
+            .read()
+            .ok()
+            .and_then(|m| m.get(&(app, user.to_string())).copied());
+        ahead.map_or(now, |t| t.max(now))
+    }
+
+    fn remember_ahead(&self, app: u64, user: &str, time: i64) {
+        if let Ok(mut m) = self.newest_ahead.write() {
+            let newest = m.entry((app, user.to_string())).or_insert(time);
+            *newest = (*newest).max(time);
+        }
     }
 
     /// Records that UserSigs of `user` issued at or before `at` are no longer valid.
@@ -221,6 +245,9 @@ impl Authenticator {
                     return Err(ApiError::UserSig(SigError::Malformed(
                         "a UserSig with a userbuf (PrivateMapKey) is not accepted for REST calls",
                     )));
+                }
+                if claims.time > now {
+                    self.remember_ahead(app.sdkappid, identifier, claims.time);
                 }
                 let v = VerifiedSig {
                     identifier: claims.identifier.clone(),

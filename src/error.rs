@@ -109,7 +109,7 @@ impl ApiError {
             MissingCredential(_) => 60004,
             UserSig(e) => match e {
                 SigError::Empty => 70002,
-                SigError::Malformed(_) => 70003,
+                SigError::Malformed(_) | SigError::Implausible(_) => 70003,
                 SigError::SdkAppIdMismatch => 70014,
                 SigError::IdentifierMismatch => 70013,
                 SigError::Expired => 70001,

@@ -23,6 +23,12 @@ pub const MAX_USERSIG_LEN: usize = 4096;
 pub const MAX_INFLATED_LEN: u64 = 8192;
 /// Default validity used by the official Python library: 180 days.
 pub const DEFAULT_EXPIRE: i64 = 180 * 86400;
+/// Furthest ahead of the server's clock a `TLS.time` may be: a day of clock skew is tolerated
+/// (the official libraries never check), anything further is refused as implausible.
+pub const MAX_TIME_AHEAD_SECS: i64 = 86400;
+/// Longest validity accepted: 50 years. A longer `TLS.expire` (up to `i64::MAX` minus the
+/// issue time) would make a UserSig that never expires.
+pub const MAX_EXPIRE_SECS: i64 = 50 * 365 * 86400;
 
 /// Base64 that accepts input with or without `=` padding (the URL-safe variant keeps it as `_`).
 const LENIENT: GeneralPurpose = GeneralPurpose::new(
@@ -37,6 +43,8 @@ pub enum SigError {
     Empty,
     #[error("UserSig cannot be decoded: {0}")]
     Malformed(&'static str),
+    #[error("UserSig is not plausible: {0}")]
+    Implausible(&'static str),
     #[error("UserSig was issued for another SDKAppID")]
     SdkAppIdMismatch,
     #[error("UserSig was issued for another identifier")]
@@ -255,6 +263,14 @@ pub fn verify(
         Some(until) if now <= until => {}
         _ => return Err(SigError::Expired),
     }
+    if claims.time < 0 || claims.time > now.saturating_add(MAX_TIME_AHEAD_SECS) {
+        return Err(SigError::Implausible(
+            "TLS.time is more than a day ahead of the server's clock",
+        ));
+    }
+    if claims.expire > MAX_EXPIRE_SECS {
+        return Err(SigError::Implausible("TLS.expire is longer than 50 years"));
+    }
     let given = STANDARD
         .decode(claims.sig.as_bytes())
         .map_err(|_| SigError::Malformed("TLS.sig is not base64"))?;
@@ -303,6 +319,28 @@ mod tests {
             verify(1400000001, KEY, "admin", &sig, 1000),
             Err(SigError::SdkAppIdMismatch)
         );
+    }
+
+    #[test]
+    fn implausible_times_and_lifetimes_are_refused() {
+        let now = 1_700_000_000;
+        let day_ahead = sign(1, KEY, "a", now + MAX_TIME_AHEAD_SECS, 10);
+        assert!(verify(1, KEY, "a", &day_ahead, now).is_ok());
+        let further = sign(1, KEY, "a", now + MAX_TIME_AHEAD_SECS + 1, 10);
+        assert!(matches!(
+            verify(1, KEY, "a", &further, now),
+            Err(SigError::Implausible(_))
+        ));
+        // Issued in the past with a lifetime that would outlast i64: refused, not immortal.
+        let forever = sign(1, KEY, "a", 1000, i64::MAX - 1000);
+        assert!(matches!(
+            verify(1, KEY, "a", &forever, now),
+            Err(SigError::Implausible(_))
+        ));
+        let fifty_years = sign(1, KEY, "a", now, MAX_EXPIRE_SECS);
+        assert!(verify(1, KEY, "a", &fifty_years, now).is_ok());
+        let longer = sign(1, KEY, "a", now, MAX_EXPIRE_SECS + 1);
+        assert!(verify(1, KEY, "a", &longer, now).is_err());
     }
 
     #[test]

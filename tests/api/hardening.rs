@@ -296,3 +296,64 @@ async fn over_long_batches_answer_the_documented_code(b: Backend) {
     .await;
 }
 both!(over_long_batches_answer_the_documented_code);
+
+/// account_check called by `identifier` with `sig`; the answer's ErrorCode.
+async fn code_with_sig(s: &TestServer, identifier: &str, sig: &str) -> i64 {
+    let path = format!(
+        "/v4/im_open_login_svc/account_check?sdkappid={SDKAPPID}&identifier={identifier}&usersig={sig}&random=1&contenttype=json"
+    );
+    let v = s
+        .post_raw(&path, json!({"CheckItem": [{"UserID": "a"}]}).to_string())
+        .await;
+    v["ErrorCode"].as_i64().unwrap_or(-1)
+}
+
+/// A kick revokes every UserSig in use before it, even one issued ahead of the clock; UserSigs
+/// issued too far ahead, or living longer than 50 years, are refused.
+async fn kicks_revoke_usersigs_issued_ahead_and_absurd_ones_are_refused(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    let now = s.now();
+    let sign =
+        |time: i64, expire: i64| opentim::usersig::sign(SDKAPPID, KEY, "admin2", time, expire);
+    let ahead = sign(now + 3600, 86400);
+    assert_eq!(code_with_sig(&s, "admin2", &ahead).await, 0);
+    s.clock.advance(std::time::Duration::from_secs(1));
+    s.ok("im_open_login_svc/kick", json!({"UserID": "admin2"}))
+        .await;
+    assert_eq!(
+        code_with_sig(&s, "admin2", &ahead).await,
+        70052,
+        "in use before the kick"
+    );
+    // The kick reaches up to the newest TLS.time in use: a UserSig issued now is refused until
+    // the clock passes it, and then one issued later works.
+    assert_eq!(
+        code_with_sig(&s, "admin2", &sign(s.now(), 86400)).await,
+        70052
+    );
+    s.clock.advance(std::time::Duration::from_secs(3600));
+    assert_eq!(code_with_sig(&s, "admin2", &sign(s.now(), 86400)).await, 0);
+    // The kick survives a restart with the same reach.
+    let mut s = s;
+    s.restart().await;
+    assert_eq!(code_with_sig(&s, "admin2", &ahead).await, 70052);
+
+    let now = s.now();
+    let admin_sign =
+        |time: i64, expire: i64| opentim::usersig::sign(SDKAPPID, KEY, ADMIN, time, expire);
+    for sig in [
+        admin_sign(now + 86401, 86400),
+        admin_sign(1000, i64::MAX - 1000),
+        admin_sign(now, opentim::usersig::MAX_EXPIRE_SECS + 1),
+    ] {
+        assert_eq!(code_with_sig(&s, ADMIN, &sig).await, 70003);
+    }
+    assert_eq!(
+        code_with_sig(&s, ADMIN, &admin_sign(now + 86400, 10)).await,
+        0,
+        "a day of skew"
+    );
+}
+both!(kicks_revoke_usersigs_issued_ahead_and_absurd_ones_are_refused);
