@@ -26,6 +26,15 @@ pub enum GroupType {
 }
 
 impl GroupType {
+    /// Every group type.
+    pub const ALL: [GroupType; 5] = [
+        GroupType::Private,
+        GroupType::Public,
+        GroupType::ChatRoom,
+        GroupType::AVChatRoom,
+        GroupType::Community,
+    ];
+
     pub fn parse(s: &str) -> Option<GroupType> {
         Some(match s {
             "Private" | "Work" => GroupType::Private,

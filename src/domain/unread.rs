@@ -9,6 +9,8 @@
 //! so sending to a group of 100,000 members or setting one member's count costs the same as
 //! in a group of ten.
 
+use super::group::GroupType;
+
 /// The counters a group row carries.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct GroupCounters {
@@ -88,8 +90,38 @@ impl GroupCounters {
     }
 }
 
+/// [`GroupCounters::mark_with_unread`]'s clamp as an SQL expression, for statements that move a
+/// read mark without reading the counters first: `requested` (an SQL expression) clamped to
+/// `0 ..= next_msg_seq - 1` (`next_msg_seq` names the group's column). The one place this rule
+/// is written in SQL; a property test checks it against the Rust rule on both engines.
+pub fn clamp_sql(requested: &str, next_msg_seq: &str) -> String {
+    format!(
+        "CASE WHEN {requested} < 0 THEN 0 WHEN {requested} > {next_msg_seq} - 1 \
+         THEN {next_msg_seq} - 1 ELSE {requested} END"
+    )
+}
+
+/// The stored group types that keep unread counts, as an SQL list (`'Private', 'Public', …`),
+/// derived from [`GroupType::supports_unread`].
+pub fn unread_types_sql() -> String {
+    GroupType::ALL
+        .iter()
+        .filter(|t| t.supports_unread())
+        .map(|t| format!("'{}'", t.as_str()))
+        .collect::<Vec<_>>()
+        .join(", ")
+}
+
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn unread_types_are_the_types_that_keep_unread() {
+        for t in GroupType::ALL {
+            let listed = unread_types_sql().contains(&format!("'{}'", t.as_str()));
+            assert_eq!(listed, t.supports_unread(), "{t:?}");
+        }
+    }
+
     use super::*;
 
     fn group_with(messages: i64) -> GroupCounters {

@@ -1,21 +1,24 @@
 //! The PostgreSQL backend: default durable commits, fail-fast timeouts, its own migrations.
 
-use std::sync::Arc;
 use std::time::Duration;
 
 use sqlx::Connection;
 use sqlx::postgres::PgPoolOptions;
 
-use super::sql::SqlStore;
-use super::{SharedStore, redact_url};
+use sqlx::PgPool;
+
+use super::redact_url;
+
+pub mod statements;
+pub mod unread_batch;
 
 /// A pooled connection idle longer than this is pinged before it is used again.
 const PING_AFTER_IDLE: Duration = Duration::from_secs(1);
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/postgres");
 
-/// Connects to the database named by a `postgres://` URL.
-pub async fn open(url: &str) -> Result<SharedStore, String> {
+/// Connects to the database named by a `postgres://` URL and brings its schema up to date.
+pub async fn open(url: &str) -> Result<PgPool, String> {
     // Tencent's REST backend answers within 3 s; a database that does not answer in time
     // makes the request fail with the internal-error code instead of hanging.
     let pool = PgPoolOptions::new()
@@ -39,5 +42,5 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
         .run(&pool)
         .await
         .map_err(|e| format!("cannot migrate {}: {e}", redact_url(url)))?;
-    Ok(Arc::new(SqlStore::postgres(pool)))
+    Ok(pool)
 }

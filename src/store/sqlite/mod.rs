@@ -2,21 +2,20 @@
 //! concurrent writes together, a few reader threads with their own connections, checkpoints
 //! mostly on their own thread, and its own migrations.
 
+pub mod readers;
+pub mod writer;
+
 use std::path::{Path, PathBuf};
+use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use futures_util::FutureExt;
 use rusqlite::config::DbConfig;
 use rusqlite::{Connection, OpenFlags};
 
-use super::db::{Db, DbOp};
-use super::group_commit::WriteQueue;
-use super::sql::SqlStore;
-use super::{SharedStore, StoreResult};
-use crate::error::ApiError;
+use readers::Readers;
+use writer::WriteQueue;
 
 static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
 
@@ -44,8 +43,8 @@ const RESTART_FRAMES: i64 = 4096;
 /// The WAL file is truncated back to this size after it has been reset.
 const WAL_SIZE_LIMIT: i64 = 64 * 1024 * 1024;
 
-/// Opens (creating if needed) the database named by `sqlite://PATH`.
-pub async fn open(url: &str) -> Result<SharedStore, String> {
+/// Opens (creating if needed) the database named by `sqlite://PATH`: its writer and readers.
+pub async fn open(url: &str) -> Result<(WriteQueue, Arc<Readers>), String> {
     let path = url
         .trim_start_matches("sqlite://")
         .trim_start_matches("sqlite:")
@@ -92,7 +91,7 @@ pub async fn open(url: &str) -> Result<SharedStore, String> {
     let writes = WriteQueue::start(writer, after_batch)
         .map_err(|e| format!("cannot start the database writer: {e}"))?;
     let readers = Arc::new(Readers::start(&path, READERS)?);
-    Ok(Arc::new(SqlStore::sqlite(writes, readers)))
+    Ok((writes, readers))
 }
 
 /// Brings the schema up to date (sqlx's migrator, so existing databases keep their history).
@@ -117,7 +116,7 @@ async fn migrate(path: &str) -> Result<(), String> {
         .map_err(|e| format!("cannot close SQLite database {path}: {e}"))
 }
 
-fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
+pub(super) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {
     let flags = OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX;
     let conn = Connection::open_with_flags(path, flags)?;
     conn.execute_batch(
@@ -170,71 +169,6 @@ fn checkpoints(conn: Connection, nudged: Receiver<()>, wal_frames: &AtomicI64) {
         std::thread::sleep(CHECKPOINT_SPACING);
     }
     checkpoint(&conn, "PASSIVE", wal_frames);
-}
-
-/// A read, run on a reader thread with its connection.
-type ReadJob = Box<dyn FnOnce(&Mutex<Connection>) + Send>;
-
-/// Reader threads, each owning one connection, taking reads from one queue. A fixed set of
-/// threads keeps memory bounded and hands a read over with one wake-up.
-pub struct Readers {
-    jobs: Mutex<Option<flume::Sender<ReadJob>>>,
-}
-
-impl Readers {
-    fn start(path: &Path, count: usize) -> Result<Readers, String> {
-        let (jobs, queue) = flume::bounded::<ReadJob>(1024);
-        for i in 0..count {
-            let conn = open_connection(path, true)
-                .map_err(|e| format!("cannot open SQLite database {}: {e}", path.display()))?;
-            let queue = queue.clone();
-            std::thread::Builder::new()
-                .name(format!("opentim-reader-{i}"))
-                .spawn(move || {
-                    let conn = Mutex::new(conn);
-                    while let Ok(job) = queue.recv() {
-                        job(&conn);
-                    }
-                })
-                .map_err(|e| format!("cannot start a reader thread: {e}"))?;
-        }
-        Ok(Readers {
-            jobs: Mutex::new(Some(jobs)),
-        })
-    }
-
-    /// Runs a read on a reader thread.
-    pub async fn run<T, F>(&self, f: F) -> StoreResult<T>
-    where
-        T: Send + 'static,
-        F: DbOp<T>,
-    {
-        let closed = || ApiError::Internal("the database is closed".into());
-        let jobs = self
-            .jobs
-            .lock()
-            .ok()
-            .and_then(|j| j.clone())
-            .ok_or_else(closed)?;
-        let (done, answer) = tokio::sync::oneshot::channel();
-        let job: ReadJob = Box::new(move |conn| {
-            let out = f(Db::Lite(conn))
-                .now_or_never()
-                .unwrap_or_else(|| Err(ApiError::Internal("a read would have waited".into())));
-            let _ = done.send(out);
-        });
-        jobs.send_async(job).await.map_err(|_| closed())?;
-        answer
-            .await
-            .map_err(|_| ApiError::Internal("a read failed".into()))?
-    }
-
-    /// Lets the reader threads finish the queued reads and stop.
-    pub fn close(&self) {
-        if let Ok(mut jobs) = self.jobs.lock() {
-            jobs.take();
-        }
-    }
 }
 
 #[cfg(test)]
@@ -296,10 +230,10 @@ mod tests {
     fn members_keep_their_data_and_order_when_stored_in_join_order() {
         let conn = rusqlite::Connection::open_in_memory().expect("open");
         for sql in [
-            include_str!("../../migrations/sqlite/0001_init.sql"),
-            include_str!("../../migrations/sqlite/0002_mutes.sql"),
-            include_str!("../../migrations/sqlite/0003_message_randoms.sql"),
-            include_str!("../../migrations/sqlite/0004_sender_lookup.sql"),
+            include_str!("../../../migrations/sqlite/0001_init.sql"),
+            include_str!("../../../migrations/sqlite/0002_mutes.sql"),
+            include_str!("../../../migrations/sqlite/0003_message_randoms.sql"),
+            include_str!("../../../migrations/sqlite/0004_sender_lookup.sql"),
         ] {
             conn.execute_batch(sql).expect("earlier migration");
         }
@@ -313,7 +247,7 @@ mod tests {
             .expect("member");
         }
         conn.execute_batch(include_str!(
-            "../../migrations/sqlite/0005_members_in_join_order.sql"
+            "../../../migrations/sqlite/0005_members_in_join_order.sql"
         ))
         .expect("migration 0005");
         let mut page = conn

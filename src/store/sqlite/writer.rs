@@ -9,9 +9,9 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
-use super::StoreResult;
-use super::db::{Db, DbOp};
 use crate::error::ApiError;
+use crate::store::StoreResult;
+use crate::store::db::{Db, DbOp};
 
 /// Most operations committed together; bounds the latency one commit adds to the first.
 const MAX_BATCH: usize = 512;

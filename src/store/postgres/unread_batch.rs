@@ -14,9 +14,10 @@ use std::sync::LazyLock;
 use sqlx::{AssertSqlSafe, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
-use super::StoreResult;
-use super::sql::{UNREAD_TYPES, set_unread_sql};
+use crate::domain::unread::{clamp_sql, unread_types_sql};
 use crate::error::ApiError;
+use crate::store::StoreResult;
+use crate::store::schema::set_unread_sql;
 
 /// Batchers, so that PostgreSQL's cores work on several statements at once.
 const SHARDS: usize = 4;
@@ -31,15 +32,15 @@ static ONE_SQL: LazyLock<String> = LazyLock::new(|| set_unread_sql(" FOR SHARE")
 /// Several calls: the mark clamped as [`set_unread_sql`] does, the groups' counters read
 /// `FOR SHARE` so that a message sent meanwhile waits for this commit.
 static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
+    let unread_types = unread_types_sql();
+    let clamp = clamp_sql("r.unread", "g.next_msg_seq");
     format!(
         "WITH r AS (SELECT * FROM unnest($1::int8[], $2::text[], $3::text[], $4::int8[], \
            $5::int4[]) AS r(sdkappid, group_id, user_id, unread, idx)), \
          g AS (SELECT c.sdkappid, c.group_id, c.next_msg_seq, c.counted FROM chat_groups c \
            WHERE (c.sdkappid, c.group_id) IN (SELECT sdkappid, group_id FROM r) \
-           AND c.destroyed = 0 AND c.group_type IN ({UNREAD_TYPES}) FOR SHARE OF c) \
-         UPDATE members m SET rank_base = g.counted, unread_base = CASE \
-           WHEN r.unread < 0 THEN 0 WHEN r.unread > g.next_msg_seq - 1 THEN g.next_msg_seq - 1 \
-           ELSE r.unread END \
+           AND c.destroyed = 0 AND c.group_type IN ({unread_types}) FOR SHARE OF c) \
+         UPDATE members m SET rank_base = g.counted, unread_base = {clamp} \
          FROM r JOIN g ON g.sdkappid = r.sdkappid AND g.group_id = r.group_id \
          WHERE m.sdkappid = r.sdkappid AND m.group_id = r.group_id AND m.user_id = r.user_id \
          RETURNING r.idx, m.unread_base"

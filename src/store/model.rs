@@ -1,0 +1,232 @@
+//! The store's vocabulary: the rows it returns and the values it takes, shared by every
+//! aggregate and both engines.
+
+use serde::{Deserialize, Serialize};
+
+use crate::domain::group::{GroupType, KeyValue, MsgFlag, Role};
+use crate::domain::unread::{GroupCounters, ReadMark};
+use crate::error::ApiError;
+
+/// An account to import; `None` fields keep what is stored.
+#[derive(Debug, Clone)]
+pub struct AccountInput {
+    pub user_id: String,
+    pub nick: Option<String>,
+    pub face_url: Option<String>,
+}
+
+/// The editable profile of a group, stored as one JSON document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct GroupProfile {
+    pub name: String,
+    pub introduction: String,
+    pub notification: String,
+    pub face_url: String,
+    pub apply_join_option: String,
+    pub shut_up_all: bool,
+    pub app_defined_data: Vec<KeyValue>,
+}
+
+/// A group as stored.
+#[derive(Debug, Clone)]
+pub struct GroupRow {
+    pub group_id: String,
+    pub group_type: GroupType,
+    pub owner: String,
+    pub created_at: i64,
+    pub last_info_time: i64,
+    pub last_msg_time: i64,
+    pub counters: GroupCounters,
+    pub member_num: i64,
+    pub max_member_num: i64,
+    pub destroyed: bool,
+    pub profile: GroupProfile,
+}
+
+/// The editable part of a membership, stored as one JSON document.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+pub struct MemberProfile {
+    pub name_card: String,
+    pub app_member_defined_data: Vec<KeyValue>,
+}
+
+/// One membership as stored.
+#[derive(Debug, Clone)]
+pub struct MemberRow {
+    pub user_id: String,
+    pub role: Role,
+    pub join_time: i64,
+    pub mark: ReadMark,
+    pub msg_flag: MsgFlag,
+    pub last_send_time: i64,
+    pub shut_up_until: i64,
+    pub profile: MemberProfile,
+}
+
+/// A membership to create. `unread` is the unread count it starts with (clamped).
+#[derive(Debug, Clone)]
+pub struct NewMember {
+    pub user_id: String,
+    /// The account must be imported (every member but an app admin): checked inside the
+    /// write's transaction, so a concurrent `account_delete` cannot leave it a member.
+    pub needs_account: bool,
+    pub role: Role,
+    pub join_time: i64,
+    pub unread: i64,
+    pub profile: MemberProfile,
+}
+
+/// A group to create, with its first members (the owner first when there is one).
+#[derive(Debug, Clone)]
+pub struct NewGroup {
+    pub group_id: String,
+    pub group_type: GroupType,
+    pub owner: String,
+    pub created_at: i64,
+    pub max_member_num: i64,
+    pub profile: GroupProfile,
+    pub members: Vec<NewMember>,
+}
+
+/// A message to store.
+#[derive(Debug, Clone)]
+pub struct NewMessage {
+    pub from_account: String,
+    pub random: i64,
+    pub time: i64,
+    pub priority: i64,
+    /// False for `NoUnread` messages.
+    pub counts: bool,
+    /// The message as JSON (MsgBody, CloudCustomData, …), stored byte for byte.
+    pub payload: Vec<u8>,
+}
+
+/// A stored message.
+#[derive(Debug, Clone)]
+pub struct MessageRow {
+    pub seq: i64,
+    pub from_account: String,
+    pub random: i64,
+    pub time: i64,
+    pub priority: i64,
+    pub place: i64,
+    pub payload: Vec<u8>,
+}
+
+/// Where a message landed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Stored {
+    pub seq: i64,
+    pub time: i64,
+    /// True when the same sender used the same Random within 5 minutes: nothing was stored
+    /// and `seq`/`time` are those of the original.
+    pub duplicate: bool,
+}
+
+/// Per-item outcome of adding or importing a member (Tencent's `Result` values).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MemberResult {
+    Failed = 0,
+    Added = 1,
+    AlreadyMember = 2,
+}
+
+/// What adding members does when an account one needs is not imported.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum MissingAccount {
+    /// The whole call fails with UserNotFound and nothing is added.
+    FailCall,
+    /// That member's result is `Failed`; the others are added.
+    FailItem,
+}
+
+/// Per-item outcome of importing a message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ImportedMsg {
+    Stored(Stored),
+    BadTime,
+}
+
+/// Where a page of members starts, in join order.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PageStart {
+    /// After skipping this many members (Limit/Offset paging).
+    Offset(i64),
+    /// At the first member whose join serial is at least this (a `Next` cursor): found in
+    /// the index whatever the depth, and not shifted by members leaving meanwhile.
+    Serial(i64),
+}
+
+/// A page of members.
+#[derive(Debug, Clone)]
+pub struct MemberPage {
+    pub members: Vec<MemberRow>,
+    /// Whether members follow this page.
+    pub has_more: bool,
+    /// The cursor of the member after this page ([`PageStart::Serial`]).
+    pub next_serial: i64,
+}
+
+/// An edit of a group applied inside the store's transaction.
+pub type GroupEdit = Box<dyn FnOnce(&mut GroupRow) -> Result<(), ApiError> + Send>;
+/// An edit of a membership applied inside the store's transaction (the group is read-only).
+pub type MemberEdit = Box<dyn FnOnce(&GroupRow, &mut MemberRow) -> Result<(), ApiError> + Send>;
+
+/// What a stored message is: normal, a deleted placeholder, or a recalled placeholder.
+pub const PLACE_NORMAL: i64 = 0;
+pub const PLACE_DELETED: i64 = 1;
+pub const PLACE_RECALLED: i64 = 2;
+
+/// Whether `sender` may speak in `group` at `now`: not muted, and, while ShutUpAllMember is
+/// on, the owner, an admin or an app admin.
+pub fn check_may_send(
+    group: &GroupRow,
+    sender: Option<Sender>,
+    sender_is_app_admin: bool,
+    now: i64,
+) -> Result<(), ApiError> {
+    if sender.is_some_and(|m| m.shut_up_until > now) {
+        return Err(ApiError::SenderMuted);
+    }
+    let privileged =
+        sender_is_app_admin || sender.is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
+    if group.profile.shut_up_all && !privileged {
+        return Err(ApiError::SenderMuted);
+    }
+    Ok(())
+}
+
+/// What sending needs of the sender's membership.
+#[derive(Debug, Clone, Copy)]
+pub struct Sender {
+    pub role: Role,
+    pub shut_up_until: i64,
+    pub mark: ReadMark,
+}
+
+impl From<&MemberRow> for Sender {
+    fn from(m: &MemberRow) -> Sender {
+        Sender {
+            role: m.role,
+            shut_up_until: m.shut_up_until,
+            mark: m.mark,
+        }
+    }
+}
+
+/// Which joined groups to list.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct JoinedFilter {
+    pub group_type: Option<GroupType>,
+    /// Include AVChatRoom groups.
+    pub include_av: bool,
+    /// Include Private groups that have no message yet (not activated).
+    pub include_inactive: bool,
+}
+
+/// What `set_unread` did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SetUnread {
+    Set(i64),
+    IgnoredForType,
+}

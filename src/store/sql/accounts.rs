@@ -1,0 +1,195 @@
+//! Accounts: import, existence (with the known-accounts memory), deletion with memberships, kicks.
+
+use super::SqlStore;
+use crate::store::db::{Db, params};
+use crate::store::model::*;
+use crate::store::*;
+
+impl SqlStore {
+    /// Of the accounts `members` need, those not imported. The rows found stay locked against
+    /// deletion until the transaction ends, taken in one order (sorted) before any group row,
+    /// as `account_delete` takes them, so the two cannot deadlock.
+    pub(super) async fn missing_accounts(
+        db: &mut Db<'_>,
+        app: u64,
+        members: &[NewMember],
+    ) -> StoreResult<Vec<String>> {
+        let mut ids: Vec<&str> = members
+            .iter()
+            .filter(|m| m.needs_account)
+            .map(|m| m.user_id.as_str())
+            .collect();
+        ids.sort_unstable();
+        ids.dedup();
+        let lock = db.key_share_clause();
+        let sql = format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
+        let mut missing = Vec::new();
+        for id in ids {
+            if db.opt(&sql, params![app as i64, id]).await?.is_none() {
+                missing.push(id.to_string());
+            }
+        }
+        Ok(missing)
+    }
+
+    /// Deletes accounts and their memberships.
+    pub(super) async fn delete_accounts_in_db(
+        &self,
+        app: u64,
+        ids: &[String],
+    ) -> StoreResult<Vec<bool>> {
+        // Accounts are deleted in sorted order, the order membership writes lock them in.
+        let mut order: Vec<usize> = (0..ids.len()).collect();
+        order.sort_by(|a, b| ids[*a].cmp(&ids[*b]));
+        let ids = ids.to_vec();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut out = vec![false; ids.len()];
+                for i in order {
+                    let id = &ids[i];
+                    let deleted = db
+                        .exec(
+                            "DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2",
+                            params![app as i64, id],
+                        )
+                        .await?
+                        > 0;
+                    if deleted {
+                        let groups = db
+                            .all(
+                                "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
+                                params![app as i64, id],
+                            )
+                            .await?;
+                        for g in groups {
+                            let group_id = g.text(0)?;
+                            // The group row first, as every other write locks it before a
+                            // member row (the other order could deadlock with a send).
+                            db.exec(
+                                "UPDATE chat_groups SET member_num = member_num - 1, \
+                                 owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
+                                 WHERE sdkappid = $1 AND group_id = $2",
+                                params![app as i64, &group_id, id],
+                            )
+                            .await?;
+                            db.exec(
+                                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                                params![app as i64, &group_id, id],
+                            )
+                            .await?;
+                        }
+                    }
+                    out[i] = deleted;
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
+}
+
+#[async_trait::async_trait]
+impl AccountStore for SqlStore {
+    async fn import_accounts(
+        &self,
+        app: u64,
+        accounts: &[AccountInput],
+        now: i64,
+    ) -> StoreResult<()> {
+        let accounts = accounts.to_vec();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                for a in &accounts {
+                    let profile =
+                        serde_json::json!({"Nick": a.nick, "FaceUrl": a.face_url}).to_string();
+                    // Re-importing is idempotent; a given Nick/FaceUrl replaces the stored profile.
+                    let sql = if a.nick.is_some() || a.face_url.is_some() {
+                        "INSERT INTO accounts (sdkappid, user_id, profile, created_at) \
+                         VALUES ($1, $2, $3, $4) \
+                         ON CONFLICT (sdkappid, user_id) DO UPDATE SET profile = excluded.profile"
+                    } else {
+                        "INSERT INTO accounts (sdkappid, user_id, profile, created_at) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (sdkappid, user_id) DO NOTHING"
+                    };
+                    db.exec(sql, params![app as i64, &a.user_id, profile.as_str(), now])
+                        .await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
+        if self.known_accounts.all_known(app, ids) {
+            return Ok(vec![true; ids.len()]);
+        }
+        let generation = self.known_accounts.generation();
+        let wanted = ids.to_vec();
+        let exist = self
+            .read(move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let mut out = Vec::with_capacity(wanted.len());
+                    for id in &wanted {
+                        let row = db
+                            .opt(
+                                "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2",
+                                params![app as i64, id],
+                            )
+                            .await?;
+                        out.push(row.is_some());
+                    }
+                    Ok(out)
+                })
+            })
+            .await?;
+        let found = ids
+            .iter()
+            .zip(&exist)
+            .filter(|(_, e)| **e)
+            .map(|(id, _)| id);
+        self.known_accounts.remember(generation, app, found);
+        Ok(exist)
+    }
+
+    async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
+        // Forgotten after the deletion too: a read that raced it may have remembered them.
+        self.known_accounts.begin_delete();
+        let deleted = self.delete_accounts_in_db(app, ids).await;
+        self.known_accounts.forget(app, ids);
+        deleted
+    }
+
+    async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool> {
+        let id = id.to_string();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let n = db
+                    .exec(
+                        "UPDATE accounts SET kicked_at = $3 WHERE sdkappid = $1 AND user_id = $2",
+                        params![app as i64, &id, at],
+                    )
+                    .await?;
+                Ok(n > 0)
+            })
+        })
+        .await
+    }
+
+    async fn kicked_accounts(&self) -> StoreResult<Vec<(u64, String, i64)>> {
+        self.read(|mut db: Db<'_>| {
+            Box::pin(async move {
+                let rows = db
+                    .all(
+                        "SELECT sdkappid, user_id, kicked_at FROM accounts WHERE kicked_at > 0",
+                        &[],
+                    )
+                    .await?;
+                rows.iter()
+                    .map(|r| Ok((r.int(0)? as u64, r.text(1)?, r.int(2)?)))
+                    .collect()
+            })
+        })
+        .await
+    }
+}

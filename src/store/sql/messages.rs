@@ -1,0 +1,528 @@
+//! Group messages: sending (with Random de-duplication), importing history, reading it,
+//! recalling and deleting.
+
+use super::SqlStore;
+use crate::domain::group::Role;
+use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
+use crate::domain::unread::{GroupCounters, ReadMark};
+use crate::error::ApiError;
+use crate::store::db::{Db, params};
+use crate::store::model::*;
+use crate::store::schema::*;
+use crate::store::*;
+
+/// Whether `later` repeats `earlier`: the same sender and Random within the de-duplication
+/// window.
+fn is_duplicate(earlier: &NewMessage, later: &NewMessage) -> bool {
+    earlier.from_account == later.from_account
+        && earlier.random == later.random
+        && (earlier.time - later.time).abs() <= DEDUP_WINDOW_SECS
+}
+
+/// What a send writes besides the message itself.
+pub(super) struct SentMessage {
+    seq: i64,
+    counters: GroupCounters,
+    last_msg_time: i64,
+    /// The sender's new read mark, when the sender is a member.
+    sender_mark: Option<ReadMark>,
+}
+
+impl SqlStore {
+    /// What a send checks, in one statement (one round trip on PostgreSQL): the live group,
+    /// locked; the sender's membership, as far as sending needs it; and the earlier message
+    /// with the same sender and Random within the dedup window, if any.
+    pub(super) async fn send_context(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        msg: &NewMessage,
+    ) -> StoreResult<(GroupRow, Option<Sender>, Option<Stored>)> {
+        let group_cols = G_GROUP_COLS.as_str();
+        let lock = db.lock_clause_of_g();
+        let sql = format!(
+            "SELECT {group_cols}, m.role, m.shut_up_until, m.unread_base, m.rank_base, \
+             (SELECT r.seq FROM message_randoms r WHERE r.sdkappid = $1 AND r.group_id = $2 \
+              AND r.from_account = $3 AND r.random = $4 AND r.msg_time >= $5 \
+              AND r.msg_time <= $6 LIMIT 1) \
+             FROM chat_groups g LEFT JOIN members m ON m.sdkappid = g.sdkappid \
+             AND m.group_id = g.group_id AND m.user_id = $3 \
+             WHERE g.sdkappid = $1 AND g.group_id = $2{lock}"
+        );
+        let params = params![
+            app as i64,
+            group_id,
+            &msg.from_account,
+            msg.random,
+            msg.time - DEDUP_WINDOW_SECS,
+            msg.time + DEDUP_WINDOW_SECS,
+        ];
+        let at = *GROUP_COL_COUNT;
+        let rows = db
+            .map_all(&sql, params, |r| {
+                let group = group_from_row(r, 0)?.0;
+                let sender = match r.opt_int(at + 1)? {
+                    None => None,
+                    Some(shut_up_until) => Some(Sender {
+                        role: Role::parse(r.str(at)?).ok_or_else(|| corrupt("member role"))?,
+                        shut_up_until,
+                        mark: ReadMark {
+                            unread_base: r.int(at + 2)?,
+                            rank_base: r.int(at + 3)?,
+                        },
+                    }),
+                };
+                Ok((group, sender, r.opt_int(at + 4)?))
+            })
+            .await?;
+        let Some((group, sender, duplicate_seq)) = rows.into_iter().next() else {
+            return Err(ApiError::GroupNotFound(group_id.to_string()));
+        };
+        if group.destroyed {
+            return Err(ApiError::GroupNotFound(group_id.to_string()));
+        }
+        let duplicate = match duplicate_seq {
+            // Rare: the original's time is read only for a duplicate.
+            Some(_) => Self::find_duplicate(db, app, group_id, msg).await?,
+            None => None,
+        };
+        Ok((group, sender, duplicate))
+    }
+
+    /// The earlier message with the same sender and Random within the dedup window, if any.
+    pub(super) async fn find_duplicate(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        msg: &NewMessage,
+    ) -> StoreResult<Option<Stored>> {
+        let row = db
+            .opt(
+                "SELECT seq, msg_time FROM message_randoms WHERE sdkappid = $1 AND group_id = $2 \
+                 AND from_account = $4 AND random = $3 AND msg_time >= $5 AND msg_time <= $6 LIMIT 1",
+                params![
+                    app as i64,
+                    group_id,
+                    msg.random,
+                    &msg.from_account,
+                    msg.time - DEDUP_WINDOW_SECS,
+                    msg.time + DEDUP_WINDOW_SECS,
+                ],
+            )
+            .await?;
+        Ok(match row {
+            Some(r) => Some(Stored {
+                seq: r.int(0)?,
+                time: r.int(1)?,
+                duplicate: true,
+            }),
+            None => None,
+        })
+    }
+
+    /// For each message, the earliest copy already stored (same sender, same Random, within the
+    /// de-duplication window), all looked up before any of them is written: one statement on
+    /// PostgreSQL.
+    pub(super) async fn stored_duplicates(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        msgs: &[NewMessage],
+    ) -> StoreResult<Vec<Option<Stored>>> {
+        let Db::Pg(conn) = db else {
+            let mut found = Vec::with_capacity(msgs.len());
+            for msg in msgs {
+                found.push(Self::find_duplicate(db, app, group_id, msg).await?);
+            }
+            return Ok(found);
+        };
+        let from: Vec<&str> = msgs.iter().map(|m| m.from_account.as_str()).collect();
+        let randoms: Vec<i64> = msgs.iter().map(|m| m.random).collect();
+        let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
+        let idx: Vec<i32> = (0..msgs.len() as i32).collect();
+        let rows: Vec<(i32, i64, i64)> = sqlx::query_as(
+            "SELECT q.i, r.seq, r.msg_time FROM unnest($3::text[], $4::int8[], $5::int8[], \
+             $6::int4[]) AS q(from_account, random, t, i) CROSS JOIN LATERAL \
+             (SELECT seq, msg_time FROM message_randoms WHERE sdkappid = $1 AND group_id = $2 \
+             AND from_account = q.from_account AND random = q.random \
+             AND msg_time >= q.t - $7 AND msg_time <= q.t + $7 ORDER BY msg_time, seq LIMIT 1) r",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&from)
+        .bind(&randoms)
+        .bind(&times)
+        .bind(&idx)
+        .bind(DEDUP_WINDOW_SECS)
+        .fetch_all(&mut **conn)
+        .await?;
+        let mut found = vec![None; msgs.len()];
+        for (i, seq, time) in rows {
+            if let Some(slot) = found.get_mut(i as usize) {
+                *slot = Some(Stored {
+                    seq,
+                    time,
+                    duplicate: true,
+                });
+            }
+        }
+        Ok(found)
+    }
+
+    /// Stores imported messages with their seqs: one statement on PostgreSQL.
+    pub(super) async fn insert_messages(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        new: &[(&NewMessage, i64)],
+    ) -> StoreResult<()> {
+        let Db::Pg(conn) = db else {
+            for (msg, seq) in new {
+                Self::insert_message(db, app, group_id, *seq, msg).await?;
+            }
+            return Ok(());
+        };
+        if new.is_empty() {
+            return Ok(());
+        }
+        let seqs: Vec<i64> = new.iter().map(|(_, seq)| *seq).collect();
+        let from: Vec<&str> = new.iter().map(|(m, _)| m.from_account.as_str()).collect();
+        let randoms: Vec<i64> = new.iter().map(|(m, _)| m.random).collect();
+        let times: Vec<i64> = new.iter().map(|(m, _)| m.time).collect();
+        let priorities: Vec<i64> = new.iter().map(|(m, _)| m.priority).collect();
+        let counts: Vec<i64> = new.iter().map(|(m, _)| i64::from(m.counts)).collect();
+        let payloads: Vec<&[u8]> = new.iter().map(|(m, _)| m.payload.as_slice()).collect();
+        sqlx::query(
+            "WITH msg AS (INSERT INTO messages (sdkappid, group_id, seq, from_account, random, \
+             msg_time, priority, counts, payload) SELECT $1, $2, * FROM unnest($3::int8[], \
+             $4::text[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::bytea[])) \
+             INSERT INTO message_randoms (sdkappid, group_id, from_account, random, msg_time, seq) \
+             SELECT $1, $2, f, r, t, s FROM unnest($3::int8[], $4::text[], $5::int8[], $6::int8[]) \
+             AS u(s, f, r, t)",
+        )
+        .bind(app as i64)
+        .bind(group_id)
+        .bind(&seqs)
+        .bind(&from)
+        .bind(&randoms)
+        .bind(&times)
+        .bind(&priorities)
+        .bind(&counts)
+        .bind(&payloads)
+        .execute(&mut **conn)
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn insert_message(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        seq: i64,
+        msg: &NewMessage,
+    ) -> StoreResult<()> {
+        db.exec(
+            "INSERT INTO messages (sdkappid, group_id, seq, from_account, random, msg_time, \
+             priority, counts, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)",
+            params![
+                app as i64,
+                group_id,
+                seq,
+                &msg.from_account,
+                msg.random,
+                msg.time,
+                msg.priority,
+                msg.counts,
+                msg.payload.as_slice(),
+            ],
+        )
+        .await?;
+        db.exec(
+            "INSERT INTO message_randoms (sdkappid, group_id, from_account, random, msg_time, seq) \
+             VALUES ($1, $2, $3, $4, $5, $6)",
+            params![
+                app as i64,
+                group_id,
+                &msg.from_account,
+                msg.random,
+                msg.time,
+                seq
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// A sent message's four writes: the message and its Random entry, the group's counters,
+    /// the sender's read mark and last-send time. On PostgreSQL one statement (data-modifying
+    /// CTEs), one round trip instead of four.
+    pub(super) async fn write_sent(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        msg: &NewMessage,
+        sent: SentMessage,
+    ) -> StoreResult<()> {
+        if !db.is_postgres() {
+            Self::insert_message(db, app, group_id, sent.seq, msg).await?;
+            Self::save_counters(db, app, group_id, sent.counters, sent.last_msg_time).await?;
+            if let Some(mark) = sent.sender_mark {
+                db.exec(
+                    "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
+                     WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                    params![
+                        app as i64,
+                        group_id,
+                        &msg.from_account,
+                        mark.unread_base,
+                        mark.rank_base,
+                        msg.time,
+                    ],
+                )
+                .await?;
+            }
+            return Ok(());
+        }
+        let mark = sent.sender_mark.unwrap_or_default();
+        db.exec(
+            "WITH msg AS (INSERT INTO messages (sdkappid, group_id, seq, from_account, random, \
+             msg_time, priority, counts, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)), \
+             rnd AS (INSERT INTO message_randoms (sdkappid, group_id, from_account, random, \
+             msg_time, seq) VALUES ($1, $2, $4, $5, $6, $3)), \
+             grp AS (UPDATE chat_groups SET next_msg_seq = $10, counted = $11, reset_rank = $12, \
+             last_msg_time = $13 WHERE sdkappid = $1 AND group_id = $2) \
+             UPDATE members SET unread_base = $14, rank_base = $15, last_send_time = $6 \
+             WHERE sdkappid = $1 AND group_id = $2 AND user_id = $4 AND $16 = 1",
+            params![
+                app as i64,
+                group_id,
+                sent.seq,
+                &msg.from_account,
+                msg.random,
+                msg.time,
+                msg.priority,
+                msg.counts,
+                msg.payload.as_slice(),
+                sent.counters.next_msg_seq,
+                sent.counters.counted,
+                sent.counters.reset_rank,
+                sent.last_msg_time,
+                mark.unread_base,
+                mark.rank_base,
+                sent.sender_mark.is_some(),
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    pub(super) async fn save_counters(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        counters: GroupCounters,
+        last_msg_time: i64,
+    ) -> StoreResult<()> {
+        db.exec(
+            "UPDATE chat_groups SET next_msg_seq = $3, counted = $4, reset_rank = $5, \
+             last_msg_time = $6 WHERE sdkappid = $1 AND group_id = $2",
+            params![
+                app as i64,
+                group_id,
+                counters.next_msg_seq,
+                counters.counted,
+                counters.reset_rank,
+                last_msg_time,
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl MessageStore for SqlStore {
+    async fn send_message(
+        &self,
+        app: u64,
+        group_id: &str,
+        msg: &NewMessage,
+        sender_is_app_admin: bool,
+    ) -> StoreResult<Stored> {
+        let group_id = group_id.to_string();
+        let msg = msg.clone();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let (group, sender, duplicate) =
+                    Self::send_context(&mut db, app, &group_id, &msg).await?;
+                check_may_send(&group, sender, sender_is_app_admin, msg.time)?;
+                if let Some(original) = duplicate {
+                    return Ok(original);
+                }
+                let seq = group.counters.next_msg_seq;
+                let counters = group.counters.after_message(msg.counts);
+                let last_msg_time = group.last_msg_time.max(msg.time);
+                // The sender's own message does not count for the sender: keep its unread as it was.
+                let sender_mark = sender.map(|sender| {
+                    let unread = group
+                        .counters
+                        .unread(sender.mark, group.group_type.supports_unread());
+                    counters.mark_with_unread(unread)
+                });
+                let sent = SentMessage {
+                    seq,
+                    counters,
+                    last_msg_time,
+                    sender_mark,
+                };
+                Self::write_sent(&mut db, app, &group_id, &msg, sent).await?;
+                Ok(Stored {
+                    seq,
+                    time: msg.time,
+                    duplicate: false,
+                })
+            })
+        })
+        .await
+    }
+
+    async fn import_messages(
+        &self,
+        app: u64,
+        group_id: &str,
+        msgs: &[NewMessage],
+        now: i64,
+    ) -> StoreResult<Vec<ImportedMsg>> {
+        let group_id = group_id.to_string();
+        let msgs = msgs.to_vec();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
+                let time_ok =
+                    check_import_times(group.created_at, group.last_msg_time, &times, now);
+                let already_stored =
+                    Self::stored_duplicates(&mut db, app, &group_id, &msgs).await?;
+                let mut counters = group.counters;
+                let mut last_time = group.last_msg_time;
+                let mut results = Vec::with_capacity(msgs.len());
+                // Messages of this call to store, with the seq each gets.
+                let mut new: Vec<(&NewMessage, i64)> = Vec::with_capacity(msgs.len());
+                for ((msg, ok), stored) in msgs.iter().zip(time_ok).zip(already_stored) {
+                    // A repeat first, whatever its time: a retried call gets its messages' seqs
+                    // back although they are older than the newest message by now. The original
+                    // is the earliest copy, stored before or earlier in this call.
+                    let in_this_call =
+                        new.iter()
+                            .filter(|(m, _)| is_duplicate(m, msg))
+                            .map(|(m, seq)| Stored {
+                                seq: *seq,
+                                time: m.time,
+                                duplicate: true,
+                            });
+                    if let Some(original) = stored
+                        .into_iter()
+                        .chain(in_this_call)
+                        .min_by_key(|s| (s.time, s.seq))
+                    {
+                        results.push(ImportedMsg::Stored(original));
+                        continue;
+                    }
+                    if !ok {
+                        results.push(ImportedMsg::BadTime);
+                        continue;
+                    }
+                    let seq = counters.next_msg_seq;
+                    new.push((msg, seq));
+                    counters = counters.after_message(true);
+                    last_time = last_time.max(msg.time);
+                    results.push(ImportedMsg::Stored(Stored {
+                        seq,
+                        time: msg.time,
+                        duplicate: false,
+                    }));
+                }
+                Self::insert_messages(&mut db, app, &group_id, &new).await?;
+                if counters != group.counters {
+                    // Documented: importing messages sets every member's unread count to 0.
+                    let counters = counters.after_unread_reset();
+                    Self::save_counters(&mut db, app, &group_id, counters, last_time).await?;
+                }
+                Ok(results)
+            })
+        })
+        .await
+    }
+
+    async fn history(
+        &self,
+        app: u64,
+        group_id: &str,
+        upto: i64,
+        count: i64,
+    ) -> StoreResult<Vec<MessageRow>> {
+        let group_id = group_id.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let rows = db
+                    .all(
+                        "SELECT seq, from_account, random, msg_time, priority, place, payload \
+                         FROM messages WHERE sdkappid = $1 AND group_id = $2 AND seq <= $3 \
+                         ORDER BY seq DESC LIMIT $4",
+                        params![app as i64, &group_id, upto, count],
+                    )
+                    .await?;
+                rows.iter().map(message_from_row).collect()
+            })
+        })
+        .await
+    }
+
+    async fn recall(&self, app: u64, group_id: &str, seqs: &[i64]) -> StoreResult<Vec<bool>> {
+        let group_id = group_id.to_string();
+        let seqs = seqs.to_vec();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                Self::lock_group(&mut db, app, &group_id).await?;
+                let mut out = Vec::with_capacity(seqs.len());
+                for &seq in &seqs {
+                    let n = db
+                        .exec(
+                            "UPDATE messages SET place = $4 \
+                             WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
+                            params![app as i64, &group_id, seq, PLACE_RECALLED],
+                        )
+                        .await?;
+                    out.push(n > 0);
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn delete_messages_by_sender(
+        &self,
+        app: u64,
+        group_id: &str,
+        sender: &str,
+    ) -> StoreResult<u64> {
+        let group_id = group_id.to_string();
+        let sender = sender.to_string();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                Self::lock_group(&mut db, app, &group_id).await?;
+                // The sender's messages by their seqs, found through message_randoms (keyed by
+                // sender): the cost follows the sender's messages, not the group's history.
+                db.exec(
+                    "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 \
+                     AND place = 0 AND seq IN (SELECT seq FROM message_randoms \
+                     WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3)",
+                    params![app as i64, &group_id, &sender, PLACE_DELETED],
+                )
+                .await
+            })
+        })
+        .await
+    }
+}
