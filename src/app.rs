@@ -441,19 +441,25 @@ async fn handle(
     let query = req.uri().query().unwrap_or("").to_string();
     let limit = state.settings.body_limit;
     // Compressed bodies are refused rather than inflated: Tencent's clients send plain JSON,
-    // and refusing leaves no decompression bomb to defuse.
-    let encoding = req
+    // and refusing leaves no decompression bomb to defuse. Every Content-Encoding line counts,
+    // and every coding listed in each: the codings of all lines apply in turn, so `identity`
+    // in the first line says nothing about a `gzip` in the next.
+    let encodings: Vec<String> = req
         .headers()
-        .get(hyper::header::CONTENT_ENCODING)
-        .map(|v| {
+        .get_all(hyper::header::CONTENT_ENCODING)
+        .iter()
+        .flat_map(|v| {
             String::from_utf8_lossy(v.as_bytes())
-                .trim()
-                .to_ascii_lowercase()
+                .split(',')
+                .map(|coding| coding.trim().to_ascii_lowercase())
+                .collect::<Vec<_>>()
         })
-        .filter(|v| !v.is_empty() && v != "identity");
-    let body = if let Some(encoding) = encoding {
+        .filter(|coding| !coding.is_empty() && coding != "identity")
+        .collect();
+    let body = if !encodings.is_empty() {
         Err(ApiError::BadRequestLine(format!(
-            "Content-Encoding {encoding:?} is not supported: send the body uncompressed"
+            "Content-Encoding {:?} is not supported: send the body uncompressed",
+            encodings.join(", ")
         )))
     } else {
         match tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect())

@@ -157,24 +157,44 @@ async fn oversized_truncated_chunked_and_compressed_bodies() {
     assert!(answer.is_none_or(|a| !a.contains("\"ErrorCode\":0")));
     assert!(!account_exists(&s, "half-sent").await);
 
-    // B14: a compressed body is refused (never inflated), and nothing is imported.
+    // B14: a compressed body is refused (never inflated), and nothing is imported. Every
+    // Content-Encoding line counts, and every coding listed in one: `identity` first does not
+    // let a later `gzip` through.
     let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     gz.write_all(br#"{"Identifier":"gzipped"}"#).unwrap();
     let gz = gz.finish().unwrap();
+    for encoding in [
+        "Content-Encoding: gzip\r\n",
+        "Content-Encoding: identity\r\nContent-Encoding: gzip\r\n",
+        "Content-Encoding: gzip\r\nContent-Encoding: identity\r\n",
+        "Content-Encoding: identity, gzip\r\n",
+        "Content-Encoding: identity\r\nContent-Encoding: identity,GZIP\r\n",
+    ] {
+        let head = format!(
+            "POST {path} HTTP/1.1\r\nHost: x\r\n{encoding}Content-Length: {}\r\nConnection: close\r\n\r\n",
+            gz.len()
+        );
+        let (_, answer) = send(&addr, head, std::iter::once(gz.clone()), false).await;
+        let v = json_of(&answer.expect("an answer"));
+        assert_eq!(v["ErrorCode"], 60002, "{encoding:?} -> {v}");
+        assert!(
+            v["ErrorInfo"]
+                .as_str()
+                .unwrap()
+                .contains("Content-Encoding"),
+            "{encoding:?} -> {v}"
+        );
+        assert!(!account_exists(&s, "gzipped").await);
+    }
+    // `identity`, in any number of lines, is no encoding: the body is read as it is.
+    let body = br#"{"Identifier":"identity-ok"}"#;
     let head = format!(
-        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Encoding: gzip\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
-        gz.len()
+        "POST {path} HTTP/1.1\r\nHost: x\r\nContent-Encoding: identity\r\nContent-Encoding: Identity, identity\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+        body.len()
     );
-    let (_, answer) = send(&addr, head, std::iter::once(gz), false).await;
-    let v = json_of(&answer.expect("an answer"));
-    assert_eq!(v["ErrorCode"], 60002);
-    assert!(
-        v["ErrorInfo"]
-            .as_str()
-            .unwrap()
-            .contains("Content-Encoding")
-    );
-    assert!(!account_exists(&s, "gzipped").await);
+    let (_, answer) = send(&addr, head, std::iter::once(body.to_vec()), false).await;
+    assert_eq!(json_of(&answer.expect("an answer"))["ErrorCode"], 0);
+    assert!(account_exists(&s, "identity-ok").await);
 
     // B15: no Content-Type, or a form type, with a JSON body is processed normally.
     for content_type in [
