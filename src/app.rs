@@ -437,6 +437,12 @@ async fn handle(
     req: Request<Incoming>,
 ) -> Result<Response<Full<Bytes>>, Infallible> {
     let is_post = req.method() == Method::POST;
+    // CONNECT asks for a tunnel, and a 2xx answer to it opens one (RFC 9110 §9.3.6): hyper
+    // sends such an answer with neither Content-Length nor body, so the envelope every other
+    // method gets with HTTP 200 arrived empty. CONNECT gets that envelope with 405 instead, and
+    // the connection is closed after it: bytes a client sends behind a CONNECT are meant for
+    // the tunnel and must never be read as the next request.
+    let connect = req.method() == Method::CONNECT;
     let path = req.uri().path().to_string();
     let query = req.uri().query().unwrap_or("").to_string();
     let limit = state.settings.body_limit;
@@ -456,7 +462,10 @@ async fn handle(
         })
         .filter(|coding| !coding.is_empty() && coding != "identity")
         .collect();
-    let body = if !encodings.is_empty() {
+    let body = if connect {
+        // Refused whatever it carries (dispatch answers for the method first): not read.
+        Ok(Bytes::new())
+    } else if !encodings.is_empty() {
         Err(ApiError::BadRequestLine(format!(
             "Content-Encoding {:?} is not supported: send the body uncompressed",
             encodings.join(", ")
@@ -483,5 +492,17 @@ async fn handle(
         hyper::header::CONTENT_TYPE,
         hyper::header::HeaderValue::from_static("application/json; charset=utf-8"),
     );
+    if connect {
+        *response.status_mut() = hyper::StatusCode::METHOD_NOT_ALLOWED;
+        let headers = response.headers_mut();
+        headers.insert(
+            hyper::header::ALLOW,
+            hyper::header::HeaderValue::from_static("POST"),
+        );
+        headers.insert(
+            hyper::header::CONNECTION,
+            hyper::header::HeaderValue::from_static("close"),
+        );
+    }
     Ok(response)
 }

@@ -73,8 +73,13 @@ async fn send(
 
 fn json_of(answer: &str) -> Value {
     assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    body_of(answer)
+}
+
+/// The JSON body of an answer, whatever its status.
+fn body_of(answer: &str) -> Value {
     let body = &answer[answer.find("\r\n\r\n").unwrap() + 4..];
-    serde_json::from_str(body).unwrap()
+    serde_json::from_str(body).unwrap_or_else(|e| panic!("{e}: {answer}"))
 }
 
 async fn account_exists(s: &Server, id: &str) -> bool {
@@ -695,4 +700,60 @@ async fn exhausted_descriptors_neither_spin_nor_flood_the_log() {
         log.accept_lines
     );
     assert!(log.bytes < 4096, "{} bytes of log", log.bytes);
+}
+
+/// CONNECT is refused with the envelope every method but POST gets. Not with HTTP 200: a 2xx
+/// answer to CONNECT means "tunnel open" and carries no body, so it is 405, and the connection
+/// is closed after it (bytes a client sends behind its CONNECT are never read as a request).
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn connect_gets_the_envelope_of_other_methods() {
+    let s = Banner::start(None, &[]);
+    let (_, answer) = send(
+        &s.addr,
+        format!(
+            "GET {} HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+            s.target
+        ),
+        std::iter::empty(),
+        false,
+    )
+    .await;
+    let refused = json_of(&answer.expect("an answer to GET"));
+    assert_eq!(refused["ErrorCode"], 60002, "{refused}");
+
+    // The same target, then a request where tunnel bytes would go: one answer, then the end.
+    let behind = s.request(true).into_bytes();
+    let started = Instant::now();
+    let (_, answer) = send(
+        &s.addr,
+        format!("CONNECT {} HTTP/1.1\r\nHost: x\r\n\r\n", s.target),
+        std::iter::once(behind.clone()),
+        false,
+    )
+    .await;
+    let answer = answer.expect("an answer to CONNECT");
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    assert!(
+        answer.to_ascii_lowercase().contains("\r\nallow: post\r\n"),
+        "{answer}"
+    );
+    assert_eq!(body_of(&answer), refused);
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the connection stayed open"
+    );
+
+    // The form a proxy client uses (host:port): an envelope too, not an empty 200.
+    let (_, answer) = send(
+        &s.addr,
+        "CONNECT 127.0.0.1:1 HTTP/1.1\r\nHost: 127.0.0.1:1\r\n\r\n".to_string(),
+        std::iter::once(behind),
+        false,
+    )
+    .await;
+    let answer = answer.expect("an answer to CONNECT host:port");
+    assert!(answer.starts_with("HTTP/1.1 405"), "{answer}");
+    assert_ne!(body_of(&answer)["ErrorCode"], 0, "{answer}");
+    assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
 }
