@@ -9,7 +9,7 @@ use std::time::{Duration, Instant};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::body::Incoming;
+use hyper::body::{Body as _, Incoming};
 use hyper::{Method, Request, Response};
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
@@ -470,6 +470,11 @@ async fn handle(
             "Content-Encoding {:?} is not supported: send the body uncompressed",
             encodings.join(", ")
         )))
+    } else if req.body().size_hint().lower() > limit as u64 {
+        // A declared Content-Length over the limit is refused before any byte is read. hyper
+        // sends `100 Continue` only when the body is polled, so a client that asked for it gets
+        // this answer instead; the unread body makes hyper close the connection after it.
+        Err(ApiError::BodyTooLarge(limit))
     } else {
         match tokio::time::timeout(BODY_TIMEOUT, Limited::new(req.into_body(), limit).collect())
             .await

@@ -757,3 +757,49 @@ async fn connect_gets_the_envelope_of_other_methods() {
     assert_ne!(body_of(&answer)["ErrorCode"], 0, "{answer}");
     assert_eq!(answer.matches("HTTP/1.1 ").count(), 1, "{answer}");
 }
+
+/// A declared Content-Length over the limit is refused before any of the body is read: a
+/// client that asked `Expect: 100-continue` gets the final answer, never `100 Continue`, and
+/// the connection is closed rather than left waiting for the body. Within the limit,
+/// `100 Continue` comes as before.
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn oversized_declared_bodies_are_refused_before_100_continue() {
+    let s = Banner::start(None, &[]);
+    let started = Instant::now();
+    let (_, answer) = send(
+        &s.addr,
+        format!(
+            "POST {} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+            s.target,
+            BODY_LIMIT + 1
+        ),
+        std::iter::empty(),
+        false,
+    )
+    .await;
+    let answer = answer.expect("an answer");
+    assert!(!answer.contains(" 100 Continue"), "{answer}");
+    assert_eq!(json_of(&answer)["ErrorCode"], 60002, "{answer}");
+    assert!(
+        started.elapsed() < Duration::from_secs(5),
+        "the connection stayed open"
+    );
+
+    let mut stream = TcpStream::connect(&s.addr).await.unwrap();
+    let head = format!(
+        "POST {} HTTP/1.1\r\nHost: x\r\nExpect: 100-continue\r\nContent-Length: {}\r\n\r\n",
+        s.target,
+        s.body.len()
+    );
+    stream.write_all(head.as_bytes()).await.unwrap();
+    let interim = read_answer(&mut stream, Duration::from_secs(10)).await;
+    assert!(
+        interim
+            .as_deref()
+            .is_some_and(|a| a.starts_with("HTTP/1.1 100 Continue\r\n")),
+        "{interim:?}"
+    );
+    stream.write_all(s.body.as_bytes()).await.unwrap();
+    let answer = read_answer(&mut stream, Duration::from_secs(10)).await;
+    assert_eq!(json_of(&answer.expect("an answer"))["ErrorCode"], 0);
+}
