@@ -136,6 +136,7 @@ pub fn run() -> i32 {
                 }
             };
             init_logging();
+            app::raise_fd_limit(settings.max_connections);
             match tokio::runtime::Runtime::new() {
                 Ok(rt) => rt.block_on(serve(settings, load)),
                 Err(e) => {

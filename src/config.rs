@@ -111,6 +111,9 @@ pub struct Settings {
     /// Seconds a client may take to send its request headers.
     #[serde(default = "default_header_timeout")]
     pub header_timeout_secs: u64,
+    /// Connections served at once; further clients wait in the listen backlog until one closes.
+    #[serde(default = "default_max_connections")]
+    pub max_connections: usize,
     #[serde(default)]
     pub rate_limits: RateLimits,
     #[serde(default, rename = "app")]
@@ -132,6 +135,9 @@ fn default_body_limit() -> usize {
 fn default_header_timeout() -> u64 {
     10
 }
+fn default_max_connections() -> usize {
+    10_000
+}
 
 impl Default for Settings {
     fn default() -> Self {
@@ -142,6 +148,7 @@ impl Default for Settings {
             tls_key: None,
             body_limit: default_body_limit(),
             header_timeout_secs: default_header_timeout(),
+            max_connections: default_max_connections(),
             rate_limits: RateLimits::default(),
             apps: Vec::new(),
             bench: false,
@@ -227,6 +234,9 @@ impl Settings {
         if let Some(v) = env.get("OPENTIM_HEADER_TIMEOUT_SECS") {
             self.header_timeout_secs = number("OPENTIM_HEADER_TIMEOUT_SECS", v)?;
         }
+        if let Some(v) = env.get("OPENTIM_MAX_CONNECTIONS") {
+            self.max_connections = number("OPENTIM_MAX_CONNECTIONS", v)?;
+        }
         if let Some(v) = env.get("OPENTIM_BENCH") {
             self.bench = v == "1" || v == "true";
         }
@@ -275,6 +285,13 @@ impl Settings {
         }
         if self.body_limit == 0 {
             return invalid("body_limit must be positive".into());
+        }
+        // The upper bound is the most the connection semaphore can count.
+        if self.max_connections == 0 || self.max_connections > tokio::sync::Semaphore::MAX_PERMITS {
+            return invalid(format!(
+                "max_connections must be between 1 and {}",
+                tokio::sync::Semaphore::MAX_PERMITS
+            ));
         }
         let mut seen = std::collections::HashSet::new();
         for app in &self.apps {
