@@ -4,6 +4,8 @@
 //! carry a different number in each service family, so the family comes from the command table.
 //! `docs/errors.md` lists every number used here.
 
+use crate::domain::refusal::Refusal;
+use crate::store::StoreError;
 use crate::usersig::SigError;
 
 /// The service family of a command: it decides the numbers of generic errors.
@@ -161,8 +163,35 @@ impl ApiError {
     }
 }
 
-impl From<sqlx::Error> for ApiError {
-    fn from(e: sqlx::Error) -> ApiError {
-        ApiError::Internal(e.to_string())
+impl From<StoreError> for ApiError {
+    /// Storage conditions as Tencent errors. Database failures become the family's internal
+    /// error: logged in full, answered with a fixed text.
+    fn from(e: StoreError) -> ApiError {
+        match e {
+            StoreError::GroupNotFound(id) => ApiError::GroupNotFound(id),
+            StoreError::NotMember { .. } => ApiError::NotMember(e.to_string()),
+            StoreError::AccountNotFound(id) => ApiError::UserNotFound(id),
+            StoreError::GroupIdTaken {
+                group_id,
+                destroyed: true,
+            } => ApiError::GroupIdTakenByYou(group_id),
+            StoreError::GroupIdTaken { group_id, .. } => ApiError::GroupIdTaken(group_id),
+            StoreError::GroupFull(id) => ApiError::GroupFull(id),
+            StoreError::Refused(r) => r.into(),
+            StoreError::Unavailable(_)
+            | StoreError::Full(_)
+            | StoreError::Corrupt(_)
+            | StoreError::Internal(_) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+impl From<Refusal> for ApiError {
+    fn from(r: Refusal) -> ApiError {
+        match r {
+            Refusal::Invalid(m) => ApiError::InvalidParam(m),
+            Refusal::NoPermission(m) => ApiError::NoPermission(m),
+            Refusal::SenderMuted => ApiError::SenderMuted,
+        }
     }
 }

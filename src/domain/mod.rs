@@ -1,6 +1,9 @@
-//! The rules of Tencent's IM model, free of I/O: identifiers, group types, messages, unread arithmetic.
+//! The rules of Tencent's IM model, free of I/O: identifiers, group types, messages, who may
+//! send, unread arithmetic (and its SQL forms), and why a rule refuses a change.
 
 pub mod group;
 pub mod ids;
 pub mod message;
+pub mod refusal;
+pub mod sending;
 pub mod unread;

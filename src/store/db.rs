@@ -11,8 +11,8 @@ use futures_util::future::BoxFuture;
 use sqlx::postgres::PgRow;
 use sqlx::{AssertSqlSafe, PgConnection, Row as _};
 
+use super::StoreError;
 use super::StoreResult;
-use crate::error::ApiError;
 
 /// A bound parameter.
 #[derive(Debug, Clone, Copy)]
@@ -64,8 +64,8 @@ pub enum Row {
     Lite(Vec<rusqlite::types::Value>),
 }
 
-fn wrong_type(i: usize) -> ApiError {
-    ApiError::Internal(format!("stored column {i} has an unexpected type"))
+fn wrong_type(i: usize) -> StoreError {
+    StoreError::Corrupt(format!("stored column {i} has an unexpected type"))
 }
 
 impl Row {
@@ -190,17 +190,11 @@ pub enum Db<'c> {
     Pg(&'c mut PgConnection),
 }
 
-impl From<rusqlite::Error> for ApiError {
-    fn from(e: rusqlite::Error) -> ApiError {
-        ApiError::Internal(e.to_string())
-    }
-}
-
 fn lock(
     c: &Mutex<rusqlite::Connection>,
 ) -> StoreResult<std::sync::MutexGuard<'_, rusqlite::Connection>> {
     c.lock()
-        .map_err(|_| ApiError::Internal("the database connection is unusable".into()))
+        .map_err(|_| StoreError::Internal("the database connection is unusable".into()))
 }
 
 /// Binds `$N` parameters by their number, wherever and however often they appear.
@@ -212,7 +206,7 @@ fn bind_lite(st: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> StoreRes
             .and_then(|n| n.parse::<usize>().ok())
             .and_then(|n| n.checked_sub(1))
             .and_then(|n| params.get(n).copied())
-            .ok_or_else(|| ApiError::Internal(format!("statement parameter {i} is unbound")))?;
+            .ok_or_else(|| StoreError::Internal(format!("statement parameter {i} is unbound")))?;
         match param {
             Param::Int(v) => st.raw_bind_parameter(i, v)?,
             Param::Text(v) => st.raw_bind_parameter(i, v)?,
@@ -386,7 +380,7 @@ impl Db<'_> {
     pub async fn int(&mut self, sql: &str, params: &[Param<'_>]) -> StoreResult<i64> {
         match self.opt(sql, params).await? {
             Some(r) => r.int(0),
-            None => Err(ApiError::Internal("a count returned no row".into())),
+            None => Err(StoreError::Internal("a count returned no row".into())),
         }
     }
 }

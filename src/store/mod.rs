@@ -6,6 +6,7 @@
 
 pub mod connect;
 pub mod db;
+pub mod error;
 pub mod known_accounts;
 pub mod model;
 pub mod postgres;
@@ -16,13 +17,13 @@ pub mod sqlite;
 use std::sync::Arc;
 
 pub use connect::open;
+pub use error::StoreError;
 pub use model::*;
 
 use crate::config::AppConfig;
 use crate::domain::group::{GroupType, Role};
-use crate::error::ApiError;
 
-pub type StoreResult<T> = Result<T, ApiError>;
+pub type StoreResult<T> = Result<T, StoreError>;
 
 /// The apps served (remembered when none is configured).
 #[async_trait::async_trait]

@@ -4,8 +4,9 @@
 use serde::{Deserialize, Serialize};
 
 use crate::domain::group::{GroupType, KeyValue, MsgFlag, Role};
+use crate::domain::refusal::Refusal;
+use crate::domain::sending::Sender;
 use crate::domain::unread::{GroupCounters, ReadMark};
-use crate::error::ApiError;
 
 /// An account to import; `None` fields keep what is stored.
 #[derive(Debug, Clone)]
@@ -168,41 +169,14 @@ pub struct MemberPage {
 }
 
 /// An edit of a group applied inside the store's transaction.
-pub type GroupEdit = Box<dyn FnOnce(&mut GroupRow) -> Result<(), ApiError> + Send>;
+pub type GroupEdit = Box<dyn FnOnce(&mut GroupRow) -> Result<(), Refusal> + Send>;
 /// An edit of a membership applied inside the store's transaction (the group is read-only).
-pub type MemberEdit = Box<dyn FnOnce(&GroupRow, &mut MemberRow) -> Result<(), ApiError> + Send>;
+pub type MemberEdit = Box<dyn FnOnce(&GroupRow, &mut MemberRow) -> Result<(), Refusal> + Send>;
 
 /// What a stored message is: normal, a deleted placeholder, or a recalled placeholder.
 pub const PLACE_NORMAL: i64 = 0;
 pub const PLACE_DELETED: i64 = 1;
 pub const PLACE_RECALLED: i64 = 2;
-
-/// Whether `sender` may speak in `group` at `now`: not muted, and, while ShutUpAllMember is
-/// on, the owner, an admin or an app admin.
-pub fn check_may_send(
-    group: &GroupRow,
-    sender: Option<Sender>,
-    sender_is_app_admin: bool,
-    now: i64,
-) -> Result<(), ApiError> {
-    if sender.is_some_and(|m| m.shut_up_until > now) {
-        return Err(ApiError::SenderMuted);
-    }
-    let privileged =
-        sender_is_app_admin || sender.is_some_and(|m| matches!(m.role, Role::Owner | Role::Admin));
-    if group.profile.shut_up_all && !privileged {
-        return Err(ApiError::SenderMuted);
-    }
-    Ok(())
-}
-
-/// What sending needs of the sender's membership.
-#[derive(Debug, Clone, Copy)]
-pub struct Sender {
-    pub role: Role,
-    pub shut_up_until: i64,
-    pub mark: ReadMark,
-}
 
 impl From<&MemberRow> for Sender {
     fn from(m: &MemberRow) -> Sender {

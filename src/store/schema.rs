@@ -5,12 +5,12 @@ use std::sync::LazyLock;
 
 use serde::Serialize;
 
+use super::StoreError;
 use super::StoreResult;
 use super::db::{Columns, Row};
 use super::model::*;
 use crate::domain::group::{GroupType, MsgFlag, Role};
 use crate::domain::unread::{GroupCounters, ReadMark, clamp_sql, unread_types_sql};
-use crate::error::ApiError;
 
 /// An upper bound used where a query has no LIMIT: portable to both engines.
 pub const NO_LIMIT: i64 = 1 << 53;
@@ -21,8 +21,8 @@ pub const GROUP_COLS: &str = "group_id, group_type, owner, created_at, last_info
 pub const MEMBER_COLS: &str = "user_id, role, join_time, unread_base, rank_base, msg_flag, \
      last_send_time, shut_up_until, profile";
 
-pub fn corrupt(what: &str) -> ApiError {
-    ApiError::Internal(format!("stored {what} cannot be decoded"))
+pub fn corrupt(what: &str) -> StoreError {
+    StoreError::Corrupt(format!("stored {what}"))
 }
 
 pub fn group_from_row(r: &dyn Columns, at: usize) -> StoreResult<(GroupRow, i64)> {

@@ -32,7 +32,7 @@ use crate::domain::group::{self, GroupType, KeyValue, Role};
 use crate::domain::ids::{GroupId, UserId};
 use crate::domain::unread::GroupCounters;
 use crate::error::ApiError;
-use crate::store::{GroupProfile, GroupRow, MemberRow};
+use crate::store::{GroupProfile, GroupRow, MemberRow, StoreError};
 
 /// Group custom data: at most 10 keys, values up to 512 bytes.
 pub const MAX_GROUP_KEYS: usize = 10;
@@ -428,10 +428,10 @@ pub async fn store_new_group(
 ) -> Result<String, ApiError> {
     for _ in 0..8 {
         match ctx.store().create_group(ctx.sdkappid(), &group).await {
-            Err(ApiError::GroupIdTaken(_) | ApiError::GroupIdTakenByYou(_)) if !custom_id => {
+            Err(StoreError::GroupIdTaken { .. }) if !custom_id => {
                 group.group_id = generate_group_id(group.group_type).to_string();
             }
-            Err(e) => return Err(e),
+            Err(e) => return Err(e.into()),
             Ok(()) => return Ok(group.group_id),
         }
     }

@@ -8,6 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_GROUP_KEYS, MAX_GROUP_VALUE_BYTES, group_id};
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue};
+use crate::domain::refusal::Refusal;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize)]
@@ -90,7 +91,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         return Err(ApiError::invalid("MaxMemberNum must be at least 1"));
     }
     let now = ctx.now();
-    let edit = move |g: &mut crate::store::GroupRow| -> Result<(), ApiError> {
+    let edit = move |g: &mut crate::store::GroupRow| -> Result<(), Refusal> {
         let p = &mut g.profile;
         if let Some(v) = req.name {
             p.name = v;
@@ -122,7 +123,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             MAX_GROUP_KEYS,
             MAX_GROUP_VALUE_BYTES,
         )
-        .map_err(ApiError::InvalidParam)?;
+        .map_err(Refusal::Invalid)?;
         if let Some(max) = req.max_member_num
             && g.group_type != GroupType::AVChatRoom
         {
@@ -132,7 +133,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                 _ => group::MAX_MAX_MEMBERS,
             };
             if max > limit || max < g.member_num {
-                return Err(ApiError::invalid(format!(
+                return Err(Refusal::Invalid(format!(
                     "MaxMemberNum must be between the member count ({}) and {limit}",
                     g.member_num
                 )));

@@ -11,6 +11,7 @@ use serde::{Deserialize, Serialize};
 use super::{MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, group_id, mute_seconds, mute_until, user_id};
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, MsgFlag, Role};
+use crate::domain::refusal::Refusal;
 use crate::error::ApiError;
 use crate::store::{GroupRow, MemberRow};
 
@@ -77,17 +78,17 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let mute = mute_seconds(req.shut_up_time, req.mute_time)?;
     let now = ctx.now();
     let name_card = req.name_card;
-    let edit = move |g: &GroupRow, m: &mut MemberRow| -> Result<(), ApiError> {
+    let edit = move |g: &GroupRow, m: &mut MemberRow| -> Result<(), Refusal> {
         if let Some(role) = role {
             if m.role == Role::Owner {
-                return Err(ApiError::NoPermission(
+                return Err(Refusal::NoPermission(
                     "the owner's role changes only with change_group_owner".into(),
                 ));
             }
             if role == Role::Admin
                 && matches!(g.group_type, GroupType::Private | GroupType::AVChatRoom)
             {
-                return Err(ApiError::NoPermission(format!(
+                return Err(Refusal::NoPermission(format!(
                     "{} groups have no Admin role",
                     g.group_type.as_str()
                 )));
@@ -96,12 +97,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         }
         if let Some(secs) = mute {
             if g.group_type == GroupType::Private {
-                return Err(ApiError::NoPermission(
+                return Err(Refusal::NoPermission(
                     "Private groups do not support muting".into(),
                 ));
             }
             if m.role == Role::Owner && secs > 0 {
-                return Err(ApiError::NoPermission("the owner cannot be muted".into()));
+                return Err(Refusal::NoPermission("the owner cannot be muted".into()));
             }
             m.shut_up_until = mute_until(now, secs);
         }
@@ -125,7 +126,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             MAX_MEMBER_KEYS,
             MAX_MEMBER_VALUE_BYTES,
         )
-        .map_err(ApiError::InvalidParam)
+        .map_err(Refusal::Invalid)
     };
     ctx.store()
         .update_member(ctx.sdkappid(), id.as_str(), member.as_str(), Box::new(edit))

@@ -13,8 +13,9 @@ use serde_json::Value;
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::{Ctx, strict_json};
 use crate::domain::message::{self, BodyError, StoredPayload};
+use crate::domain::sending::{Sender, check_may_send};
 use crate::error::ApiError;
-use crate::store::{NewMessage, Sender, check_may_send};
+use crate::store::NewMessage;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -131,7 +132,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             .store()
             .member(ctx.sdkappid(), id.as_str(), &from)
             .await?;
-        check_may_send(&group, sender.as_ref().map(Sender::from), app_admin, now)?;
+        check_may_send(
+            group.profile.shut_up_all,
+            sender.as_ref().map(Sender::from),
+            app_admin,
+            now,
+        )?;
         return Ok(Response {
             msg_time: now,
             msg_seq: 0,

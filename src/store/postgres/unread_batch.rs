@@ -15,7 +15,7 @@ use sqlx::{AssertSqlSafe, PgPool};
 use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::unread::{clamp_sql, unread_types_sql};
-use crate::error::ApiError;
+use crate::store::StoreError;
 use crate::store::StoreResult;
 use crate::store::schema::set_unread_sql;
 
@@ -105,7 +105,7 @@ impl UnreadBatcher {
             reply,
         };
         let shard = call.member(&self.hasher) as usize % SHARDS;
-        let stopped = || ApiError::Internal("the unread batcher has stopped".into());
+        let stopped = || StoreError::Unavailable("the unread batcher has stopped".into());
         self.shards[shard].send(call).await.map_err(|_| stopped())?;
         answer.await.map_err(|_| stopped())?
     }
@@ -174,7 +174,7 @@ async fn execute(pool: &PgPool, batch: Vec<Call>) {
         Err(e) => {
             let message = e.to_string();
             for call in batch {
-                let _ = call.reply.send(Err(ApiError::Internal(message.clone())));
+                let _ = call.reply.send(Err(StoreError::Internal(message.clone())));
             }
         }
     }

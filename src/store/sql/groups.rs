@@ -3,7 +3,7 @@
 use super::SqlStore;
 use crate::domain::group::{GroupType, Role};
 use crate::domain::unread::GroupCounters;
-use crate::error::ApiError;
+use crate::store::StoreError;
 use crate::store::db::{Db, params};
 use crate::store::model::*;
 use crate::store::schema::*;
@@ -47,12 +47,12 @@ impl SqlStore {
             Some(r) => {
                 let (g, serial) = group_from_row(&r, 0)?;
                 if g.destroyed {
-                    Err(ApiError::GroupNotFound(group_id.to_string()))
+                    Err(StoreError::GroupNotFound(group_id.to_string()))
                 } else {
                     Ok((g, serial))
                 }
             }
-            None => Err(ApiError::GroupNotFound(group_id.to_string())),
+            None => Err(StoreError::GroupNotFound(group_id.to_string())),
         }
     }
 }
@@ -68,7 +68,7 @@ impl GroupStore for SqlStore {
                     .into_iter()
                     .next()
                 {
-                    return Err(ApiError::UserNotFound(id));
+                    return Err(StoreError::AccountNotFound(id));
                 }
                 let existing = db
                     .opt(
@@ -78,9 +78,15 @@ impl GroupStore for SqlStore {
                     .await?;
                 if let Some(r) = existing {
                     return Err(if r.int(0)? != 0 {
-                        ApiError::GroupIdTakenByYou(group.group_id.clone())
+                        StoreError::GroupIdTaken {
+                            group_id: group.group_id.clone(),
+                            destroyed: true,
+                        }
                     } else {
-                        ApiError::GroupIdTaken(group.group_id.clone())
+                        StoreError::GroupIdTaken {
+                            group_id: group.group_id.clone(),
+                            destroyed: false,
+                        }
                     });
                 }
                 let counters = GroupCounters::new();
@@ -107,7 +113,10 @@ impl GroupStore for SqlStore {
                     )
                     .await?;
                 if !inserted {
-                    return Err(ApiError::GroupIdTaken(group.group_id.clone()));
+                    return Err(StoreError::GroupIdTaken {
+                        group_id: group.group_id.clone(),
+                        destroyed: false,
+                    });
                 }
                 for (i, m) in group.members.iter().enumerate() {
                     let mark = counters.mark_with_unread(0);
@@ -193,9 +202,10 @@ impl GroupStore for SqlStore {
                     .await?
                     .is_none()
                 {
-                    return Err(ApiError::NotMember(format!(
-                        "NewOwner_Account {new_owner} is not a member of group {group_id}"
-                    )));
+                    return Err(StoreError::NotMember {
+                        group: group_id,
+                        user: new_owner,
+                    });
                 }
                 let set_role = "UPDATE members SET role = $4 \
                                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3";

@@ -4,7 +4,7 @@
 use super::SqlStore;
 use crate::domain::group::{GroupType, MsgFlag, Role};
 use crate::domain::unread::ReadMark;
-use crate::error::ApiError;
+use crate::store::StoreError;
 use crate::store::db::{Db, params};
 use crate::store::model::*;
 use crate::store::schema::*;
@@ -270,7 +270,7 @@ impl MemberStore for SqlStore {
                 // Accounts before the group: the lock order of account_delete.
                 let absent = Self::missing_accounts(&mut db, app, &members).await?;
                 if let (MissingAccount::FailCall, Some(id)) = (missing, absent.first()) {
-                    return Err(ApiError::UserNotFound(id.clone()));
+                    return Err(StoreError::AccountNotFound(id.clone()));
                 }
                 let (group, mut serial) = Self::lock_group(&mut db, app, &group_id).await?;
                 let mut results = Vec::with_capacity(members.len());
@@ -292,7 +292,7 @@ impl MemberStore for SqlStore {
                     }
                 }
                 if group.member_num + added.len() as i64 > group.max_member_num {
-                    return Err(ApiError::GroupFull(group_id.clone()));
+                    return Err(StoreError::GroupFull(group_id.clone()));
                 }
                 for m in &added {
                     let mark = group.counters.mark_with_unread(m.unread);
@@ -327,10 +327,9 @@ impl MemberStore for SqlStore {
                 let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
                 let mut member = Self::member_in(&mut db, app, &group_id, &user_id)
                     .await?
-                    .ok_or_else(|| {
-                        ApiError::NotMember(format!(
-                            "{user_id} is not a member of group {group_id}"
-                        ))
+                    .ok_or_else(|| StoreError::NotMember {
+                        group: group_id.clone(),
+                        user: user_id.clone(),
                     })?;
                 let muted_before = member.shut_up_until;
                 edit(&group, &mut member)?;
@@ -467,9 +466,10 @@ impl MemberStore for SqlStore {
                     )
                     .await?;
                 if updated == 0 {
-                    return Err(ApiError::NotMember(format!(
-                        "Member_Account {user_id} is not a member of group {group_id}"
-                    )));
+                    return Err(StoreError::NotMember {
+                        group: group_id,
+                        user: user_id,
+                    });
                 }
                 Ok(SetUnread::Set(mark.unread_base))
             })

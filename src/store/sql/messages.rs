@@ -4,8 +4,9 @@
 use super::SqlStore;
 use crate::domain::group::Role;
 use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
+use crate::domain::sending::{Sender, check_may_send};
 use crate::domain::unread::{GroupCounters, ReadMark};
-use crate::error::ApiError;
+use crate::store::StoreError;
 use crate::store::db::{Db, params};
 use crate::store::model::*;
 use crate::store::schema::*;
@@ -76,10 +77,10 @@ impl SqlStore {
             })
             .await?;
         let Some((group, sender, duplicate_seq)) = rows.into_iter().next() else {
-            return Err(ApiError::GroupNotFound(group_id.to_string()));
+            return Err(StoreError::GroupNotFound(group_id.to_string()));
         };
         if group.destroyed {
-            return Err(ApiError::GroupNotFound(group_id.to_string()));
+            return Err(StoreError::GroupNotFound(group_id.to_string()));
         }
         let duplicate = match duplicate_seq {
             // Rare: the original's time is read only for a duplicate.
@@ -355,7 +356,12 @@ impl MessageStore for SqlStore {
             Box::pin(async move {
                 let (group, sender, duplicate) =
                     Self::send_context(&mut db, app, &group_id, &msg).await?;
-                check_may_send(&group, sender, sender_is_app_admin, msg.time)?;
+                check_may_send(
+                    group.profile.shut_up_all,
+                    sender,
+                    sender_is_app_admin,
+                    msg.time,
+                )?;
                 if let Some(original) = duplicate {
                     return Ok(original);
                 }

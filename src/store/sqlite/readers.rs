@@ -7,7 +7,7 @@ use futures_util::FutureExt;
 use rusqlite::Connection;
 
 use super::open_connection;
-use crate::error::ApiError;
+use crate::store::StoreError;
 use crate::store::StoreResult;
 use crate::store::db::{Db, DbOp};
 
@@ -48,7 +48,7 @@ impl Readers {
         T: Send + 'static,
         F: DbOp<T>,
     {
-        let closed = || ApiError::Internal("the database is closed".into());
+        let closed = || StoreError::Unavailable("the database is closed".into());
         let jobs = self
             .jobs
             .lock()
@@ -59,13 +59,13 @@ impl Readers {
         let job: ReadJob = Box::new(move |conn| {
             let out = f(Db::Lite(conn))
                 .now_or_never()
-                .unwrap_or_else(|| Err(ApiError::Internal("a read would have waited".into())));
+                .unwrap_or_else(|| Err(StoreError::Internal("a read would have waited".into())));
             let _ = done.send(out);
         });
         jobs.send_async(job).await.map_err(|_| closed())?;
         answer
             .await
-            .map_err(|_| ApiError::Internal("a read failed".into()))?
+            .map_err(|_| StoreError::Internal("a read failed".into()))?
     }
 
     /// Lets the reader threads finish the queued reads and stop.

@@ -9,7 +9,7 @@ use futures_util::FutureExt;
 use futures_util::future::BoxFuture;
 use tokio::sync::{mpsc, oneshot};
 
-use crate::error::ApiError;
+use crate::store::StoreError;
 use crate::store::StoreResult;
 use crate::store::db::{Db, DbOp};
 
@@ -69,10 +69,12 @@ impl WriteQueue {
         let job: Job = Box::new(move |db: Db<'_>| {
             Box::pin(async move {
                 let outcome = f(db).await;
-                let fatal = matches!(outcome, Err(ApiError::Internal(_)));
+                let fatal = matches!(&outcome, Err(e) if e.is_database_error());
                 let reply: Reply = Box::new(move |commit_error: Option<&str>| {
                     let answer = match (outcome, commit_error) {
-                        (Ok(_), Some(e)) => Err(ApiError::Internal(format!("commit failed: {e}"))),
+                        (Ok(_), Some(e)) => {
+                            Err(StoreError::Internal(format!("commit failed: {e}")))
+                        }
                         (outcome, _) => outcome,
                     };
                     let _ = done.send(answer);
@@ -83,10 +85,10 @@ impl WriteQueue {
         self.jobs
             .send(Msg::Job(job))
             .await
-            .map_err(|_| ApiError::Internal("the database writer has stopped".into()))?;
+            .map_err(|_| StoreError::Unavailable("the database writer has stopped".into()))?;
         result
             .await
-            .map_err(|_| ApiError::Internal("the write could not be committed".into()))?
+            .map_err(|_| StoreError::Internal("the write could not be committed".into()))?
     }
 }
 

@@ -1,0 +1,15 @@
+//! Why a domain rule refused a change. Rules the store applies inside its transactions (who may
+//! send, the edits of a group or a membership) raise these; `src/error.rs` gives them numbers.
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Refusal {
+    /// A value the rules do not allow (the family's invalid-parameter code).
+    #[error("{0}")]
+    Invalid(String),
+    /// Not allowed for this group type or member (the family's no-permission code).
+    #[error("{0}")]
+    NoPermission(String),
+    /// The sender is muted, or the group is muted for ordinary members.
+    #[error("the sender is muted in this group")]
+    SenderMuted,
+}
