@@ -269,12 +269,6 @@ impl Db<'_> {
         }
     }
 
-    /// PostgreSQL, where one statement may write several tables (data-modifying CTEs) and each
-    /// statement saved is a round trip saved.
-    pub fn is_postgres(&self) -> bool {
-        matches!(self, Db::Pg(_))
-    }
-
     /// [`Db::lock_clause`] (exclusive) for a query that outer-joins other tables to the group
     /// it locks: PostgreSQL must be told to lock only that row, of the table aliased `g`.
     pub fn lock_clause_of_g(&self) -> &'static str {

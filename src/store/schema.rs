@@ -132,6 +132,15 @@ pub fn to_json<T: Serialize>(v: &T) -> String {
     serde_json::to_string(v).unwrap_or_default()
 }
 
+/// What a send writes besides the message itself.
+pub struct SentMessage {
+    pub seq: i64,
+    pub counters: GroupCounters,
+    pub last_msg_time: i64,
+    /// The sender's new read mark, when the sender is a member.
+    pub sender_mark: Option<ReadMark>,
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

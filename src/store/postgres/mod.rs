@@ -7,6 +7,8 @@ use sqlx::postgres::PgPoolOptions;
 
 use sqlx::PgPool;
 
+use super::StoreResult;
+use super::db::{Db, DbOp};
 use super::redact_url;
 
 pub mod statements;
@@ -43,4 +45,27 @@ pub async fn open(url: &str) -> Result<PgPool, String> {
         .await
         .map_err(|e| format!("cannot migrate {}: {e}", redact_url(url)))?;
     Ok(pool)
+}
+
+/// Runs an operation in a transaction on a pooled connection; the answer comes after the
+/// commit (PostgreSQL's default commit is durable). An operation that fails is rolled back.
+pub async fn in_transaction<T, F: DbOp<T>>(pool: &PgPool, f: F) -> StoreResult<T> {
+    let mut tx = pool.begin().await?;
+    match f(Db::Pg(&mut tx)).await {
+        Ok(v) => {
+            tx.commit().await?;
+            Ok(v)
+        }
+        Err(e) => {
+            let _ = tx.rollback().await;
+            Err(e)
+        }
+    }
+}
+
+/// Runs an operation on a pooled connection outside any transaction: a read, or a write that
+/// is one statement (atomic by itself, two round trips saved).
+pub async fn on_connection<T, F: DbOp<T>>(pool: &PgPool, f: F) -> StoreResult<T> {
+    let mut conn = pool.acquire().await?;
+    f(Db::Pg(&mut conn)).await
 }

@@ -9,6 +9,7 @@ use crate::domain::unread::{GroupCounters, ReadMark};
 use crate::store::StoreError;
 use crate::store::db::{Db, params};
 use crate::store::model::*;
+use crate::store::postgres::statements;
 use crate::store::schema::*;
 use crate::store::*;
 
@@ -18,15 +19,6 @@ fn is_duplicate(earlier: &NewMessage, later: &NewMessage) -> bool {
     earlier.from_account == later.from_account
         && earlier.random == later.random
         && (earlier.time - later.time).abs() <= DEDUP_WINDOW_SECS
-}
-
-/// What a send writes besides the message itself.
-pub(super) struct SentMessage {
-    seq: i64,
-    counters: GroupCounters,
-    last_msg_time: i64,
-    /// The sender's new read mark, when the sender is a member.
-    sender_mark: Option<ReadMark>,
 }
 
 impl SqlStore {
@@ -137,37 +129,7 @@ impl SqlStore {
             }
             return Ok(found);
         };
-        let from: Vec<&str> = msgs.iter().map(|m| m.from_account.as_str()).collect();
-        let randoms: Vec<i64> = msgs.iter().map(|m| m.random).collect();
-        let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
-        let idx: Vec<i32> = (0..msgs.len() as i32).collect();
-        let rows: Vec<(i32, i64, i64)> = sqlx::query_as(
-            "SELECT q.i, r.seq, r.msg_time FROM unnest($3::text[], $4::int8[], $5::int8[], \
-             $6::int4[]) AS q(from_account, random, t, i) CROSS JOIN LATERAL \
-             (SELECT seq, msg_time FROM message_randoms WHERE sdkappid = $1 AND group_id = $2 \
-             AND from_account = q.from_account AND random = q.random \
-             AND msg_time >= q.t - $7 AND msg_time <= q.t + $7 ORDER BY msg_time, seq LIMIT 1) r",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(&from)
-        .bind(&randoms)
-        .bind(&times)
-        .bind(&idx)
-        .bind(DEDUP_WINDOW_SECS)
-        .fetch_all(&mut **conn)
-        .await?;
-        let mut found = vec![None; msgs.len()];
-        for (i, seq, time) in rows {
-            if let Some(slot) = found.get_mut(i as usize) {
-                *slot = Some(Stored {
-                    seq,
-                    time,
-                    duplicate: true,
-                });
-            }
-        }
-        Ok(found)
+        statements::stored_duplicates(conn, app, group_id, msgs).await
     }
 
     /// Stores imported messages with their seqs: one statement on PostgreSQL.
@@ -183,36 +145,7 @@ impl SqlStore {
             }
             return Ok(());
         };
-        if new.is_empty() {
-            return Ok(());
-        }
-        let seqs: Vec<i64> = new.iter().map(|(_, seq)| *seq).collect();
-        let from: Vec<&str> = new.iter().map(|(m, _)| m.from_account.as_str()).collect();
-        let randoms: Vec<i64> = new.iter().map(|(m, _)| m.random).collect();
-        let times: Vec<i64> = new.iter().map(|(m, _)| m.time).collect();
-        let priorities: Vec<i64> = new.iter().map(|(m, _)| m.priority).collect();
-        let counts: Vec<i64> = new.iter().map(|(m, _)| i64::from(m.counts)).collect();
-        let payloads: Vec<&[u8]> = new.iter().map(|(m, _)| m.payload.as_slice()).collect();
-        sqlx::query(
-            "WITH msg AS (INSERT INTO messages (sdkappid, group_id, seq, from_account, random, \
-             msg_time, priority, counts, payload) SELECT $1, $2, * FROM unnest($3::int8[], \
-             $4::text[], $5::int8[], $6::int8[], $7::int8[], $8::int8[], $9::bytea[])) \
-             INSERT INTO message_randoms (sdkappid, group_id, from_account, random, msg_time, seq) \
-             SELECT $1, $2, f, r, t, s FROM unnest($3::int8[], $4::text[], $5::int8[], $6::int8[]) \
-             AS u(s, f, r, t)",
-        )
-        .bind(app as i64)
-        .bind(group_id)
-        .bind(&seqs)
-        .bind(&from)
-        .bind(&randoms)
-        .bind(&times)
-        .bind(&priorities)
-        .bind(&counts)
-        .bind(&payloads)
-        .execute(&mut **conn)
-        .await?;
-        Ok(())
+        statements::insert_messages(conn, app, group_id, new).await
     }
 
     pub(super) async fn insert_message(
@@ -264,56 +197,26 @@ impl SqlStore {
         msg: &NewMessage,
         sent: SentMessage,
     ) -> StoreResult<()> {
-        if !db.is_postgres() {
-            Self::insert_message(db, app, group_id, sent.seq, msg).await?;
-            Self::save_counters(db, app, group_id, sent.counters, sent.last_msg_time).await?;
-            if let Some(mark) = sent.sender_mark {
-                db.exec(
-                    "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
-                     WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                    params![
-                        app as i64,
-                        group_id,
-                        &msg.from_account,
-                        mark.unread_base,
-                        mark.rank_base,
-                        msg.time,
-                    ],
-                )
-                .await?;
-            }
-            return Ok(());
+        if let Db::Pg(conn) = db {
+            return statements::write_sent(conn, app, group_id, msg, &sent).await;
         }
-        let mark = sent.sender_mark.unwrap_or_default();
-        db.exec(
-            "WITH msg AS (INSERT INTO messages (sdkappid, group_id, seq, from_account, random, \
-             msg_time, priority, counts, payload) VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9)), \
-             rnd AS (INSERT INTO message_randoms (sdkappid, group_id, from_account, random, \
-             msg_time, seq) VALUES ($1, $2, $4, $5, $6, $3)), \
-             grp AS (UPDATE chat_groups SET next_msg_seq = $10, counted = $11, reset_rank = $12, \
-             last_msg_time = $13 WHERE sdkappid = $1 AND group_id = $2) \
-             UPDATE members SET unread_base = $14, rank_base = $15, last_send_time = $6 \
-             WHERE sdkappid = $1 AND group_id = $2 AND user_id = $4 AND $16 = 1",
-            params![
-                app as i64,
-                group_id,
-                sent.seq,
-                &msg.from_account,
-                msg.random,
-                msg.time,
-                msg.priority,
-                msg.counts,
-                msg.payload.as_slice(),
-                sent.counters.next_msg_seq,
-                sent.counters.counted,
-                sent.counters.reset_rank,
-                sent.last_msg_time,
-                mark.unread_base,
-                mark.rank_base,
-                sent.sender_mark.is_some(),
-            ],
-        )
-        .await?;
+        Self::insert_message(db, app, group_id, sent.seq, msg).await?;
+        Self::save_counters(db, app, group_id, sent.counters, sent.last_msg_time).await?;
+        if let Some(mark) = sent.sender_mark {
+            db.exec(
+                "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
+                 WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                params![
+                    app as i64,
+                    group_id,
+                    &msg.from_account,
+                    mark.unread_base,
+                    mark.rank_base,
+                    msg.time,
+                ],
+            )
+            .await?;
+        }
         Ok(())
     }
 

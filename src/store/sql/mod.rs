@@ -16,9 +16,9 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use super::db::{Db, DbOp};
+use super::db::DbOp;
 use super::known_accounts::KnownAccounts;
-use super::postgres::unread_batch::UnreadBatcher;
+use super::postgres::{self, unread_batch::UnreadBatcher};
 use super::sqlite::readers::Readers;
 use super::sqlite::writer::WriteQueue;
 use super::{Store, StoreResult};
@@ -72,19 +72,7 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { writes, .. } => writes.submit(f).await,
-            Backend::Postgres(pool) => {
-                let mut tx = pool.begin().await?;
-                match f(Db::Pg(&mut tx)).await {
-                    Ok(v) => {
-                        tx.commit().await?;
-                        Ok(v)
-                    }
-                    Err(e) => {
-                        let _ = tx.rollback().await;
-                        Err(e)
-                    }
-                }
-            }
+            Backend::Postgres(pool) => postgres::in_transaction(pool, f).await,
         }
     }
 
@@ -97,17 +85,8 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { writes, .. } => writes.submit(f).await,
-            Backend::Postgres(pool) => Self::on_pooled_connection(pool, f).await,
+            Backend::Postgres(pool) => postgres::on_connection(pool, f).await,
         }
-    }
-
-    /// Runs an operation on a pooled PostgreSQL connection, outside any transaction.
-    pub(super) async fn on_pooled_connection<T, F>(pool: &PgPool, f: F) -> StoreResult<T>
-    where
-        F: DbOp<T>,
-    {
-        let mut conn = pool.acquire().await?;
-        f(Db::Pg(&mut conn)).await
     }
 
     /// Runs a read operation on a read connection.
@@ -118,7 +97,7 @@ impl SqlStore {
     {
         match &self.backend {
             Backend::Sqlite { readers, .. } => readers.run(f).await,
-            Backend::Postgres(pool) => Self::on_pooled_connection(pool, f).await,
+            Backend::Postgres(pool) => postgres::on_connection(pool, f).await,
         }
     }
 }
