@@ -11,5 +11,6 @@ pub mod domain;
 pub mod envelope;
 pub mod error;
 pub mod ratelimit;
+pub mod state;
 pub mod store;
 pub mod usersig;

@@ -15,10 +15,10 @@ use futures_util::future::BoxFuture;
 use serde::Serialize;
 use serde::de::DeserializeOwned;
 
-use crate::app::AppState;
 use crate::config::AppConfig;
 use crate::envelope;
 use crate::error::{ApiError, Family};
+use crate::state::AppState;
 
 /// Everything a handler may use: the server state, the app called and the admin calling.
 #[derive(Clone)]
