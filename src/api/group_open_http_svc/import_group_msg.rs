@@ -16,7 +16,7 @@ use serde_json::Value;
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::{Ctx, strict_json};
 use crate::domain::message::{self, BodyError, StoredPayload};
-use crate::error::ApiError;
+use crate::error::{ApiError, ItemError};
 use crate::store::{ImportedMsg, NewMessage};
 
 /// Tencent's current per-call maximum.
@@ -142,12 +142,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                 Some(ImportedMsg::BadTime) => ImportResult {
                     msg_seq: 0,
                     msg_time: time,
-                    result: 10004,
+                    result: ItemError::BadSendTime.code(),
                 },
                 None => ImportResult {
                     msg_seq: 0,
                     msg_time: time,
-                    result: 80002,
+                    result: ItemError::MsgTooLong.code(),
                 },
             }
         })
