@@ -1,5 +1,7 @@
-//! The rules of Tencent's IM model, free of I/O: identifiers, group types, messages, unread arithmetic.
+//! The rules of Tencent's IM model, free of I/O: identifiers, group types, messages,
+//! message controls, unread arithmetic.
 
+pub mod controls;
 pub mod group;
 pub mod ids;
 pub mod message;

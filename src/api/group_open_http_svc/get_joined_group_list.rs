@@ -11,6 +11,7 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::fields::flag;
 use super::{MemberContext, MemberFields, group_fields, member_fields, user_id};
 use crate::api::Ctx;
 use crate::error::ApiError;
@@ -81,14 +82,6 @@ impl Serialize for SelfInfo {
             ..member_fields(self.group, &self.member, Some(&self.filter), None)
         }
         .serialize(s)
-    }
-}
-
-fn flag(name: &str, v: Option<u8>) -> Result<bool, ApiError> {
-    match v {
-        None | Some(0) => Ok(false),
-        Some(1) => Ok(true),
-        Some(_) => Err(ApiError::invalid(format!("{name} must be 0 or 1"))),
     }
 }
 

@@ -6,6 +6,7 @@ pub mod create_group;
 pub mod delete_group_member;
 pub mod delete_group_msg_by_sender;
 pub mod destroy_group;
+pub mod fields;
 pub mod forbid_send_msg;
 pub mod get_appid_group_list;
 pub mod get_group_info;
