@@ -65,6 +65,11 @@ impl GroupType {
         self != GroupType::AVChatRoom
     }
 
+    /// Private (Work) and AVChatRoom groups have no Admin role.
+    pub fn has_admins(self) -> bool {
+        !matches!(self, GroupType::Private | GroupType::AVChatRoom)
+    }
+
     /// AVChatRoom keeps no message history.
     pub fn keeps_history(self) -> bool {
         self != GroupType::AVChatRoom
@@ -189,6 +194,17 @@ pub fn check_custom_data(
         }
     }
     Ok(())
+}
+
+/// Applies an edit of custom data: each key given replaces the stored one, and an empty
+/// value deletes it.
+pub fn merge_custom_data(stored: &mut Vec<KeyValue>, edits: Vec<KeyValue>) {
+    for kv in edits {
+        stored.retain(|old| old.key != kv.key);
+        if !kv.value.is_empty() {
+            stored.push(kv);
+        }
+    }
 }
 
 /// Checks an optional text field against its byte limit.

@@ -4,12 +4,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    BaseFields, MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, needs_account, requested_role,
-    require_accounts, store_new_group, user_id,
-};
+use super::{BaseFields, needs_account, require_accounts, store_new_group, user_id};
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, Role};
+use crate::domain::member::{MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, requested_role};
 use crate::error::ApiError;
 use crate::store::{MemberProfile, NewMember};
 
@@ -80,7 +78,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             MAX_MEMBER_VALUE_BYTES,
         )
         .map_err(ApiError::InvalidParam)?;
-        let role = requested_role(item.role.as_deref(), t)?;
+        let role = requested_role(item.role.as_deref(), t).map_err(ApiError::InvalidParam)?;
         if members.iter().any(|m| m.user_id == id.as_str()) {
             continue;
         }

@@ -1,4 +1,4 @@
-//! Request fields that several group commands read alike: 0/1 flags.
+//! Request fields that several group commands read alike: 0/1 flags, mute durations.
 
 use crate::error::ApiError;
 
@@ -8,5 +8,13 @@ pub fn flag(name: &str, v: Option<u8>) -> Result<bool, ApiError> {
         None | Some(0) => Ok(false),
         Some(1) => Ok(true),
         Some(_) => Err(ApiError::invalid(format!("{name} must be 0 or 1"))),
+    }
+}
+
+/// A mute duration given as `ShutUpTime` or its English name `MuteTime` (both must agree).
+pub fn mute_seconds(shut_up: Option<u32>, mute: Option<u32>) -> Result<Option<u32>, ApiError> {
+    match (shut_up, mute) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::invalid("ShutUpTime and MuteTime disagree")),
+        (a, b) => Ok(a.or(b)),
     }
 }

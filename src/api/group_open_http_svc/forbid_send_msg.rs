@@ -5,9 +5,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, mute_seconds, mute_until, user_id};
+use super::fields::mute_seconds;
+use super::{group_id, live_group, user_id};
 use crate::api::Ctx;
-use crate::domain::group::GroupType;
+use crate::domain::member;
 use crate::error::ApiError;
 
 const MAX_ACCOUNTS: usize = 500;
@@ -42,14 +43,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .map(|m| user_id("Members_Account", m).map(|u| u.into_string()))
         .collect::<Result<Vec<_>, _>>()?;
     let group = live_group(ctx, &id).await?;
-    if group.group_type == GroupType::Private {
-        return Err(ApiError::NoPermission(
-            "Private groups do not support muting".into(),
-        ));
-    }
-    if secs > 0 && !group.owner.is_empty() && ids.contains(&group.owner) {
-        return Err(ApiError::NoPermission("the owner cannot be muted".into()));
-    }
+    let owner_among = !group.owner.is_empty() && ids.contains(&group.owner);
+    member::check_mute(group.group_type, owner_among, secs).map_err(ApiError::NoPermission)?;
     for account in &ids {
         if ctx
             .store()
@@ -67,7 +62,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             ctx.sdkappid(),
             id.as_str(),
             &ids,
-            mute_until(ctx.now(), secs),
+            member::mute_until(ctx.now(), secs),
         )
         .await?;
     Ok(Response {})

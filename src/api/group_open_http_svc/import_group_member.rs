@@ -8,9 +8,10 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, needs_account, requested_role};
+use super::{group_id, live_group, needs_account};
 use crate::api::Ctx;
 use crate::domain::ids::UserId;
+use crate::domain::member::requested_role;
 use crate::error::ApiError;
 use crate::store::{MemberProfile, MemberResult, MissingAccount, NewMember};
 
@@ -71,7 +72,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .member_list
         .iter()
         .map(|m| requested_role(m.role.as_deref(), group.group_type))
-        .collect::<Result<Vec<_>, _>>()?;
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::InvalidParam)?;
     let ids: Vec<String> = req
         .member_list
         .iter()

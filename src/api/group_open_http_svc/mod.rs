@@ -29,7 +29,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
 use crate::api::Ctx;
-use crate::domain::group::{self, GroupType, KeyValue, Role};
+use crate::domain::group::{self, GroupType, KeyValue};
 use crate::domain::ids::{GroupId, UserId};
 use crate::domain::unread::GroupCounters;
 use crate::error::ApiError;
@@ -38,9 +38,6 @@ use crate::store::{GroupProfile, GroupRow, MemberRow};
 /// Group custom data: at most 10 keys, values up to 512 bytes.
 pub const MAX_GROUP_KEYS: usize = 10;
 pub const MAX_GROUP_VALUE_BYTES: usize = 512;
-/// Member custom data: at most 5 keys, values up to 64 bytes.
-pub const MAX_MEMBER_KEYS: usize = 5;
-pub const MAX_MEMBER_VALUE_BYTES: usize = 64;
 
 /// A GroupId from a request; a malformed one is 10015.
 pub fn group_id(raw: &str) -> Result<GroupId, ApiError> {
@@ -405,21 +402,6 @@ impl Serialize for MemberList {
     }
 }
 
-/// The role a member may be given by create/import: only `Admin` (or plain `Member`), and
-/// never Admin in Private (Work) groups, which have no admins.
-pub fn requested_role(raw: Option<&str>, t: GroupType) -> Result<Role, ApiError> {
-    match raw {
-        None | Some("Member") => Ok(Role::Member),
-        Some("Admin") if t == GroupType::Private || t == GroupType::AVChatRoom => Err(
-            ApiError::invalid(format!("{} groups have no Admin role", t.as_str())),
-        ),
-        Some("Admin") => Ok(Role::Admin),
-        Some(other) => Err(ApiError::invalid(format!(
-            "Role {other:?} cannot be given; only Admin"
-        ))),
-    }
-}
-
 /// Stores a new group. A generated id that collides is drawn again; a custom one reports
 /// the collision (10021, or 10025 for the id of a destroyed group).
 pub async fn store_new_group(
@@ -437,24 +419,4 @@ pub async fn store_new_group(
         }
     }
     Err(ApiError::Internal("could not draw a free group id".into()))
-}
-
-/// `ShutUpTime` 4294967295 means "muted for good"; it is stored as that absolute time.
-pub const PERMANENT_MUTE: u32 = u32::MAX;
-
-/// The time a mute of `secs` seconds from `now` ends (0 = not muted).
-pub fn mute_until(now: i64, secs: u32) -> i64 {
-    match secs {
-        0 => 0,
-        PERMANENT_MUTE => i64::from(PERMANENT_MUTE),
-        s => now + i64::from(s),
-    }
-}
-
-/// A mute duration given as `ShutUpTime` or its English name `MuteTime` (both must agree).
-pub fn mute_seconds(shut_up: Option<u32>, mute: Option<u32>) -> Result<Option<u32>, ApiError> {
-    match (shut_up, mute) {
-        (Some(a), Some(b)) if a != b => Err(ApiError::invalid("ShutUpTime and MuteTime disagree")),
-        (a, b) => Ok(a.or(b)),
-    }
 }
