@@ -4,7 +4,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BaseFields, needs_account, require_accounts, store_new_group, user_id};
+use super::new_group::{BaseFields, store_new_group};
+use super::{needs_account, require_accounts, user_id};
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, Role};
 use crate::domain::member::{MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, requested_role};

@@ -1,5 +1,7 @@
-//! Request fields that several group commands read alike: 0/1 flags, mute durations.
+//! Request fields that several group commands read alike: 0/1 flags, mute durations,
+//! GroupType filters.
 
+use crate::domain::group::GroupType;
 use crate::error::ApiError;
 
 /// A 0/1 flag (absent = 0); any other number is 10004 naming the field.
@@ -17,4 +19,13 @@ pub fn mute_seconds(shut_up: Option<u32>, mute: Option<u32>) -> Result<Option<u3
         (Some(a), Some(b)) if a != b => Err(ApiError::invalid("ShutUpTime and MuteTime disagree")),
         (a, b) => Ok(a.or(b)),
     }
+}
+
+/// An optional `GroupType` filter; an unknown name is 10004.
+pub fn group_type_filter(raw: Option<&str>) -> Result<Option<GroupType>, ApiError> {
+    raw.map(|t| {
+        GroupType::parse(t)
+            .ok_or_else(|| ApiError::invalid(format!("GroupType {t:?} is not a group type")))
+    })
+    .transpose()
 }

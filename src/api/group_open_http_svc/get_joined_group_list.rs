@@ -87,7 +87,7 @@ impl Serialize for SelfInfo {
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let member = user_id("Member_Account", &req.member_account)?;
-    let group_type = super::group_type_filter(req.group_type.as_deref())?;
+    let group_type = super::fields::group_type_filter(req.group_type.as_deref())?;
     if matches!(req.limit, Some(l) if l > MAX_LIMIT) {
         return Err(ApiError::invalid(format!(
             "Limit must be at most {MAX_LIMIT}"

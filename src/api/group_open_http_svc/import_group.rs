@@ -3,7 +3,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BaseFields, needs_account, require_accounts, store_new_group};
+use super::new_group::{BaseFields, store_new_group};
+use super::{needs_account, require_accounts};
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::error::ApiError;
