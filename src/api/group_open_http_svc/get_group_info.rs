@@ -7,7 +7,7 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{MemberContext, MemberList, group_fields};
+use super::answers::{MemberContext, MemberList, group_fields};
 use crate::api::Ctx;
 use crate::domain::ids::GroupId;
 use crate::error::{ApiError, Family};

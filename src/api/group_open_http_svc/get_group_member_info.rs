@@ -6,7 +6,8 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MemberContext, MemberList, group_id};
+use super::answers::{MemberContext, MemberList};
+use super::group_id;
 use crate::api::Ctx;
 use crate::domain::group::{GroupType, Role};
 use crate::error::ApiError;

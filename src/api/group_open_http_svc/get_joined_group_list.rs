@@ -11,8 +11,9 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
+use super::answers::{MemberContext, MemberFields, group_fields, member_fields};
 use super::fields::flag;
-use super::{MemberContext, MemberFields, group_fields, member_fields, user_id};
+use super::user_id;
 use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::store::{JoinedFilter, MemberRow};
