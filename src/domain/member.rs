@@ -23,6 +23,18 @@ pub fn mute_until(now: i64, secs: u32) -> i64 {
     }
 }
 
+/// The join time of an imported member: its `JoinTime` when that falls after the group's
+/// creation and before `now`, else `None` (that member is not imported); absent = now.
+pub fn import_join_time(requested: Option<u32>, created_at: i64, now: i64) -> Option<i64> {
+    match requested {
+        None => Some(now),
+        Some(t) => {
+            let t = i64::from(t);
+            (t > created_at && t < now).then_some(t)
+        }
+    }
+}
+
 /// The role a member may be given when it joins by create_group or import_group_member: only
 /// `Admin` (or plain `Member`), and never Admin in a group type without admins.
 pub fn requested_role(raw: Option<&str>, t: GroupType) -> Result<Role, String> {
@@ -80,6 +92,14 @@ mod tests {
         assert_eq!(mute_until(100, 0), 0);
         assert_eq!(mute_until(100, 60), 160);
         assert_eq!(mute_until(100, PERMANENT_MUTE), 4_294_967_295);
+    }
+
+    #[test]
+    fn imported_join_times_fall_between_creation_and_now() {
+        assert_eq!(import_join_time(None, 100, 200), Some(200));
+        assert_eq!(import_join_time(Some(150), 100, 200), Some(150));
+        assert_eq!(import_join_time(Some(100), 100, 200), None);
+        assert_eq!(import_join_time(Some(200), 100, 200), None);
     }
 
     #[test]

@@ -1,7 +1,7 @@
 //! `v4/group_open_http_svc/*`: the group system — creation, members, messages, migration imports, unread.
 //!
 //! This module holds what the commands share: reading ids, finding the live group, checking
-//! accounts. What only some commands share has a module of its own (`fields`, `answers`,
+//! accounts, new memberships. What only some commands share has a module of its own (`fields`, `answers`,
 //! `new_group`); the rules themselves are in `crate::domain`.
 
 pub mod add_group_member;
@@ -32,9 +32,10 @@ pub mod send_group_system_notification;
 pub mod set_unread_msg_num;
 
 use crate::api::Ctx;
+use crate::domain::group::Role;
 use crate::domain::ids::{GroupId, UserId};
 use crate::error::ApiError;
-use crate::store::GroupRow;
+use crate::store::{GroupRow, MemberProfile, NewMember};
 
 /// A GroupId from a request; a malformed one is 10015.
 pub fn group_id(raw: &str) -> Result<GroupId, ApiError> {
@@ -67,7 +68,15 @@ pub async fn require_accounts(ctx: &Ctx, ids: &[String]) -> Result<(), ApiError>
     }
 }
 
-/// Whether a new member must be an imported account: everyone but the app admins.
-pub fn needs_account(ctx: &Ctx, id: &str) -> bool {
-    !ctx.app.admins.iter().any(|a| a == id)
+/// A membership to create for `user`, joining at `join_time` with no unread messages and an
+/// empty profile. Every member but an app admin must be an imported account.
+pub fn new_member(ctx: &Ctx, user: String, role: Role, join_time: i64) -> NewMember {
+    NewMember {
+        needs_account: !ctx.app.admins.contains(&user),
+        user_id: user,
+        role,
+        join_time,
+        unread: 0,
+        profile: MemberProfile::default(),
+    }
 }
