@@ -71,6 +71,12 @@ impl GroupType {
         self != GroupType::AVChatRoom
     }
 
+    /// Only the owner of a Private (Work) group may leave it, which is then ownerless; in
+    /// other types ownership must be transferred first.
+    pub fn owner_may_leave(self) -> bool {
+        self == GroupType::Private
+    }
+
     /// Private (Work) and AVChatRoom groups have no Admin role.
     pub fn has_admins(self) -> bool {
         !matches!(self, GroupType::Private | GroupType::AVChatRoom)
