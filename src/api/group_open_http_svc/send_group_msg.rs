@@ -69,19 +69,6 @@ fn check_body(body: &[Value], cloud_custom_data: Option<&str>) -> Result<(), Api
     })
 }
 
-/// OfflinePushInfo and GroupAtInfo are stored with the message: bounded like it.
-fn check_extras(push: Option<&Value>, at: Option<&[Value]>) -> Result<(), ApiError> {
-    let size = push.map_or(0, message::json_bytes)
-        + at.map_or(0, |a| a.iter().map(message::json_bytes).sum());
-    if size > message::MAX_EXTRAS_BYTES {
-        return Err(ApiError::invalid(format!(
-            "OfflinePushInfo and GroupAtInfo together hold {size} bytes; at most {}",
-            message::MAX_EXTRAS_BYTES
-        )));
-    }
-    Ok(())
-}
-
 /// A send, checked: the message and how to deliver it.
 struct Send {
     group: GroupId,
@@ -119,10 +106,11 @@ impl Request {
     fn parse(self) -> Result<Send, ApiError> {
         let group = group_id(&self.group_id)?;
         check_body(&self.msg_body, self.cloud_custom_data.as_deref())?;
-        check_extras(
+        message::check_extras(
             self.offline_push_info.as_ref(),
             self.group_at_info.as_deref(),
-        )?;
+        )
+        .map_err(ApiError::InvalidParam)?;
         let priority = message::parse_priority(self.msg_priority.as_deref())
             .ok_or_else(|| ApiError::invalid("MsgPriority must be High, Normal or Low"))?;
         let controls = parse_list(self.send_msg_control.as_deref(), SendMsgControl::parse)
