@@ -1,4 +1,5 @@
-//! One error enum for every command, and the one place that turns it into Tencent's `ErrorCode`.
+//! One error enum for every command, and the one place that turns it into Tencent's `ErrorCode`;
+//! also the per-item codes of batch answers, so every Tencent number lives in this file.
 //!
 //! Variants name the condition. Generic conditions (bad parameter, no permission, internal)
 //! carry a different number in each service family, so the family comes from the command table.
@@ -182,6 +183,36 @@ impl From<StoreError> for ApiError {
             | StoreError::Full(_)
             | StoreError::Corrupt(_)
             | StoreError::Internal(_) => ApiError::Internal(e.to_string()),
+        }
+    }
+}
+
+/// Why one item of a batch failed while the call as a whole succeeded: Tencent reports it in
+/// the item's own field (`Result`, `RetCode`, `ResultCode`), with numbers of its own.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ItemError {
+    /// `import_group_msg`: the message's SendTime breaks the time rules.
+    BadSendTime,
+    /// `import_group_msg`: the message's content is over 8000 bytes.
+    MsgTooLong,
+    /// `group_msg_recall`: no message has that seq.
+    NoSuchMsg,
+    /// `account_check`: the UserID breaks the rules.
+    InvalidUserId,
+    /// `account_delete`: the account is not imported.
+    AccountNotFound,
+}
+
+impl ItemError {
+    /// The item's code (an item that succeeded has 0, like a successful call).
+    pub fn code(self) -> i64 {
+        use ItemError::*;
+        match self {
+            BadSendTime => 10004,
+            MsgTooLong => 80002,
+            NoSuchMsg => 10030,
+            InvalidUserId => 70402,
+            AccountNotFound => 70107,
         }
     }
 }

@@ -1,6 +1,9 @@
-//! Group types, roles and the per-type capability rules of Tencent's group system.
+//! Group types, roles and the per-type capability rules of Tencent's group system; the
+//! group profile's limits and custom data; generated group ids.
 
 use serde::{Deserialize, Serialize};
+
+use super::ids::GroupId;
 
 /// Field limits in UTF-8 bytes.
 pub const MAX_NAME_BYTES: usize = 30;
@@ -13,6 +16,9 @@ pub const DEFAULT_MAX_MEMBERS: i64 = 2000;
 pub const MAX_MAX_MEMBERS: i64 = 6000;
 /// Community groups hold up to 100,000 members by default.
 pub const COMMUNITY_MAX_MEMBERS: i64 = 100_000;
+/// Group custom data (`AppDefinedData`): at most 10 keys, values up to 512 bytes.
+pub const MAX_GROUP_KEYS: usize = 10;
+pub const MAX_GROUP_VALUE_BYTES: usize = 512;
 
 /// The REST `Type` strings. `Work` and `Meeting` (the new-version names) are accepted as
 /// aliases of `Private` and `ChatRoom`; answers always use the REST names.
@@ -74,6 +80,17 @@ impl GroupType {
         self != GroupType::AVChatRoom
     }
 
+    /// Only the owner of a Private (Work) group may leave it, which is then ownerless; in
+    /// other types ownership must be transferred first.
+    pub fn owner_may_leave(self) -> bool {
+        self == GroupType::Private
+    }
+
+    /// Private (Work) and AVChatRoom groups have no Admin role.
+    pub fn has_admins(self) -> bool {
+        !matches!(self, GroupType::Private | GroupType::AVChatRoom)
+    }
+
     /// AVChatRoom keeps no message history.
     pub fn keeps_history(self) -> bool {
         self != GroupType::AVChatRoom
@@ -84,6 +101,15 @@ impl GroupType {
             GroupType::Community => COMMUNITY_MAX_MEMBERS,
             GroupType::AVChatRoom => i64::MAX,
             _ => DEFAULT_MAX_MEMBERS,
+        }
+    }
+
+    /// The largest member limit (MaxMemberCount, MaxMemberNum) a group of this type takes.
+    pub fn max_members_limit(self) -> i64 {
+        match self {
+            GroupType::Community => COMMUNITY_MAX_MEMBERS,
+            GroupType::AVChatRoom => i64::MAX,
+            _ => MAX_MAX_MEMBERS,
         }
     }
 
@@ -153,9 +179,48 @@ impl MsgFlag {
     }
 }
 
-/// Who may join without an invitation.
-pub fn valid_apply_join_option(s: &str) -> bool {
-    matches!(s, "FreeAccess" | "NeedPermission" | "DisableApply")
+/// Who may join without an invitation (`ApplyJoinOption`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ApplyJoinOption {
+    FreeAccess,
+    NeedPermission,
+    DisableApply,
+}
+
+impl ApplyJoinOption {
+    /// A value by its Tencent name; the error names the field and the value.
+    pub fn parse(s: &str) -> Result<ApplyJoinOption, String> {
+        match s {
+            "FreeAccess" => Ok(ApplyJoinOption::FreeAccess),
+            "NeedPermission" => Ok(ApplyJoinOption::NeedPermission),
+            "DisableApply" => Ok(ApplyJoinOption::DisableApply),
+            _ => Err(format!(
+                "ApplyJoinOption {s:?} is not FreeAccess, NeedPermission or DisableApply"
+            )),
+        }
+    }
+
+    pub fn as_str(self) -> &'static str {
+        match self {
+            ApplyJoinOption::FreeAccess => "FreeAccess",
+            ApplyJoinOption::NeedPermission => "NeedPermission",
+            ApplyJoinOption::DisableApply => "DisableApply",
+        }
+    }
+}
+
+/// `ShutUpAllMember` (and its English name `MuteAllMember`): "On" or "Off".
+pub fn parse_on_off(field: &str, v: &str) -> Result<bool, String> {
+    match v {
+        "On" => Ok(true),
+        "Off" => Ok(false),
+        _ => Err(format!("{field} must be On or Off")),
+    }
+}
+
+/// The answer's spelling of an on/off setting.
+pub fn on_off(on: bool) -> &'static str {
+    if on { "On" } else { "Off" }
 }
 
 /// `{Key, Value}` custom data; values may hold any bytes, including `\u0000`.
@@ -200,10 +265,89 @@ pub fn check_custom_data(
     Ok(())
 }
 
+/// Applies an edit of custom data: each key given replaces the stored one, and an empty
+/// value deletes it.
+pub fn merge_custom_data(stored: &mut Vec<KeyValue>, edits: Vec<KeyValue>) {
+    for kv in edits {
+        stored.retain(|old| old.key != kv.key);
+        if !kv.value.is_empty() {
+            stored.push(kv);
+        }
+    }
+}
+
 /// Checks an optional text field against its byte limit.
 pub fn check_len(field: &str, value: Option<&str>, max: usize) -> Result<(), String> {
     match value {
         Some(v) if v.len() > max => Err(format!("{field} is longer than {max} bytes")),
         _ => Ok(()),
+    }
+}
+
+/// The text fields of a group profile, as a request gives them (absent = unchanged or empty).
+#[derive(Debug, Clone, Copy, Default)]
+pub struct ProfileTexts<'a> {
+    pub name: Option<&'a str>,
+    pub introduction: Option<&'a str>,
+    pub notification: Option<&'a str>,
+    pub face_url: Option<&'a str>,
+}
+
+impl ProfileTexts<'_> {
+    /// Checks each text against its byte limit, in the order the fields are documented.
+    pub fn check(&self) -> Result<(), String> {
+        check_len("Name", self.name, MAX_NAME_BYTES)?;
+        check_len("Introduction", self.introduction, MAX_INTRODUCTION_BYTES)?;
+        check_len("Notification", self.notification, MAX_NOTIFICATION_BYTES)?;
+        check_len("FaceUrl", self.face_url, MAX_FACE_URL_BYTES)
+    }
+}
+
+/// A fresh id of the form Tencent generates: `@TGS#` + a type marker + upper-case alphanumerics.
+pub fn generate_group_id(t: GroupType) -> GroupId {
+    const ALPHABET: &[u8] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
+    let len = if t == GroupType::Community { 11 } else { 8 };
+    let bytes: [u8; 16] = rand::random();
+    let tail: String = bytes[..len]
+        .iter()
+        .map(|b| ALPHABET[usize::from(*b) % ALPHABET.len()] as char)
+        .collect();
+    GroupId::generated(format!("@TGS#{}{tail}", t.id_marker()))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn generated_ids_follow_tencent_s_form() {
+        let id = generate_group_id(GroupType::Public);
+        assert!(id.as_str().starts_with("@TGS#2"));
+        assert_eq!(id.as_str().len(), 14);
+        let community = generate_group_id(GroupType::Community);
+        assert!(community.as_str().starts_with("@TGS#_@TGS#c"));
+        assert!(GroupId::parse_custom(community.as_str(), true).is_ok());
+    }
+
+    #[test]
+    fn custom_data_edits_replace_and_delete_keys() {
+        let kv = |k: &str, v: &str| KeyValue {
+            key: k.into(),
+            value: v.into(),
+        };
+        let mut stored = vec![kv("a", "1"), kv("b", "2")];
+        merge_custom_data(&mut stored, vec![kv("a", ""), kv("b", "3"), kv("c", "4")]);
+        assert_eq!(stored, vec![kv("b", "3"), kv("c", "4")]);
+    }
+
+    #[test]
+    fn enumerated_fields_name_the_bad_value() {
+        assert_eq!(
+            ApplyJoinOption::parse("FreeAccess"),
+            Ok(ApplyJoinOption::FreeAccess)
+        );
+        assert!(ApplyJoinOption::parse("Anyone").is_err_and(|e| e.contains("\"Anyone\"")));
+        assert_eq!(parse_on_off("ShutUpAllMember", "On"), Ok(true));
+        assert!(parse_on_off("ShutUpAllMember", "on").is_err());
     }
 }

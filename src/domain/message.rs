@@ -151,6 +151,18 @@ pub fn check_body(body: &[Value], cloud_custom_data: Option<&str>) -> Result<(),
     Ok(())
 }
 
+/// Checks `OfflinePushInfo` and `GroupAtInfo`: they are stored with the message, so they are
+/// bounded like it, measured the same way.
+pub fn check_extras(push: Option<&Value>, at: Option<&[Value]>) -> Result<(), String> {
+    let size = push.map_or(0, json_bytes) + at.map_or(0, |a| a.iter().map(json_bytes).sum());
+    if size > MAX_EXTRAS_BYTES {
+        return Err(format!(
+            "OfflinePushInfo and GroupAtInfo together hold {size} bytes; at most {MAX_EXTRAS_BYTES}"
+        ));
+    }
+    Ok(())
+}
+
 /// `MsgPriority` input strings to the numbers history reports (1 High … 4 Lowest).
 pub fn parse_priority(s: Option<&str>) -> Option<i64> {
     match s {

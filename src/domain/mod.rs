@@ -1,8 +1,11 @@
-//! The rules of Tencent's IM model, free of I/O: identifiers, group types, messages, who may
-//! send, unread arithmetic (and its SQL forms), and why a rule refuses a change.
+//! The rules of Tencent's IM model, free of I/O: identifiers, group types, members, messages,
+//! message controls, who may send, unread arithmetic (and its SQL forms), and why a rule
+//! refuses a change.
 
+pub mod controls;
 pub mod group;
 pub mod ids;
+pub mod member;
 pub mod message;
 pub mod refusal;
 pub mod sending;

@@ -5,11 +5,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, needs_account, require_accounts, user_id};
+use super::fields::flag;
+use super::{group_id, live_group, new_member, require_accounts, user_id};
 use crate::api::Ctx;
 use crate::domain::group::Role;
+use crate::domain::ids::GroupId;
 use crate::error::ApiError;
-use crate::store::{MemberProfile, MissingAccount, NewMember};
+use crate::store::{MissingAccount, NewMember};
 
 const MAX_MEMBERS: usize = 300;
 
@@ -43,25 +45,30 @@ pub struct Response {
     member_list: Vec<MemberResult>,
 }
 
+impl Request {
+    fn parse(self) -> Result<(GroupId, Vec<String>), ApiError> {
+        let id = group_id(&self.group_id)?;
+        flag("Silence", self.silence)?;
+        if self.member_list.is_empty() {
+            return Err(ApiError::invalid("MemberList must not be empty"));
+        }
+        if self.member_list.len() > MAX_MEMBERS {
+            return Err(ApiError::TooManyItems(format!(
+                "MemberList holds {} accounts; at most {MAX_MEMBERS}",
+                self.member_list.len()
+            )));
+        }
+        let ids = self
+            .member_list
+            .iter()
+            .map(|m| user_id("Member_Account", &m.member_account).map(|u| u.into_string()))
+            .collect::<Result<Vec<String>, ApiError>>()?;
+        Ok((id, ids))
+    }
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    if matches!(req.silence, Some(s) if s > 1) {
-        return Err(ApiError::invalid("Silence must be 0 or 1"));
-    }
-    if req.member_list.is_empty() {
-        return Err(ApiError::invalid("MemberList must not be empty"));
-    }
-    if req.member_list.len() > MAX_MEMBERS {
-        return Err(ApiError::TooManyItems(format!(
-            "MemberList holds {} accounts; at most {MAX_MEMBERS}",
-            req.member_list.len()
-        )));
-    }
-    let ids = req
-        .member_list
-        .iter()
-        .map(|m| user_id("Member_Account", &m.member_account).map(|u| u.into_string()))
-        .collect::<Result<Vec<String>, ApiError>>()?;
+    let (id, ids) = req.parse()?;
     let group = live_group(ctx, &id).await?;
     if !group.group_type.stores_members() {
         return Err(ApiError::NoPermission(
@@ -72,14 +79,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let now = ctx.now();
     let members: Vec<NewMember> = ids
         .iter()
-        .map(|id| NewMember {
-            user_id: id.clone(),
-            needs_account: needs_account(ctx, id),
-            role: Role::Member,
-            join_time: now,
-            unread: 0,
-            profile: MemberProfile::default(),
-        })
+        .map(|id| new_member(ctx, id.clone(), Role::Member, now))
         .collect();
     let results = ctx
         .store()
@@ -90,14 +90,13 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             MissingAccount::FailCall,
         )
         .await?;
-    Ok(Response {
-        member_list: ids
-            .into_iter()
-            .zip(results)
-            .map(|(member_account, r)| MemberResult {
-                member_account,
-                result: r as u8,
-            })
-            .collect(),
-    })
+    let member_list = ids
+        .into_iter()
+        .zip(results)
+        .map(|(member_account, r)| MemberResult {
+            member_account,
+            result: r as u8,
+        })
+        .collect();
+    Ok(Response { member_list })
 }

@@ -4,12 +4,12 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{
-    BaseFields, MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, needs_account, requested_role,
-    require_accounts, store_new_group, user_id,
-};
+use super::new_group::{BaseFields, CheckedBase, store_new_group};
+use super::{new_member, require_accounts, user_id};
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, Role};
+use crate::domain::ids::UserId;
+use crate::domain::member::{MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, requested_role};
 use crate::error::ApiError;
 use crate::store::{MemberProfile, NewMember};
 
@@ -42,37 +42,66 @@ pub struct Response {
     group_type: &'static str,
 }
 
-pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let base = req.base.check()?;
-    let t = base.group_type;
-    let list = req.member_list.unwrap_or_default();
-    if list.len() > MAX_MEMBER_LIST {
-        return Err(ApiError::TooManyItems(format!(
-            "MemberList holds {} accounts; at most {MAX_MEMBER_LIST}",
-            list.len()
-        )));
+/// A creation, checked: the group and its first members.
+struct Create {
+    base: CheckedBase,
+    /// The owner first (when there is one), then the listed members, each once.
+    members: Vec<Joiner>,
+}
+
+/// One first member, checked.
+struct Joiner {
+    id: UserId,
+    role: Role,
+    data: Vec<KeyValue>,
+}
+
+impl Request {
+    fn parse(self) -> Result<Create, ApiError> {
+        let base = self.base.check()?;
+        let t = base.group_type;
+        let list = self.member_list.unwrap_or_default();
+        if list.len() > MAX_MEMBER_LIST {
+            return Err(ApiError::TooManyItems(format!(
+                "MemberList holds {} accounts; at most {MAX_MEMBER_LIST}",
+                list.len()
+            )));
+        }
+        if t == GroupType::AVChatRoom && !list.is_empty() {
+            return Err(ApiError::NoPermission(
+                "AVChatRoom groups cannot be created with a MemberList; members join by applying"
+                    .into(),
+            ));
+        }
+        let mut members: Vec<Joiner> = base
+            .owner
+            .iter()
+            .map(|o| Joiner {
+                id: o.clone(),
+                role: Role::Owner,
+                data: Vec::new(),
+            })
+            .collect();
+        for item in list {
+            // Every item is checked, even one that repeats an account already listed.
+            let joiner = item.parse(t)?;
+            if !members.iter().any(|m| m.id == joiner.id) {
+                members.push(joiner);
+            }
+        }
+        if members.len() as i64 > base.max_member_num {
+            return Err(ApiError::GroupFull(
+                "the new group (its members exceed MaxMemberCount)".into(),
+            ));
+        }
+        Ok(Create { base, members })
     }
-    if t == GroupType::AVChatRoom && !list.is_empty() {
-        return Err(ApiError::NoPermission(
-            "AVChatRoom groups cannot be created with a MemberList; members join by applying"
-                .into(),
-        ));
-    }
-    let now = ctx.now();
-    let mut members = Vec::new();
-    if let Some(owner) = &base.owner {
-        members.push(NewMember {
-            user_id: owner.to_string(),
-            needs_account: needs_account(ctx, owner.as_str()),
-            role: Role::Owner,
-            join_time: now,
-            unread: 0,
-            profile: MemberProfile::default(),
-        });
-    }
-    for item in list {
-        let id = user_id("Member_Account", &item.member_account)?;
-        let data = item.app_member_defined_data.unwrap_or_default();
+}
+
+impl MemberItem {
+    fn parse(self, t: GroupType) -> Result<Joiner, ApiError> {
+        let id = user_id("Member_Account", &self.member_account)?;
+        let data = self.app_member_defined_data.unwrap_or_default();
         group::check_custom_data(
             "AppMemberDefinedData",
             &data,
@@ -80,30 +109,35 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             MAX_MEMBER_VALUE_BYTES,
         )
         .map_err(ApiError::InvalidParam)?;
-        let role = requested_role(item.role.as_deref(), t)?;
-        if members.iter().any(|m| m.user_id == id.as_str()) {
-            continue;
-        }
-        members.push(NewMember {
-            needs_account: needs_account(ctx, id.as_str()),
-            user_id: id.into_string(),
-            role,
-            join_time: now,
-            unread: 0,
+        let role = requested_role(self.role.as_deref(), t).map_err(ApiError::InvalidParam)?;
+        Ok(Joiner { id, role, data })
+    }
+}
+
+impl Joiner {
+    fn into_new_member(self, ctx: &Ctx, now: i64) -> NewMember {
+        NewMember {
             profile: MemberProfile {
                 name_card: String::new(),
-                app_member_defined_data: data,
+                app_member_defined_data: self.data,
             },
-        });
+            ..new_member(ctx, self.id.into_string(), self.role, now)
+        }
     }
-    if members.len() as i64 > base.max_member_num {
-        return Err(ApiError::GroupFull(
-            "the new group (its members exceed MaxMemberCount)".into(),
-        ));
-    }
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let create = req.parse()?;
+    let now = ctx.now();
+    let members: Vec<NewMember> = create
+        .members
+        .into_iter()
+        .map(|j| j.into_new_member(ctx, now))
+        .collect();
     let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
     require_accounts(ctx, &ids).await?;
-    let (group, custom) = base.into_new_group(now, members);
+    let t = create.base.group_type;
+    let (group, custom) = create.base.into_new_group(now, members);
     let group_id = store_new_group(ctx, group, custom).await?;
     Ok(Response {
         group_id,

@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::fields::flag;
 use super::{group_id, live_group, user_id};
 use crate::api::Ctx;
 use crate::domain::group::GroupType;
+use crate::domain::ids::GroupId;
 use crate::error::ApiError;
 
 const MAX_MEMBERS: usize = 100;
@@ -28,35 +30,39 @@ pub struct Request {
 #[derive(Debug, Serialize)]
 pub struct Response {}
 
+impl Request {
+    fn parse(self) -> Result<(GroupId, Vec<String>), ApiError> {
+        let id = group_id(&self.group_id)?;
+        flag("Silence", self.silence)?;
+        // Reason is shown to the removed members' clients; opentim has none to show it to.
+        let _ = self.reason;
+        if self.member_to_del_account.is_empty() {
+            return Err(ApiError::invalid("MemberToDel_Account must not be empty"));
+        }
+        if self.member_to_del_account.len() > MAX_MEMBERS {
+            // Tencent's page lists no 10005 here (only create/add/import of members do).
+            return Err(ApiError::invalid(format!(
+                "MemberToDel_Account holds more than {MAX_MEMBERS} accounts"
+            )));
+        }
+        let ids = self
+            .member_to_del_account
+            .iter()
+            .map(|m| user_id("MemberToDel_Account", m).map(|u| u.into_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((id, ids))
+    }
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    if matches!(req.silence, Some(s) if s > 1) {
-        return Err(ApiError::invalid("Silence must be 0 or 1"));
-    }
-    let _ = req.reason;
-    if req.member_to_del_account.is_empty() {
-        return Err(ApiError::invalid("MemberToDel_Account must not be empty"));
-    }
-    if req.member_to_del_account.len() > MAX_MEMBERS {
-        // Tencent's page lists no 10005 here (only create/add/import of members do).
-        return Err(ApiError::invalid(format!(
-            "MemberToDel_Account holds more than {MAX_MEMBERS} accounts"
-        )));
-    }
-    let ids = req
-        .member_to_del_account
-        .iter()
-        .map(|m| user_id("MemberToDel_Account", m).map(|u| u.into_string()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (id, ids) = req.parse()?;
     let group = live_group(ctx, &id).await?;
     if group.group_type == GroupType::AVChatRoom {
         return Err(ApiError::invalid(
             "members cannot be removed from an AVChatRoom group; mute them instead",
         ));
     }
-    if group.group_type != GroupType::Private
-        && !group.owner.is_empty()
-        && ids.contains(&group.owner)
+    if !group.group_type.owner_may_leave() && !group.owner.is_empty() && ids.contains(&group.owner)
     {
         return Err(ApiError::OwnerCannotLeave(format!(
             "the owner cannot leave a {} group; transfer ownership first",

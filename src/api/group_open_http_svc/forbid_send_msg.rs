@@ -5,9 +5,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, mute_seconds, mute_until, user_id};
+use super::fields::mute_seconds;
+use super::{group_id, live_group, user_id};
 use crate::api::Ctx;
-use crate::domain::group::GroupType;
+use crate::domain::ids::GroupId;
+use crate::domain::member;
 use crate::error::ApiError;
 
 const MAX_ACCOUNTS: usize = 500;
@@ -27,29 +29,31 @@ pub struct Request {
 #[derive(Debug, Serialize)]
 pub struct Response {}
 
+impl Request {
+    /// The group, the accounts and the mute's length in seconds (0 unmutes).
+    fn parse(self) -> Result<(GroupId, Vec<String>, u32), ApiError> {
+        let id = group_id(&self.group_id)?;
+        let secs = mute_seconds(self.shut_up_time, self.mute_time)?
+            .ok_or_else(|| ApiError::invalid("ShutUpTime is required"))?;
+        if self.members_account.is_empty() || self.members_account.len() > MAX_ACCOUNTS {
+            return Err(ApiError::invalid(format!(
+                "Members_Account must hold 1 to {MAX_ACCOUNTS} accounts"
+            )));
+        }
+        let ids = self
+            .members_account
+            .iter()
+            .map(|m| user_id("Members_Account", m).map(|u| u.into_string()))
+            .collect::<Result<Vec<_>, _>>()?;
+        Ok((id, ids, secs))
+    }
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    let secs = mute_seconds(req.shut_up_time, req.mute_time)?
-        .ok_or_else(|| ApiError::invalid("ShutUpTime is required"))?;
-    if req.members_account.is_empty() || req.members_account.len() > MAX_ACCOUNTS {
-        return Err(ApiError::invalid(format!(
-            "Members_Account must hold 1 to {MAX_ACCOUNTS} accounts"
-        )));
-    }
-    let ids = req
-        .members_account
-        .iter()
-        .map(|m| user_id("Members_Account", m).map(|u| u.into_string()))
-        .collect::<Result<Vec<_>, _>>()?;
+    let (id, ids, secs) = req.parse()?;
     let group = live_group(ctx, &id).await?;
-    if group.group_type == GroupType::Private {
-        return Err(ApiError::NoPermission(
-            "Private groups do not support muting".into(),
-        ));
-    }
-    if secs > 0 && !group.owner.is_empty() && ids.contains(&group.owner) {
-        return Err(ApiError::NoPermission("the owner cannot be muted".into()));
-    }
+    let owner_among = !group.owner.is_empty() && ids.contains(&group.owner);
+    member::check_mute(group.group_type, owner_among, secs).map_err(ApiError::NoPermission)?;
     for account in &ids {
         if ctx
             .store()
@@ -62,13 +66,9 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             )));
         }
     }
+    let until = member::mute_until(ctx.now(), secs);
     ctx.store()
-        .mute(
-            ctx.sdkappid(),
-            id.as_str(),
-            &ids,
-            mute_until(ctx.now(), secs),
-        )
+        .mute(ctx.sdkappid(), id.as_str(), &ids, until)
         .await?;
     Ok(Response {})
 }

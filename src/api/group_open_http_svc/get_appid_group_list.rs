@@ -42,7 +42,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "Limit must be between 1 and {MAX_LIMIT}"
         )));
     }
-    let group_type = super::group_type_filter(req.group_type.as_deref())?;
+    let group_type = super::fields::group_type_filter(req.group_type.as_deref())?;
     let offset = req.next.unwrap_or(0).min(i64::MAX as u64) as i64;
     let (total_count, ids) = ctx
         .store()

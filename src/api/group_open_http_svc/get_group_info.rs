@@ -7,11 +7,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
-use super::{MemberContext, MemberList, group_fields};
+use super::answers::{MemberContext, MemberList, group_fields};
+use super::live_group;
 use crate::api::Ctx;
 use crate::domain::ids::GroupId;
 use crate::error::{ApiError, Family};
-use crate::store::PageStart;
+use crate::store::{GroupRow, PageStart};
 
 const MAX_GROUPS: usize = 50;
 
@@ -41,6 +42,53 @@ pub struct Response {
     group_info: Vec<Map<String, Value>>,
 }
 
+/// A query, checked: each id as given with its parse, and what to answer of each group.
+struct Query {
+    ids: Vec<(String, Result<GroupId, String>)>,
+    wanted: Wanted,
+}
+
+/// What to answer of each group.
+struct Wanted {
+    base: Option<Vec<String>>,
+    group_data_keys: Option<Vec<String>>,
+    member_list: bool,
+    /// Absent: every member field.
+    member_fields: Option<Vec<String>>,
+    member_data_keys: Option<Vec<String>>,
+}
+
+impl Request {
+    fn parse(self) -> Result<Query, ApiError> {
+        if self.group_id_list.is_empty() {
+            return Err(ApiError::invalid("GroupIdList must not be empty"));
+        }
+        if self.group_id_list.len() > MAX_GROUPS {
+            return Err(ApiError::invalid(format!(
+                "GroupIdList holds more than {MAX_GROUPS} groups"
+            )));
+        }
+        let filtered = self.response_filter.is_some();
+        let f = self.response_filter.unwrap_or_default();
+        let wanted = Wanted {
+            member_list: !filtered || f.member_info_filter.is_some(),
+            base: f.group_base_info_filter,
+            group_data_keys: f.app_defined_data_filter_group,
+            member_fields: f.member_info_filter,
+            member_data_keys: f.app_defined_data_filter_group_member,
+        };
+        let ids = self
+            .group_id_list
+            .into_iter()
+            .map(|raw| {
+                let id = GroupId::parse(&raw);
+                (raw, id)
+            })
+            .collect();
+        Ok(Query { ids, wanted })
+    }
+}
+
 fn group_error(id: &str, e: &ApiError) -> Map<String, Value> {
     let mut m = Map::new();
     m.insert("GroupId".into(), json!(id));
@@ -49,65 +97,63 @@ fn group_error(id: &str, e: &ApiError) -> Map<String, Value> {
     m
 }
 
+/// One group's answer: its own error (10015, 10010) when it cannot be shown.
+async fn one_group(
+    ctx: &Ctx,
+    raw: &str,
+    id: Result<GroupId, String>,
+    wanted: &Wanted,
+) -> Result<Map<String, Value>, ApiError> {
+    let id = match id {
+        Ok(id) => id,
+        Err(e) => return Ok(group_error(raw, &ApiError::InvalidGroupId(e))),
+    };
+    let group = match live_group(ctx, &id).await {
+        Ok(g) => g,
+        Err(e @ ApiError::GroupNotFound(_)) => return Ok(group_error(raw, &e)),
+        Err(e) => return Err(e),
+    };
+    let mut out = Map::new();
+    out.insert("GroupId".into(), json!(group.group_id));
+    out.insert("ErrorCode".into(), json!(0));
+    out.insert("ErrorInfo".into(), json!(""));
+    out.insert("Appid".into(), json!(ctx.sdkappid()));
+    out.extend(group_fields(
+        &group,
+        wanted.base.as_deref(),
+        wanted.group_data_keys.as_deref(),
+    ));
+    if group.group_type.stores_members() && wanted.member_list {
+        out.insert("MemberList".into(), member_list(ctx, &group, wanted).await?);
+    }
+    Ok(out)
+}
+
+async fn member_list(ctx: &Ctx, group: &GroupRow, wanted: &Wanted) -> Result<Value, ApiError> {
+    let page = ctx
+        .store()
+        .members(
+            ctx.sdkappid(),
+            &group.group_id,
+            None,
+            None,
+            PageStart::Offset(0),
+        )
+        .await?;
+    let list = MemberList {
+        group: MemberContext::of(group),
+        members: page.members,
+        filter: wanted.member_fields.clone(),
+        data_keys: wanted.member_data_keys.clone(),
+    };
+    Ok(json!(list))
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    if req.group_id_list.is_empty() {
-        return Err(ApiError::invalid("GroupIdList must not be empty"));
-    }
-    if req.group_id_list.len() > MAX_GROUPS {
-        return Err(ApiError::invalid(format!(
-            "GroupIdList holds more than {MAX_GROUPS} groups"
-        )));
-    }
-    let filtered = req.response_filter.is_some();
-    let f = req.response_filter.unwrap_or_default();
-    let mut group_info = Vec::with_capacity(req.group_id_list.len());
-    for raw in &req.group_id_list {
-        let id = match GroupId::parse(raw) {
-            Ok(id) => id,
-            Err(e) => {
-                group_info.push(group_error(raw, &ApiError::InvalidGroupId(e)));
-                continue;
-            }
-        };
-        let group = match super::live_group(ctx, &id).await {
-            Ok(g) => g,
-            Err(e @ ApiError::GroupNotFound(_)) => {
-                group_info.push(group_error(raw, &e));
-                continue;
-            }
-            Err(e) => return Err(e),
-        };
-        let mut out = Map::new();
-        out.insert("GroupId".into(), json!(group.group_id));
-        out.insert("ErrorCode".into(), json!(0));
-        out.insert("ErrorInfo".into(), json!(""));
-        out.insert("Appid".into(), json!(ctx.sdkappid()));
-        out.extend(group_fields(
-            &group,
-            f.group_base_info_filter.as_deref(),
-            f.app_defined_data_filter_group.as_deref(),
-        ));
-        let member_filter = f.member_info_filter.as_deref();
-        if group.group_type.stores_members() && (!filtered || member_filter.is_some()) {
-            let page = ctx
-                .store()
-                .members(
-                    ctx.sdkappid(),
-                    &group.group_id,
-                    None,
-                    None,
-                    PageStart::Offset(0),
-                )
-                .await?;
-            let list = MemberList {
-                group: MemberContext::of(&group),
-                members: page.members,
-                filter: member_filter.map(<[String]>::to_vec),
-                data_keys: f.app_defined_data_filter_group_member.clone(),
-            };
-            out.insert("MemberList".into(), json!(list));
-        }
-        group_info.push(out);
+    let query = req.parse()?;
+    let mut group_info = Vec::with_capacity(query.ids.len());
+    for (raw, id) in query.ids {
+        group_info.push(one_group(ctx, &raw, id, &query.wanted).await?);
     }
     Ok(Response { group_info })
 }

@@ -6,9 +6,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MemberContext, MemberList, group_id};
+use super::answers::{MemberContext, MemberList};
+use super::group_id;
 use crate::api::Ctx;
 use crate::domain::group::{GroupType, Role};
+use crate::domain::ids::GroupId;
 use crate::error::ApiError;
 use crate::store::PageStart;
 
@@ -59,61 +61,89 @@ fn cursor(next: &Next) -> Result<i64, ApiError> {
     serial.ok_or_else(|| ApiError::invalid("Next must be the value returned by the previous page"))
 }
 
-pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    if matches!(req.limit, Some(l) if l > MAX_LIMIT) {
-        return Err(ApiError::invalid(format!(
-            "Limit must be at most {MAX_LIMIT}"
-        )));
-    }
-    let roles = req
-        .member_role_filter
-        .as_deref()
-        .map(|names| {
-            names
-                .iter()
-                .map(|r| {
-                    Role::parse(r).ok_or_else(|| {
-                        ApiError::invalid(format!(
-                            "MemberRoleFilter value {r:?} is not Owner, Admin or Member"
-                        ))
-                    })
-                })
-                .collect::<Result<Vec<Role>, ApiError>>()
+/// A page query, checked.
+struct Query {
+    group: GroupId,
+    roles: Option<Vec<Role>>,
+    limit: Option<i64>,
+    start: PageStart,
+    filter: Option<Vec<String>>,
+    data_keys: Option<Vec<String>>,
+}
+
+impl Request {
+    fn parse(self) -> Result<Query, ApiError> {
+        let group = group_id(&self.group_id)?;
+        if matches!(self.limit, Some(l) if l > MAX_LIMIT) {
+            return Err(ApiError::invalid(format!(
+                "Limit must be at most {MAX_LIMIT}"
+            )));
+        }
+        let roles = self.member_role_filter.as_deref().map(roles).transpose()?;
+        // `Next` is a cursor: the join serial of the first member of the page ("" or 0: from
+        // the start). Unlike an offset it costs nothing however deep the page, and members
+        // leaving meanwhile do not make the next page skip anyone.
+        let start = match &self.next {
+            None => PageStart::Offset(i64::from(self.offset.unwrap_or(0))),
+            Some(next) => PageStart::Serial(cursor(next)?),
+        };
+        Ok(Query {
+            group,
+            roles,
+            limit: self.limit.map(i64::from),
+            start,
+            filter: self.member_info_filter,
+            data_keys: self.app_defined_data_filter_group_member,
         })
-        .transpose()?;
-    // `Next` is a cursor: the join serial of the first member of the page ("" or 0: from
-    // the start). Unlike an offset it costs nothing however deep the page, and members
-    // leaving meanwhile do not make the next page skip anyone.
-    let start = match &req.next {
-        None => PageStart::Offset(i64::from(req.offset.unwrap_or(0))),
-        Some(next) => PageStart::Serial(cursor(next)?),
-    };
-    let limit = req.limit.map(i64::from);
+    }
+}
+
+/// `MemberRoleFilter`: role names; an unknown one is named in the error.
+fn roles(names: &[String]) -> Result<Vec<Role>, ApiError> {
+    names
+        .iter()
+        .map(|r| {
+            Role::parse(r).ok_or_else(|| {
+                ApiError::invalid(format!(
+                    "MemberRoleFilter value {r:?} is not Owner, Admin or Member"
+                ))
+            })
+        })
+        .collect()
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let q = req.parse()?;
     // The group and the page in one read.
     let (group, page) = ctx
         .store()
-        .live_group_with_members(ctx.sdkappid(), id.as_str(), roles.as_deref(), limit, start)
+        .live_group_with_members(
+            ctx.sdkappid(),
+            q.group.as_str(),
+            q.roles.as_deref(),
+            q.limit,
+            q.start,
+        )
         .await?;
     if !group.group_type.stores_members() {
         return Err(ApiError::NoPermission(
             "AVChatRoom groups do not store their member list".into(),
         ));
     }
-    let (has_more, next_serial) = (page.has_more, page.next_serial);
-    let member_list = MemberList {
-        group: MemberContext::of(&group),
-        members: page.members,
-        filter: req.member_info_filter,
-        data_keys: req.app_defined_data_filter_group_member,
-    };
+    // Only Community groups page with a cursor; "" says the last page was reached.
     let next = (group.group_type == GroupType::Community).then(|| {
-        if has_more {
-            next_serial.to_string()
+        if page.has_more {
+            page.next_serial.to_string()
         } else {
             String::new()
         }
     });
+    let member_list = MemberList {
+        group: MemberContext::of(&group),
+        members: page.members,
+        filter: q.filter,
+        data_keys: q.data_keys,
+    };
     Ok(Response {
         member_num: group.member_num,
         member_list,

@@ -11,10 +11,13 @@ use std::sync::Arc;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 
-use super::{MemberContext, MemberFields, group_fields, member_fields, user_id};
+use super::answers::{MemberContext, MemberFields, group_fields, member_fields};
+use super::fields::{flag, group_type_filter};
+use super::user_id;
 use crate::api::Ctx;
+use crate::domain::ids::UserId;
 use crate::error::ApiError;
-use crate::store::{JoinedFilter, MemberRow};
+use crate::store::{GroupRow, JoinedFilter, MemberRow};
 
 const MAX_LIMIT: u32 = 5000;
 
@@ -84,61 +87,76 @@ impl Serialize for SelfInfo {
     }
 }
 
-fn flag(name: &str, v: Option<u8>) -> Result<bool, ApiError> {
-    match v {
-        None | Some(0) => Ok(false),
-        Some(1) => Ok(true),
-        Some(_) => Err(ApiError::invalid(format!("{name} must be 0 or 1"))),
+/// A query, checked: whose groups, which, which page, and what to answer of each.
+struct Query {
+    member: UserId,
+    filter: JoinedFilter,
+    limit: Option<i64>,
+    offset: i64,
+    base: Option<Vec<String>>,
+    self_info: Option<Arc<[String]>>,
+}
+
+impl Request {
+    fn parse(self) -> Result<Query, ApiError> {
+        let member = user_id("Member_Account", &self.member_account)?;
+        let group_type = group_type_filter(self.group_type.as_deref())?;
+        if matches!(self.limit, Some(l) if l > MAX_LIMIT) {
+            return Err(ApiError::invalid(format!(
+                "Limit must be at most {MAX_LIMIT}"
+            )));
+        }
+        flag("SupportTopic", self.support_topic)?;
+        let filter = JoinedFilter {
+            group_type,
+            include_av: flag("WithHugeGroups", self.with_huge_groups)?,
+            include_inactive: flag("WithNoActiveGroups", self.with_no_active_groups)?,
+        };
+        let f = self.response_filter.unwrap_or_default();
+        Ok(Query {
+            member,
+            filter,
+            limit: self.limit.map(i64::from),
+            offset: i64::from(self.offset.unwrap_or(0)),
+            base: f.group_base_info_filter,
+            self_info: f.self_info_filter.map(Arc::from),
+        })
+    }
+}
+
+impl Query {
+    fn answer(&self, g: GroupRow, m: MemberRow) -> JoinedGroup {
+        let base = match self.base.as_deref() {
+            Some(base) => group_fields(&g, Some(base), None),
+            None => Map::new(),
+        };
+        let self_info = self.self_info.as_ref().map(|filter| SelfInfo {
+            group: MemberContext::of(&g),
+            member: m,
+            filter: Arc::clone(filter),
+        });
+        JoinedGroup {
+            group_id: g.group_id,
+            base,
+            self_info,
+        }
     }
 }
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let member = user_id("Member_Account", &req.member_account)?;
-    let group_type = super::group_type_filter(req.group_type.as_deref())?;
-    if matches!(req.limit, Some(l) if l > MAX_LIMIT) {
-        return Err(ApiError::invalid(format!(
-            "Limit must be at most {MAX_LIMIT}"
-        )));
-    }
-    flag("SupportTopic", req.support_topic)?;
-    let filter = JoinedFilter {
-        group_type,
-        include_av: flag("WithHugeGroups", req.with_huge_groups)?,
-        include_inactive: flag("WithNoActiveGroups", req.with_no_active_groups)?,
-    };
+    let q = req.parse()?;
     let (total_count, items) = ctx
         .store()
         .joined_groups(
             ctx.sdkappid(),
-            member.as_str(),
-            filter,
-            req.limit.map(i64::from),
-            i64::from(req.offset.unwrap_or(0)),
+            q.member.as_str(),
+            q.filter,
+            q.limit,
+            q.offset,
         )
         .await?;
-    let f = req.response_filter.unwrap_or_default();
-    let self_filter: Option<Arc<[String]>> = f.self_info_filter.map(Arc::from);
-    let group_id_list = items
-        .into_iter()
-        .map(|(g, m)| {
-            let base = match f.group_base_info_filter.as_deref() {
-                Some(base) => group_fields(&g, Some(base), None),
-                None => Map::new(),
-            };
-            let self_info = self_filter.as_ref().map(|filter| SelfInfo {
-                group: MemberContext::of(&g),
-                member: m,
-                filter: Arc::clone(filter),
-            });
-            JoinedGroup {
-                group_id: g.group_id,
-                base,
-                self_info,
-            }
-        })
-        .collect();
     Ok(Response {
         total_count,
-        group_id_list,
+        group_id_list: items.into_iter().map(|(g, m)| q.answer(g, m)).collect(),
     })
 }

@@ -5,9 +5,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
 
+use super::fields::flag;
 use super::{group_id, live_group};
 use crate::api::Ctx;
+use crate::domain::ids::GroupId;
 use crate::error::ApiError;
+use crate::store::{MessageRow, PLACE_NORMAL};
 
 const MAX_PER_CALL: u32 = 20;
 
@@ -33,14 +36,41 @@ pub struct Response {
     rsp_msg_list: Vec<Map<String, Value>>,
 }
 
+impl Request {
+    fn parse(self) -> Result<(GroupId, u32, Option<u64>), ApiError> {
+        let id = group_id(&self.group_id)?;
+        if self.req_msg_number == 0 {
+            return Err(ApiError::invalid("ReqMsgNumber must be at least 1"));
+        }
+        flag("WithRecalledMsg", self.with_recalled_msg)?;
+        Ok((id, self.req_msg_number, self.req_msg_seq))
+    }
+}
+
+/// One message as history shows it; deleted and recalled ones keep their place, without body.
+fn answer_message(r: MessageRow) -> Map<String, Value> {
+    let payload: Value = serde_json::from_slice(&r.payload).unwrap_or(Value::Null);
+    let mut m = Map::new();
+    m.insert("From_Account".into(), json!(r.from_account));
+    m.insert("IsPlaceMsg".into(), json!(r.place));
+    m.insert("MsgPriority".into(), json!(r.priority));
+    m.insert("MsgRandom".into(), json!(r.random));
+    m.insert("MsgSeq".into(), json!(r.seq));
+    m.insert("MsgTimeStamp".into(), json!(r.time));
+    let body = if r.place == PLACE_NORMAL {
+        payload["MsgBody"].clone()
+    } else {
+        json!([])
+    };
+    m.insert("MsgBody".into(), body);
+    if let Some(c) = payload["CloudCustomData"].as_str() {
+        m.insert("CloudCustomData".into(), json!(c));
+    }
+    m
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    if req.req_msg_number == 0 {
-        return Err(ApiError::invalid("ReqMsgNumber must be at least 1"));
-    }
-    if matches!(req.with_recalled_msg, Some(w) if w > 1) {
-        return Err(ApiError::invalid("WithRecalledMsg must be 0 or 1"));
-    }
+    let (id, number, seq) = req.parse()?;
     let group = live_group(ctx, &id).await?;
     if !group.group_type.keeps_history() {
         return Err(ApiError::NoPermission(
@@ -48,41 +78,16 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         ));
     }
     let latest = group.counters.latest_seq();
-    let upto = req
-        .req_msg_seq
-        .map_or(latest, |s| (s.min(i64::MAX as u64) as i64).min(latest));
-    let count = req.req_msg_number.min(MAX_PER_CALL);
+    let upto = seq.map_or(latest, |s| (s.min(i64::MAX as u64) as i64).min(latest));
+    let count = number.min(MAX_PER_CALL);
     let rows = ctx
         .store()
         .history(ctx.sdkappid(), id.as_str(), upto, i64::from(count))
         .await?;
-    let rsp_msg_list = rows
-        .into_iter()
-        .map(|r| {
-            let payload: Value = serde_json::from_slice(&r.payload).unwrap_or(Value::Null);
-            let mut m = Map::new();
-            m.insert("From_Account".into(), json!(r.from_account));
-            m.insert("IsPlaceMsg".into(), json!(r.place));
-            m.insert("MsgPriority".into(), json!(r.priority));
-            m.insert("MsgRandom".into(), json!(r.random));
-            m.insert("MsgSeq".into(), json!(r.seq));
-            m.insert("MsgTimeStamp".into(), json!(r.time));
-            let body = if r.place == 0 {
-                payload["MsgBody"].clone()
-            } else {
-                json!([])
-            };
-            m.insert("MsgBody".into(), body);
-            if let Some(c) = payload["CloudCustomData"].as_str() {
-                m.insert("CloudCustomData".into(), json!(c));
-            }
-            m
-        })
-        .collect();
-    let whole_range = req.req_msg_number <= MAX_PER_CALL || upto <= i64::from(MAX_PER_CALL);
+    let whole_range = number <= MAX_PER_CALL || upto <= i64::from(MAX_PER_CALL);
     Ok(Response {
         group_id: group.group_id,
         is_finished: u8::from(whole_range),
-        rsp_msg_list,
+        rsp_msg_list: rows.into_iter().map(answer_message).collect(),
     })
 }

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{group_id, live_group};
 use crate::api::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ItemError};
 
 const MAX_SEQS: usize = 10;
 
@@ -69,7 +69,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             .zip(found)
             .map(|(s, found)| RecallRet {
                 msg_seq: s.msg_seq,
-                ret_code: if found { 0 } else { 10030 },
+                ret_code: if found {
+                    0
+                } else {
+                    ItemError::NoSuchMsg.code()
+                },
             })
             .collect(),
     })

@@ -3,11 +3,11 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{BaseFields, needs_account, require_accounts, store_new_group};
+use super::new_group::{BaseFields, store_new_group};
+use super::{new_member, require_accounts};
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::error::ApiError;
-use crate::store::{MemberProfile, NewMember};
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -42,14 +42,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let mut members = Vec::new();
     if let Some(owner) = &base.owner {
         require_accounts(ctx, &[owner.to_string()]).await?;
-        members.push(NewMember {
-            user_id: owner.to_string(),
-            needs_account: needs_account(ctx, owner.as_str()),
-            role: Role::Owner,
-            join_time: created_at,
-            unread: 0,
-            profile: MemberProfile::default(),
-        });
+        members.push(new_member(ctx, owner.to_string(), Role::Owner, created_at));
     }
     let (group, custom) = base.into_new_group(created_at, members);
     let group_id = store_new_group(ctx, group, custom).await?;

@@ -8,11 +8,13 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, needs_account, requested_role};
+use super::{group_id, live_group, new_member};
 use crate::api::Ctx;
-use crate::domain::ids::UserId;
+use crate::domain::group::Role;
+use crate::domain::ids::{GroupId, UserId};
+use crate::domain::member::{import_join_time, requested_role};
 use crate::error::ApiError;
-use crate::store::{MemberProfile, MemberResult, MissingAccount, NewMember};
+use crate::store::{GroupRow, MemberResult, MissingAccount, NewMember};
 
 pub const MAX_BATCH: usize = 300;
 
@@ -50,72 +52,70 @@ pub struct Response {
     member_list: Vec<ItemResult>,
 }
 
-pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    if req.member_list.is_empty() {
-        return Err(ApiError::invalid("MemberList must not be empty"));
-    }
-    if req.member_list.len() > MAX_BATCH {
-        return Err(ApiError::TooManyItems(format!(
-            "MemberList holds {} accounts; at most {MAX_BATCH} per call",
-            req.member_list.len()
-        )));
-    }
-    let group = live_group(ctx, &id).await?;
-    if !group.group_type.allows_import() {
-        return Err(ApiError::NoPermission(
-            "members cannot be imported into an AVChatRoom group".into(),
-        ));
-    }
-    let roles = req
-        .member_list
-        .iter()
-        .map(|m| requested_role(m.role.as_deref(), group.group_type))
-        .collect::<Result<Vec<_>, _>>()?;
-    let ids: Vec<String> = req
-        .member_list
-        .iter()
-        .map(|m| m.member_account.clone())
-        .collect();
-    let exists = ctx.store().accounts_exist(ctx.sdkappid(), &ids).await?;
-    let now = ctx.now();
-    let mut candidates = Vec::new();
-    let mut accepted = Vec::with_capacity(ids.len());
-    for ((item, role), exists) in req.member_list.iter().zip(roles).zip(exists) {
-        // An explicit JoinTime must fall after the group's creation and before now.
-        let join_time = item.join_time.map_or(now, i64::from);
-        let time_ok = item.join_time.is_none() || (join_time > group.created_at && join_time < now);
-        let ok = UserId::parse(&item.member_account).is_ok() && exists && time_ok;
-        accepted.push(ok);
-        if ok {
-            candidates.push(NewMember {
-                user_id: item.member_account.clone(),
-                needs_account: needs_account(ctx, &item.member_account),
-                role,
-                join_time,
-                unread: i64::from(item.unread_msg_num.unwrap_or(0)),
-                profile: MemberProfile::default(),
-            });
+impl Request {
+    /// The group and the batch; each member is judged on its own once the group is known.
+    fn parse(self) -> Result<(GroupId, Vec<MemberItem>), ApiError> {
+        let id = group_id(&self.group_id)?;
+        if self.member_list.is_empty() {
+            return Err(ApiError::invalid("MemberList must not be empty"));
         }
+        if self.member_list.len() > MAX_BATCH {
+            return Err(ApiError::TooManyItems(format!(
+                "MemberList holds {} accounts; at most {MAX_BATCH} per call",
+                self.member_list.len()
+            )));
+        }
+        Ok((id, self.member_list))
     }
-    let mut results = if candidates.is_empty() {
-        Vec::new()
-    } else {
-        ctx.store()
-            .add_members(
-                ctx.sdkappid(),
-                id.as_str(),
-                &candidates,
-                MissingAccount::FailItem,
-            )
-            .await?
+}
+
+impl MemberItem {
+    /// The membership to import, or `None` when this member fails: a malformed or
+    /// never-imported account, or a JoinTime outside the group's life.
+    fn candidate(
+        &self,
+        ctx: &Ctx,
+        group: &GroupRow,
+        role: Role,
+        exists: bool,
+        now: i64,
+    ) -> Option<NewMember> {
+        let join_time = import_join_time(self.join_time, group.created_at, now)?;
+        let valid = UserId::parse(&self.member_account).is_ok() && exists;
+        valid.then(|| NewMember {
+            unread: i64::from(self.unread_msg_num.unwrap_or(0)),
+            ..new_member(ctx, self.member_account.clone(), role, join_time)
+        })
     }
-    .into_iter();
-    let member_list = ids
-        .into_iter()
+}
+
+/// Adds the accepted members (none: no write at all), one result each.
+async fn add(
+    ctx: &Ctx,
+    id: &GroupId,
+    members: &[NewMember],
+) -> Result<Vec<MemberResult>, ApiError> {
+    if members.is_empty() {
+        return Ok(Vec::new());
+    }
+    Ok(ctx
+        .store()
+        .add_members(
+            ctx.sdkappid(),
+            id.as_str(),
+            members,
+            MissingAccount::FailItem,
+        )
+        .await?)
+}
+
+/// One result per member asked for: the store's for accepted members, `Failed` for the rest.
+fn answer(ids: Vec<String>, accepted: &[bool], results: Vec<MemberResult>) -> Vec<ItemResult> {
+    let mut results = results.into_iter();
+    ids.into_iter()
         .zip(accepted)
         .map(|(member_account, ok)| {
-            let result = if ok {
+            let result = if *ok {
                 results.next().unwrap_or(MemberResult::Failed)
             } else {
                 MemberResult::Failed
@@ -125,6 +125,35 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                 result: result as u8,
             }
         })
+        .collect()
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let (id, items) = req.parse()?;
+    let group = live_group(ctx, &id).await?;
+    if !group.group_type.allows_import() {
+        return Err(ApiError::NoPermission(
+            "members cannot be imported into an AVChatRoom group".into(),
+        ));
+    }
+    let roles = items
+        .iter()
+        .map(|m| requested_role(m.role.as_deref(), group.group_type))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(ApiError::InvalidParam)?;
+    let ids: Vec<String> = items.iter().map(|m| m.member_account.clone()).collect();
+    let exists = ctx.store().accounts_exist(ctx.sdkappid(), &ids).await?;
+    let now = ctx.now();
+    let candidates: Vec<Option<NewMember>> = items
+        .iter()
+        .zip(roles)
+        .zip(exists)
+        .map(|((item, role), exists)| item.candidate(ctx, &group, role, exists, now))
         .collect();
-    Ok(Response { member_list })
+    let accepted: Vec<bool> = candidates.iter().map(Option::is_some).collect();
+    let members: Vec<NewMember> = candidates.into_iter().flatten().collect();
+    let results = add(ctx, &id, &members).await?;
+    Ok(Response {
+        member_list: answer(ids, &accepted, results),
+    })
 }

@@ -13,10 +13,12 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::fields::flag;
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::{Ctx, strict_json};
+use crate::domain::ids::GroupId;
 use crate::domain::message::{self, BodyError, StoredPayload};
-use crate::error::ApiError;
+use crate::error::{ApiError, ItemError};
 use crate::store::{ImportedMsg, NewMessage};
 
 /// Tencent's current per-call maximum.
@@ -62,95 +64,119 @@ pub struct Response {
     import_msg_result: Vec<ImportResult>,
 }
 
-pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    if matches!(req.recent_contact_flag, Some(f) if f > 1) {
-        return Err(ApiError::invalid("RecentContactFlag must be 0 or 1"));
-    }
-    if req.msg_list.is_empty() {
-        return Err(ApiError::invalid("MsgList must not be empty"));
-    }
-    if req.msg_list.len() > MAX_BATCH {
-        return Err(ApiError::invalid(format!(
-            "MsgList holds {} messages; at most {MAX_BATCH} per call",
-            req.msg_list.len()
-        )));
-    }
-    // Bodies: malformed → the whole call fails; too long → only that message fails.
-    let mut too_long = Vec::with_capacity(req.msg_list.len());
-    for (i, m) in req.msg_list.iter().enumerate() {
-        user_id(&format!("MsgList[{i}].From_Account"), &m.from_account)?;
-        match message::check_body(&m.msg_body, m.cloud_custom_data.as_deref()) {
-            Ok(()) => too_long.push(false),
-            Err(BodyError::TooLong) => too_long.push(true),
-            Err(BodyError::Invalid(e)) => {
-                return Err(ApiError::invalid(format!("MsgList[{i}]: {e}")));
+/// A batch, checked: every sender, every message's SendTime, and the messages to store.
+struct Import {
+    group: GroupId,
+    senders: Vec<String>,
+    /// Each message's SendTime, and whether its content fits: one that does not fails alone.
+    times: Vec<(i64, bool)>,
+    /// The messages that fit, in order.
+    msgs: Vec<NewMessage>,
+}
+
+impl Request {
+    fn parse(self) -> Result<Import, ApiError> {
+        let group = group_id(&self.group_id)?;
+        flag("RecentContactFlag", self.recent_contact_flag)?;
+        if self.msg_list.is_empty() {
+            return Err(ApiError::invalid("MsgList must not be empty"));
+        }
+        if self.msg_list.len() > MAX_BATCH {
+            return Err(ApiError::invalid(format!(
+                "MsgList holds {} messages; at most {MAX_BATCH} per call",
+                self.msg_list.len()
+            )));
+        }
+        let n = self.msg_list.len();
+        let mut import = Import {
+            group,
+            senders: Vec::with_capacity(n),
+            times: Vec::with_capacity(n),
+            msgs: Vec::with_capacity(n),
+        };
+        for (i, m) in self.msg_list.into_iter().enumerate() {
+            user_id(&format!("MsgList[{i}].From_Account"), &m.from_account)?;
+            // A malformed body fails the whole call; one too long fails only its message.
+            let fits = match message::check_body(&m.msg_body, m.cloud_custom_data.as_deref()) {
+                Ok(()) => true,
+                Err(BodyError::TooLong) => false,
+                Err(BodyError::Invalid(e)) => {
+                    return Err(ApiError::invalid(format!("MsgList[{i}]: {e}")));
+                }
+            };
+            import.times.push((i64::from(m.send_time), fits));
+            import.senders.push(m.from_account.clone());
+            if fits {
+                import.msgs.push(m.into_message());
             }
         }
+        Ok(import)
     }
-    let group = live_group(ctx, &id).await?;
-    if !group.group_type.allows_import() {
-        return Err(ApiError::NoPermission(
-            "messages cannot be imported into an AVChatRoom group".into(),
-        ));
-    }
-    let senders: Vec<String> = req
-        .msg_list
-        .iter()
-        .map(|m| m.from_account.clone())
-        .collect();
-    require_accounts(ctx, &senders).await?;
+}
 
-    let msgs: Vec<NewMessage> = req
-        .msg_list
-        .iter()
-        .zip(&too_long)
-        .filter(|(_, long)| !**long)
-        .map(|(m, _)| NewMessage {
-            from_account: m.from_account.clone(),
-            random: i64::from(m.random.unwrap_or_else(rand::random)),
-            time: i64::from(m.send_time),
+impl MsgItem {
+    fn into_message(self) -> NewMessage {
+        let payload = StoredPayload {
+            cloud_custom_data: self.cloud_custom_data.as_deref(),
+            group_at_info: None,
+            msg_body: &self.msg_body,
+            offline_push_info: None,
+        }
+        .to_bytes();
+        NewMessage {
+            from_account: self.from_account,
+            random: i64::from(self.random.unwrap_or_else(rand::random)),
+            time: i64::from(self.send_time),
             priority: 2,
             counts: true,
-            payload: StoredPayload {
-                cloud_custom_data: m.cloud_custom_data.as_deref(),
-                group_at_info: None,
-                msg_body: &m.msg_body,
-                offline_push_info: None,
-            }
-            .to_bytes(),
-        })
-        .collect();
-    let mut stored = ctx
-        .store()
-        .import_messages(ctx.sdkappid(), id.as_str(), &msgs, ctx.now())
-        .await?
-        .into_iter();
-    let import_msg_result = req
-        .msg_list
+            payload,
+        }
+    }
+}
+
+/// One result per message of the batch: the store's outcome for those that fit.
+fn answer(times: &[(i64, bool)], stored: Vec<ImportedMsg>) -> Vec<ImportResult> {
+    let mut stored = stored.into_iter();
+    times
         .iter()
-        .zip(too_long)
-        .map(|(m, long)| {
-            let time = i64::from(m.send_time);
-            let outcome = if long { None } else { stored.next() };
-            match outcome {
+        .map(|&(time, fits)| {
+            let failed = |e: ItemError| ImportResult {
+                msg_seq: 0,
+                msg_time: time,
+                result: e.code(),
+            };
+            match fits.then(|| stored.next()).flatten() {
                 Some(ImportedMsg::Stored(s)) => ImportResult {
                     msg_seq: s.seq,
                     msg_time: s.time,
                     result: 0,
                 },
-                Some(ImportedMsg::BadTime) => ImportResult {
-                    msg_seq: 0,
-                    msg_time: time,
-                    result: 10004,
-                },
-                None => ImportResult {
-                    msg_seq: 0,
-                    msg_time: time,
-                    result: 80002,
-                },
+                Some(ImportedMsg::BadTime) => failed(ItemError::BadSendTime),
+                None => failed(ItemError::MsgTooLong),
             }
         })
-        .collect();
-    Ok(Response { import_msg_result })
+        .collect()
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let import = req.parse()?;
+    let group = live_group(ctx, &import.group).await?;
+    if !group.group_type.allows_import() {
+        return Err(ApiError::NoPermission(
+            "messages cannot be imported into an AVChatRoom group".into(),
+        ));
+    }
+    require_accounts(ctx, &import.senders).await?;
+    let stored = ctx
+        .store()
+        .import_messages(
+            ctx.sdkappid(),
+            import.group.as_str(),
+            &import.msgs,
+            ctx.now(),
+        )
+        .await?;
+    Ok(Response {
+        import_msg_result: answer(&import.times, stored),
+    })
 }

@@ -5,11 +5,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_GROUP_KEYS, MAX_GROUP_VALUE_BYTES, group_id};
+use super::group_id;
 use crate::api::Ctx;
-use crate::domain::group::{self, GroupType, KeyValue};
+use crate::domain::group::{
+    self, ApplyJoinOption, GroupType, KeyValue, MAX_GROUP_KEYS, MAX_GROUP_VALUE_BYTES, ProfileTexts,
+};
+use crate::domain::ids::GroupId;
 use crate::domain::refusal::Refusal;
 use crate::error::ApiError;
+use crate::store::GroupRow;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -38,85 +42,97 @@ pub struct Request {
 #[derive(Debug, Serialize)]
 pub struct Response {}
 
-fn on_off(field: &str, v: &str) -> Result<bool, ApiError> {
-    match v {
-        "On" => Ok(true),
-        "Off" => Ok(false),
-        _ => Err(ApiError::invalid(format!("{field} must be On or Off"))),
+/// The checked edit of a group's profile; the member limit, which depends on the group, is
+/// checked inside the store's transaction.
+struct Edit {
+    name: Option<String>,
+    introduction: Option<String>,
+    notification: Option<String>,
+    face_url: Option<String>,
+    apply_join_option: Option<ApplyJoinOption>,
+    shut_up_all: Option<bool>,
+    data: Vec<KeyValue>,
+    max_member_num: Option<u32>,
+}
+
+impl Request {
+    fn parse(self) -> Result<(GroupId, Edit), ApiError> {
+        let id = group_id(&self.group_id)?;
+        let texts = ProfileTexts {
+            name: self.name.as_deref(),
+            introduction: self.introduction.as_deref(),
+            notification: self.notification.as_deref(),
+            face_url: self.face_url.as_deref(),
+        };
+        texts.check().map_err(ApiError::InvalidParam)?;
+        if self.name.as_deref() == Some("") {
+            return Err(ApiError::invalid("Name must not be empty"));
+        }
+        let apply_join_option = self
+            .apply_join_option
+            .as_deref()
+            .map(ApplyJoinOption::parse)
+            .transpose()
+            .map_err(ApiError::InvalidParam)?;
+        let shut_up_all = shut_up_all(
+            self.shut_up_all_member.as_deref(),
+            self.mute_all_member.as_deref(),
+        )?;
+        let data = self.app_defined_data.unwrap_or_default();
+        // Deletions ("" values) are checked like any key; the merged result is checked again.
+        group::check_custom_data("AppDefinedData", &data, usize::MAX, MAX_GROUP_VALUE_BYTES)
+            .map_err(ApiError::InvalidParam)?;
+        if matches!(self.max_member_num, Some(0)) {
+            return Err(ApiError::invalid("MaxMemberNum must be at least 1"));
+        }
+        let edit = Edit {
+            name: self.name,
+            introduction: self.introduction,
+            notification: self.notification,
+            face_url: self.face_url,
+            apply_join_option,
+            shut_up_all,
+            data,
+            max_member_num: self.max_member_num,
+        };
+        Ok((id, edit))
     }
 }
 
-pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    let text = |field: &str, v: &Option<String>, max: usize| {
-        group::check_len(field, v.as_deref(), max).map_err(ApiError::InvalidParam)
-    };
-    text("Name", &req.name, group::MAX_NAME_BYTES)?;
-    text(
-        "Introduction",
-        &req.introduction,
-        group::MAX_INTRODUCTION_BYTES,
-    )?;
-    text(
-        "Notification",
-        &req.notification,
-        group::MAX_NOTIFICATION_BYTES,
-    )?;
-    text("FaceUrl", &req.face_url, group::MAX_FACE_URL_BYTES)?;
-    if req.name.as_deref() == Some("") {
-        return Err(ApiError::invalid("Name must not be empty"));
+/// `ShutUpAllMember` or its English name `MuteAllMember` (both must agree).
+fn shut_up_all(shut_up: Option<&str>, mute: Option<&str>) -> Result<Option<bool>, ApiError> {
+    let on_off =
+        |field: &str, v: &str| group::parse_on_off(field, v).map_err(ApiError::InvalidParam);
+    match (shut_up, mute) {
+        (Some(a), Some(b)) if a != b => Err(ApiError::invalid(
+            "ShutUpAllMember and MuteAllMember disagree",
+        )),
+        (Some(v), _) => on_off("ShutUpAllMember", v).map(Some),
+        (None, Some(v)) => on_off("MuteAllMember", v).map(Some),
+        (None, None) => Ok(None),
     }
-    if let Some(a) = &req.apply_join_option
-        && !group::valid_apply_join_option(a)
-    {
-        return Err(ApiError::invalid(format!(
-            "ApplyJoinOption {a:?} is not FreeAccess, NeedPermission or DisableApply"
-        )));
-    }
-    let shut_up = match (&req.shut_up_all_member, &req.mute_all_member) {
-        (Some(a), Some(b)) if a != b => {
-            return Err(ApiError::invalid(
-                "ShutUpAllMember and MuteAllMember disagree",
-            ));
-        }
-        (Some(v), _) => Some(on_off("ShutUpAllMember", v)?),
-        (None, Some(v)) => Some(on_off("MuteAllMember", v)?),
-        (None, None) => None,
-    };
-    let data = req.app_defined_data.unwrap_or_default();
-    // Deletions ("" values) are checked like any key; the merged result is checked again below.
-    group::check_custom_data("AppDefinedData", &data, usize::MAX, MAX_GROUP_VALUE_BYTES)
-        .map_err(ApiError::InvalidParam)?;
-    if matches!(req.max_member_num, Some(0)) {
-        return Err(ApiError::invalid("MaxMemberNum must be at least 1"));
-    }
-    let now = ctx.now();
-    let edit = move |g: &mut crate::store::GroupRow| -> Result<(), Refusal> {
+}
+
+impl Edit {
+    fn apply(self, g: &mut GroupRow, now: i64) -> Result<(), Refusal> {
         let p = &mut g.profile;
-        if let Some(v) = req.name {
-            p.name = v;
-        }
-        if let Some(v) = req.introduction {
-            p.introduction = v;
-        }
-        if let Some(v) = req.notification {
-            p.notification = v;
-        }
-        if let Some(v) = req.face_url {
-            p.face_url = v;
-        }
-        if let Some(v) = req.apply_join_option {
-            p.apply_join_option = v;
-        }
-        if let Some(v) = shut_up {
+        let set = |field: &mut String, v: Option<String>| {
+            if let Some(v) = v {
+                *field = v;
+            }
+        };
+        set(&mut p.name, self.name);
+        set(&mut p.introduction, self.introduction);
+        set(&mut p.notification, self.notification);
+        set(&mut p.face_url, self.face_url);
+        set(
+            &mut p.apply_join_option,
+            self.apply_join_option.map(|a| a.as_str().to_string()),
+        );
+        if let Some(v) = self.shut_up_all {
             p.shut_up_all = v;
         }
-        for kv in data {
-            p.app_defined_data.retain(|old| old.key != kv.key);
-            if !kv.value.is_empty() {
-                p.app_defined_data.push(kv);
-            }
-        }
+        group::merge_custom_data(&mut p.app_defined_data, self.data);
         group::check_custom_data(
             "AppDefinedData",
             &p.app_defined_data,
@@ -124,25 +140,34 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             MAX_GROUP_VALUE_BYTES,
         )
         .map_err(Refusal::Invalid)?;
-        if let Some(max) = req.max_member_num
+        // AVChatRoom groups have no member limit to change: the value is ignored.
+        if let Some(max) = self.max_member_num
             && g.group_type != GroupType::AVChatRoom
         {
-            let max = i64::from(max);
-            let limit = match g.group_type {
-                GroupType::Community => group::COMMUNITY_MAX_MEMBERS,
-                _ => group::MAX_MAX_MEMBERS,
-            };
-            if max > limit || max < g.member_num {
-                return Err(Refusal::Invalid(format!(
-                    "MaxMemberNum must be between the member count ({}) and {limit}",
-                    g.member_num
-                )));
-            }
-            g.max_member_num = max;
+            g.max_member_num = checked_max_members(g, max)?;
         }
         g.last_info_time = now;
         Ok(())
-    };
+    }
+}
+
+/// A new member limit: within the type's limit, and not below the current member count.
+fn checked_max_members(g: &GroupRow, max: u32) -> Result<i64, Refusal> {
+    let max = i64::from(max);
+    let limit = g.group_type.max_members_limit();
+    if max > limit || max < g.member_num {
+        return Err(Refusal::Invalid(format!(
+            "MaxMemberNum must be between the member count ({}) and {limit}",
+            g.member_num
+        )));
+    }
+    Ok(max)
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let (id, edit) = req.parse()?;
+    let now = ctx.now();
+    let edit = move |g: &mut GroupRow| edit.apply(g, now);
     ctx.store()
         .update_group(ctx.sdkappid(), id.as_str(), Box::new(edit))
         .await?;

@@ -8,14 +8,15 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES, group_id, mute_seconds, mute_until, user_id};
+use super::fields::mute_seconds;
+use super::{group_id, user_id};
 use crate::api::Ctx;
-use crate::domain::group::{self, GroupType, KeyValue, MsgFlag, Role};
+use crate::domain::group::{self, KeyValue, MsgFlag, Role};
+use crate::domain::ids::{GroupId, UserId};
+use crate::domain::member::{self, MAX_MEMBER_KEYS, MAX_MEMBER_VALUE_BYTES};
 use crate::domain::refusal::Refusal;
 use crate::error::ApiError;
 use crate::store::{GroupRow, MemberRow};
-
-const MAX_NAME_CARD_BYTES: usize = 50;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -40,94 +41,95 @@ pub struct Request {
 #[derive(Debug, Serialize)]
 pub struct Response {}
 
-pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    let member = user_id("Member_Account", &req.member_account)?;
-    let role = req
-        .role
-        .as_deref()
-        .map(|r| match r {
-            "Admin" => Ok(Role::Admin),
-            "Member" => Ok(Role::Member),
-            _ => Err(ApiError::invalid(format!(
-                "Role {r:?} must be Admin or Member"
-            ))),
-        })
-        .transpose()?;
-    let msg_flag = req
-        .msg_flag
-        .as_deref()
-        .map(|f| {
-            MsgFlag::parse(f).ok_or_else(|| {
-                ApiError::invalid(format!(
-                    "MsgFlag {f:?} is not AcceptAndNotify, AcceptNotNotify or Discard"
-                ))
-            })
-        })
-        .transpose()?;
-    group::check_len("NameCard", req.name_card.as_deref(), MAX_NAME_CARD_BYTES)
+/// The checked edit of one membership; the rules that depend on the group and the member are
+/// applied inside the store's transaction.
+struct Edit {
+    role: Option<Role>,
+    msg_flag: Option<MsgFlag>,
+    name_card: Option<String>,
+    data: Vec<KeyValue>,
+    mute: Option<u32>,
+}
+
+impl Request {
+    fn parse(self) -> Result<(GroupId, UserId, Edit), ApiError> {
+        let id = group_id(&self.group_id)?;
+        let member = user_id("Member_Account", &self.member_account)?;
+        let role = self
+            .role
+            .as_deref()
+            .map(member::settable_role)
+            .transpose()
+            .map_err(ApiError::InvalidParam)?;
+        let msg_flag = self.msg_flag.as_deref().map(parse_msg_flag).transpose()?;
+        group::check_len(
+            "NameCard",
+            self.name_card.as_deref(),
+            member::MAX_NAME_CARD_BYTES,
+        )
         .map_err(ApiError::InvalidParam)?;
-    let data = req.app_member_defined_data.unwrap_or_default();
-    group::check_custom_data(
-        "AppMemberDefinedData",
-        &data,
-        usize::MAX,
-        MAX_MEMBER_VALUE_BYTES,
-    )
-    .map_err(ApiError::InvalidParam)?;
-    let mute = mute_seconds(req.shut_up_time, req.mute_time)?;
-    let now = ctx.now();
-    let name_card = req.name_card;
-    let edit = move |g: &GroupRow, m: &mut MemberRow| -> Result<(), Refusal> {
-        if let Some(role) = role {
-            if m.role == Role::Owner {
-                return Err(Refusal::NoPermission(
-                    "the owner's role changes only with change_group_owner".into(),
-                ));
-            }
-            if role == Role::Admin
-                && matches!(g.group_type, GroupType::Private | GroupType::AVChatRoom)
-            {
-                return Err(Refusal::NoPermission(format!(
-                    "{} groups have no Admin role",
-                    g.group_type.as_str()
-                )));
-            }
-            m.role = role;
-        }
-        if let Some(secs) = mute {
-            if g.group_type == GroupType::Private {
-                return Err(Refusal::NoPermission(
-                    "Private groups do not support muting".into(),
-                ));
-            }
-            if m.role == Role::Owner && secs > 0 {
-                return Err(Refusal::NoPermission("the owner cannot be muted".into()));
-            }
-            m.shut_up_until = mute_until(now, secs);
-        }
-        if let Some(f) = msg_flag {
-            m.msg_flag = f;
-        }
-        if let Some(card) = name_card {
-            m.profile.name_card = card;
-        }
-        for kv in data {
-            m.profile
-                .app_member_defined_data
-                .retain(|old| old.key != kv.key);
-            if !kv.value.is_empty() {
-                m.profile.app_member_defined_data.push(kv);
-            }
-        }
+        let data = self.app_member_defined_data.unwrap_or_default();
+        // Deletions ("" values) are checked like any key; the merged result is checked again.
         group::check_custom_data(
             "AppMemberDefinedData",
-            &m.profile.app_member_defined_data,
+            &data,
+            usize::MAX,
+            MAX_MEMBER_VALUE_BYTES,
+        )
+        .map_err(ApiError::InvalidParam)?;
+        let mute = mute_seconds(self.shut_up_time, self.mute_time)?;
+        let edit = Edit {
+            role,
+            msg_flag,
+            name_card: self.name_card,
+            data,
+            mute,
+        };
+        Ok((id, member, edit))
+    }
+}
+
+fn parse_msg_flag(f: &str) -> Result<MsgFlag, ApiError> {
+    MsgFlag::parse(f).ok_or_else(|| {
+        ApiError::invalid(format!(
+            "MsgFlag {f:?} is not AcceptAndNotify, AcceptNotNotify or Discard"
+        ))
+    })
+}
+
+impl Edit {
+    fn apply(self, g: &GroupRow, m: &mut MemberRow, now: i64) -> Result<(), Refusal> {
+        if let Some(role) = self.role {
+            member::check_role_change(g.group_type, m.role, role).map_err(Refusal::NoPermission)?;
+            m.role = role;
+        }
+        if let Some(secs) = self.mute {
+            member::check_mute(g.group_type, m.role == Role::Owner, secs)
+                .map_err(Refusal::NoPermission)?;
+            m.shut_up_until = member::mute_until(now, secs);
+        }
+        if let Some(f) = self.msg_flag {
+            m.msg_flag = f;
+        }
+        if let Some(card) = self.name_card {
+            m.profile.name_card = card;
+        }
+        let stored = &mut m.profile.app_member_defined_data;
+        group::merge_custom_data(stored, self.data);
+        group::check_custom_data(
+            "AppMemberDefinedData",
+            stored,
             MAX_MEMBER_KEYS,
             MAX_MEMBER_VALUE_BYTES,
         )
         .map_err(Refusal::Invalid)
-    };
+    }
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let (id, member, edit) = req.parse()?;
+    let now = ctx.now();
+    let edit = move |g: &GroupRow, m: &mut MemberRow| edit.apply(g, m, now);
     ctx.store()
         .update_member(ctx.sdkappid(), id.as_str(), member.as_str(), Box::new(edit))
         .await?;

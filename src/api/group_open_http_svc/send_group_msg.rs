@@ -10,8 +10,11 @@
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
+use super::fields::flag;
 use super::{group_id, live_group, require_accounts, user_id};
 use crate::api::{Ctx, strict_json};
+use crate::domain::controls::{ForbidCallbackControl, SendMsgControl, parse_list};
+use crate::domain::ids::{GroupId, UserId};
 use crate::domain::message::{self, BodyError, StoredPayload};
 use crate::domain::sending::{Sender, check_may_send};
 use crate::error::ApiError;
@@ -67,99 +70,135 @@ fn check_body(body: &[Value], cloud_custom_data: Option<&str>) -> Result<(), Api
     })
 }
 
-/// OfflinePushInfo and GroupAtInfo are stored with the message: bounded like it.
-fn check_extras(push: Option<&Value>, at: Option<&[Value]>) -> Result<(), ApiError> {
-    let size = push.map_or(0, message::json_bytes)
-        + at.map_or(0, |a| a.iter().map(message::json_bytes).sum());
-    if size > message::MAX_EXTRAS_BYTES {
-        return Err(ApiError::invalid(format!(
-            "OfflinePushInfo and GroupAtInfo together hold {size} bytes; at most {}",
-            message::MAX_EXTRAS_BYTES
-        )));
+/// A send, checked: the message and how to deliver it.
+struct Send {
+    group: GroupId,
+    /// Absent: the calling admin sends.
+    from: Option<UserId>,
+    random: u32,
+    priority: i64,
+    /// False with `SendMsgControl: ["NoUnread"]`.
+    counts: bool,
+    online_only: bool,
+    content: Content,
+}
+
+/// What is stored of the message, as the request gave it.
+struct Content {
+    msg_body: Vec<Value>,
+    cloud_custom_data: Option<String>,
+    offline_push_info: Option<Value>,
+    group_at_info: Option<Vec<Value>>,
+}
+
+impl Content {
+    fn payload(&self) -> Vec<u8> {
+        StoredPayload {
+            cloud_custom_data: self.cloud_custom_data.as_deref(),
+            group_at_info: self.group_at_info.as_deref(),
+            msg_body: &self.msg_body,
+            offline_push_info: self.offline_push_info.as_ref(),
+        }
+        .to_bytes()
     }
-    Ok(())
+}
+
+impl Request {
+    fn parse(self) -> Result<Send, ApiError> {
+        let group = group_id(&self.group_id)?;
+        check_body(&self.msg_body, self.cloud_custom_data.as_deref())?;
+        message::check_extras(
+            self.offline_push_info.as_ref(),
+            self.group_at_info.as_deref(),
+        )
+        .map_err(ApiError::InvalidParam)?;
+        let priority = message::parse_priority(self.msg_priority.as_deref())
+            .ok_or_else(|| ApiError::invalid("MsgPriority must be High, Normal or Low"))?;
+        let controls = parse_list(self.send_msg_control.as_deref(), SendMsgControl::parse)
+            .map_err(ApiError::InvalidParam)?;
+        // opentim sends no callbacks, so this list is only checked.
+        parse_list(
+            self.forbid_callback_control.as_deref(),
+            ForbidCallbackControl::parse,
+        )
+        .map_err(ApiError::InvalidParam)?;
+        let online_only = flag("OnlineOnlyFlag", self.online_only_flag)?;
+        let counts = !controls.contains(&SendMsgControl::NoUnread);
+        if online_only && !counts {
+            return Err(ApiError::invalid(
+                "SendMsgControl NoUnread cannot be combined with OnlineOnlyFlag 1",
+            ));
+        }
+        let from = self
+            .from_account
+            .as_deref()
+            .map(|f| user_id("From_Account", f))
+            .transpose()?;
+        Ok(Send {
+            group,
+            from,
+            random: self.random,
+            priority,
+            counts,
+            online_only,
+            content: Content {
+                msg_body: self.msg_body,
+                cloud_custom_data: self.cloud_custom_data,
+                offline_push_info: self.offline_push_info,
+                group_at_info: self.group_at_info,
+            },
+        })
+    }
+}
+
+/// The checks the store makes when it stores a message, for one it does not store.
+async fn check_may_send_now(
+    ctx: &Ctx,
+    id: &GroupId,
+    from: &str,
+    app_admin: bool,
+    now: i64,
+) -> Result<(), ApiError> {
+    let group = live_group(ctx, id).await?;
+    let sender = ctx
+        .store()
+        .member(ctx.sdkappid(), id.as_str(), from)
+        .await?;
+    let sender = sender.as_ref().map(Sender::from);
+    Ok(check_may_send(
+        group.profile.shut_up_all,
+        sender,
+        app_admin,
+        now,
+    )?)
 }
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    check_body(&req.msg_body, req.cloud_custom_data.as_deref())?;
-    check_extras(req.offline_push_info.as_ref(), req.group_at_info.as_deref())?;
-    let priority = message::parse_priority(req.msg_priority.as_deref())
-        .ok_or_else(|| ApiError::invalid("MsgPriority must be High, Normal or Low"))?;
-    let controls = req.send_msg_control.unwrap_or_default();
-    if let Some(c) = controls.iter().find(|c| {
-        !matches!(
-            c.as_str(),
-            "NoUnread" | "NoLastMsg" | "WithMuteNotifications"
-        )
-    }) {
-        return Err(ApiError::invalid(format!(
-            "SendMsgControl value {c:?} is not supported"
-        )));
-    }
-    if let Some(c) = req.forbid_callback_control.iter().flatten().find(|c| {
-        !matches!(
-            c.as_str(),
-            "ForbidBeforeSendMsgCallback" | "ForbidAfterSendMsgCallback"
-        )
-    }) {
-        return Err(ApiError::invalid(format!(
-            "ForbidCallbackControl value {c:?} is not supported"
-        )));
-    }
-    let online_only = match req.online_only_flag {
-        None | Some(0) => false,
-        Some(1) => true,
-        Some(_) => return Err(ApiError::invalid("OnlineOnlyFlag must be 0 or 1")),
-    };
-    let no_unread = controls.iter().any(|c| c == "NoUnread");
-    if online_only && no_unread {
-        return Err(ApiError::invalid(
-            "SendMsgControl NoUnread cannot be combined with OnlineOnlyFlag 1",
-        ));
-    }
-    let from = match &req.from_account {
-        Some(f) => user_id("From_Account", f)?.into_string(),
-        None => ctx.identifier.clone(),
-    };
+    let send = req.parse()?;
+    let from = send
+        .from
+        .map_or_else(|| ctx.identifier.clone(), UserId::into_string);
     require_accounts(ctx, std::slice::from_ref(&from)).await?;
     let now = ctx.now();
     let app_admin = ctx.app.admins.contains(&from);
-    if online_only {
-        // Not stored, so the store's checks do not run: check here.
-        let group = live_group(ctx, &id).await?;
-        let sender = ctx
-            .store()
-            .member(ctx.sdkappid(), id.as_str(), &from)
-            .await?;
-        check_may_send(
-            group.profile.shut_up_all,
-            sender.as_ref().map(Sender::from),
-            app_admin,
-            now,
-        )?;
+    if send.online_only {
+        check_may_send_now(ctx, &send.group, &from, app_admin, now).await?;
         return Ok(Response {
             msg_time: now,
             msg_seq: 0,
         });
     }
-    let payload = StoredPayload {
-        cloud_custom_data: req.cloud_custom_data.as_deref(),
-        group_at_info: req.group_at_info.as_deref(),
-        msg_body: &req.msg_body,
-        offline_push_info: req.offline_push_info.as_ref(),
-    };
     let msg = NewMessage {
+        payload: send.content.payload(),
         from_account: from,
-        random: i64::from(req.random),
+        random: i64::from(send.random),
         time: now,
-        priority,
-        counts: !no_unread,
-        payload: payload.to_bytes(),
+        priority: send.priority,
+        counts: send.counts,
     };
     let stored = ctx
         .store()
-        .send_message(ctx.sdkappid(), id.as_str(), &msg, app_admin)
+        .send_message(ctx.sdkappid(), send.group.as_str(), &msg, app_admin)
         .await?;
     Ok(Response {
         msg_time: stored.time,

@@ -9,6 +9,7 @@ use serde::{Deserialize, Serialize};
 use super::{group_id, live_group, user_id};
 use crate::api::Ctx;
 use crate::domain::group::GroupType;
+use crate::domain::ids::GroupId;
 use crate::domain::message;
 use crate::error::ApiError;
 
@@ -27,28 +28,37 @@ pub struct Request {
 #[derive(Debug, Serialize)]
 pub struct Response {}
 
+impl Request {
+    /// The group and the recipients (none: every member). The content is only checked:
+    /// notifications are not stored.
+    fn parse(self) -> Result<(GroupId, Vec<String>), ApiError> {
+        let id = group_id(&self.group_id)?;
+        if self.content.is_empty() {
+            return Err(ApiError::invalid("Content must not be empty"));
+        }
+        // The message measure of every other command; this page lists no 80002, so 10004.
+        if self.content.len() > message::MAX_MSG_BYTES {
+            return Err(ApiError::invalid(format!(
+                "Content holds {} bytes; at most {}",
+                self.content.len(),
+                message::MAX_MSG_BYTES
+            )));
+        }
+        let recipients = self.to_members_account.unwrap_or_default();
+        if recipients.len() > MAX_RECIPIENTS {
+            return Err(ApiError::invalid(format!(
+                "ToMembers_Account holds more than {MAX_RECIPIENTS} accounts"
+            )));
+        }
+        for r in &recipients {
+            user_id("ToMembers_Account", r)?;
+        }
+        Ok((id, recipients))
+    }
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    if req.content.is_empty() {
-        return Err(ApiError::invalid("Content must not be empty"));
-    }
-    // The message measure of every other command; this page lists no 80002, so 10004.
-    if req.content.len() > message::MAX_MSG_BYTES {
-        return Err(ApiError::invalid(format!(
-            "Content holds {} bytes; at most {}",
-            req.content.len(),
-            message::MAX_MSG_BYTES
-        )));
-    }
-    let recipients = req.to_members_account.unwrap_or_default();
-    if recipients.len() > MAX_RECIPIENTS {
-        return Err(ApiError::invalid(format!(
-            "ToMembers_Account holds more than {MAX_RECIPIENTS} accounts"
-        )));
-    }
-    for r in &recipients {
-        user_id("ToMembers_Account", r)?;
-    }
+    let (id, recipients) = req.parse()?;
     let group = live_group(ctx, &id).await?;
     if group.group_type == GroupType::AVChatRoom && !recipients.is_empty() {
         return Err(ApiError::invalid(

@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 use super::{UserItem, check_batch};
 use crate::api::Ctx;
 use crate::domain::ids::UserId;
-use crate::error::ApiError;
+use crate::error::{ApiError, ItemError};
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -41,7 +41,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .map(|(user_id, exists)| {
             let (result_code, result_info) = match UserId::parse(&user_id) {
                 Ok(_) => (0, String::new()),
-                Err(e) => (70402, format!("UserID {e}")),
+                Err(e) => (ItemError::InvalidUserId.code(), format!("UserID {e}")),
             };
             ResultItem {
                 user_id,

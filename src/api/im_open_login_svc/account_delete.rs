@@ -5,7 +5,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{UserItem, check_batch};
 use crate::api::Ctx;
-use crate::error::ApiError;
+use crate::error::{ApiError, ItemError};
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -40,7 +40,10 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             let (result_code, result_info) = if deleted {
                 (0, "")
             } else {
-                (70107, "Err_TLS_PT_Open_Login_Account_Not_Exist")
+                (
+                    ItemError::AccountNotFound.code(),
+                    "Err_TLS_PT_Open_Login_Account_Not_Exist",
+                )
             };
             ResultItem {
                 result_code,
