@@ -6,7 +6,7 @@
 //! `docs/errors.md` lists every number used here.
 
 use crate::domain::refusal::Refusal;
-use crate::store::StoreError;
+use crate::store::{MemberResult, StoreError};
 use crate::usersig::SigError;
 
 /// The service family of a command: it decides the numbers of generic errors.
@@ -214,6 +214,15 @@ impl ItemError {
             InvalidUserId => 70402,
             AccountNotFound => 70107,
         }
+    }
+}
+
+/// The `Result` of one member in add_group_member and import_group_member.
+pub fn member_result_code(r: MemberResult) -> u8 {
+    match r {
+        MemberResult::Failed => 0,
+        MemberResult::Added => 1,
+        MemberResult::AlreadyMember => 2,
     }
 }
 

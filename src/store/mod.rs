@@ -91,6 +91,13 @@ pub trait MemberStore: Send + Sync {
         group_id: &str,
         user_id: &str,
     ) -> StoreResult<Option<MemberRow>>;
+    /// The memberships of these accounts, in their order (None for a non-member), read together.
+    async fn memberships(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_ids: &[String],
+    ) -> StoreResult<Vec<Option<MemberRow>>>;
     /// Members in join order, optionally only some roles.
     async fn members(
         &self,

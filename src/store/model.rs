@@ -124,12 +124,12 @@ pub struct Stored {
     pub duplicate: bool,
 }
 
-/// Per-item outcome of adding or importing a member (Tencent's `Result` values).
+/// Per-item outcome of adding or importing a member (`src/error.rs` gives Tencent's numbers).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum MemberResult {
-    Failed = 0,
-    Added = 1,
-    AlreadyMember = 2,
+    Failed,
+    Added,
+    AlreadyMember,
 }
 
 /// What adding members does when an account one needs is not imported.

@@ -10,7 +10,7 @@ use super::{group_id, live_group, new_member, require_accounts, user_id};
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::domain::ids::GroupId;
-use crate::error::ApiError;
+use crate::error::{ApiError, member_result_code};
 use crate::store::{MissingAccount, NewMember};
 
 const MAX_MEMBERS: usize = 300;
@@ -95,7 +95,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .zip(results)
         .map(|(member_account, r)| MemberResult {
             member_account,
-            result: r as u8,
+            result: member_result_code(r),
         })
         .collect();
     Ok(Response { member_list })

@@ -54,17 +54,14 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let group = live_group(ctx, &id).await?;
     let owner_among = !group.owner.is_empty() && ids.contains(&group.owner);
     member::check_mute(group.group_type, owner_among, secs).map_err(ApiError::NoPermission)?;
-    for account in &ids {
-        if ctx
-            .store()
-            .member(ctx.sdkappid(), id.as_str(), account)
-            .await?
-            .is_none()
-        {
-            return Err(ApiError::NotMember(format!(
-                "{account} is not a member of group {id}"
-            )));
-        }
+    let found = ctx
+        .store()
+        .memberships(ctx.sdkappid(), id.as_str(), &ids)
+        .await?;
+    if let Some((account, _)) = ids.iter().zip(&found).find(|(_, m)| m.is_none()) {
+        return Err(ApiError::NotMember(format!(
+            "{account} is not a member of group {id}"
+        )));
     }
     let until = member::mute_until(ctx.now(), secs);
     ctx.store()

@@ -47,17 +47,18 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "roles cannot be queried in an AVChatRoom group; use get_group_member_info".into(),
         ));
     }
-    let mut user_id_list = Vec::with_capacity(req.user_account.len());
-    for account in req.user_account {
-        let role = ctx
-            .store()
-            .member(ctx.sdkappid(), id.as_str(), &account)
-            .await?
-            .map_or("NotMember", |m| m.role.as_str());
-        user_id_list.push(UserRole {
-            member_account: account,
-            role,
-        });
-    }
+    let found = ctx
+        .store()
+        .memberships(ctx.sdkappid(), id.as_str(), &req.user_account)
+        .await?;
+    let user_id_list = req
+        .user_account
+        .into_iter()
+        .zip(found)
+        .map(|(member_account, m)| UserRole {
+            member_account,
+            role: m.map_or("NotMember", |m| m.role.as_str()),
+        })
+        .collect();
     Ok(Response { user_id_list })
 }

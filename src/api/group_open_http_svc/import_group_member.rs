@@ -13,7 +13,7 @@ use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::domain::ids::{GroupId, UserId};
 use crate::domain::member::{import_join_time, requested_role};
-use crate::error::ApiError;
+use crate::error::{ApiError, member_result_code};
 use crate::store::{GroupRow, MemberResult, MissingAccount, NewMember};
 
 pub const MAX_BATCH: usize = 300;
@@ -122,7 +122,7 @@ fn answer(ids: Vec<String>, accepted: &[bool], results: Vec<MemberResult>) -> Ve
             };
             ItemResult {
                 member_account,
-                result: result as u8,
+                result: member_result_code(result),
             }
         })
         .collect()

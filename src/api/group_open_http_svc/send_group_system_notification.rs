@@ -65,17 +65,14 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "AVChatRoom notifications go to everyone; ToMembers_Account is not supported",
         ));
     }
-    for r in &recipients {
-        if ctx
-            .store()
-            .member(ctx.sdkappid(), id.as_str(), r)
-            .await?
-            .is_none()
-        {
-            return Err(ApiError::NotMember(format!(
-                "{r} is not a member of group {id}"
-            )));
-        }
+    let found = ctx
+        .store()
+        .memberships(ctx.sdkappid(), id.as_str(), &recipients)
+        .await?;
+    if let Some((r, _)) = recipients.iter().zip(&found).find(|(_, m)| m.is_none()) {
+        return Err(ApiError::NotMember(format!(
+            "{r} is not a member of group {id}"
+        )));
     }
     Ok(Response {})
 }

@@ -210,6 +210,26 @@ impl MemberStore for SqlStore {
         .await
     }
 
+    async fn memberships(
+        &self,
+        app: u64,
+        group_id: &str,
+        user_ids: &[String],
+    ) -> StoreResult<Vec<Option<MemberRow>>> {
+        let group_id = group_id.to_string();
+        let user_ids = user_ids.to_vec();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut found = Vec::with_capacity(user_ids.len());
+                for user_id in &user_ids {
+                    found.push(Self::member_in(&mut db, app, &group_id, user_id).await?);
+                }
+                Ok(found)
+            })
+        })
+        .await
+    }
+
     async fn members(
         &self,
         app: u64,
