@@ -1,14 +1,17 @@
-//! The command line: `opentim serve` and `opentim usersig gen|verify`.
+//! The command line: `opentim serve`, `opentim bench` and `opentim usersig gen|verify`, on
+//! top of the library's public API.
 
 use std::collections::HashMap;
 use std::path::PathBuf;
 
 use clap::{Parser, Subcommand};
 
-use crate::app;
-use crate::clock::SystemClock;
-use crate::config::{Overrides, Settings};
-use crate::usersig;
+use opentim::app;
+use opentim::clock::SystemClock;
+use opentim::config::{ConfigError, Overrides, Settings};
+use opentim::usersig;
+
+use crate::bench;
 
 #[derive(Parser)]
 #[command(
@@ -149,17 +152,20 @@ pub fn run() -> i32 {
 }
 
 fn bench_command(args: BenchArgs) -> i32 {
-    let defaults = crate::bench::BenchOptions::default();
-    if let Some(unknown) = args.scenarios.iter().flatten().find(|s| {
-        !crate::bench::SCENARIOS.contains(&s.as_str()) && s.as_str() != crate::bench::MIXED
-    }) {
+    let defaults = bench::BenchOptions::default();
+    if let Some(unknown) = args
+        .scenarios
+        .iter()
+        .flatten()
+        .find(|s| !bench::SCENARIOS.contains(&s.as_str()) && s.as_str() != bench::MIXED)
+    {
         eprintln!(
             "opentim bench: unknown scenario {unknown}; known: {}",
-            crate::bench::SCENARIOS.join(", ")
+            bench::SCENARIOS.join(", ")
         );
         return 2;
     }
-    let opts = crate::bench::BenchOptions {
+    let opts = bench::BenchOptions {
         url: args.url,
         sdkappid: args.sdkappid,
         key: args.key.unwrap_or(defaults.key),
@@ -180,7 +186,7 @@ fn bench_command(args: BenchArgs) -> i32 {
             return 1;
         }
     };
-    match rt.block_on(crate::bench::run(opts)) {
+    match rt.block_on(bench::run(opts)) {
         Ok(_) => 0,
         Err(e) => {
             eprintln!("opentim bench: {e}");
@@ -239,9 +245,9 @@ fn usersig_command(action: UsersigAction) -> i32 {
 
 async fn serve(
     settings: Settings,
-    load: impl Fn() -> Result<Settings, crate::config::ConfigError> + Send + 'static,
+    load: impl Fn() -> Result<Settings, ConfigError> + Send + 'static,
 ) -> i32 {
-    let database = crate::store::redact_url(&settings.database);
+    let database = opentim::store::redact_url(&settings.database);
     let scheme = if settings.tls_cert.is_some() {
         "https"
     } else {
@@ -307,7 +313,7 @@ fn print_banner(server: &app::Server, scheme: &str) {
 /// On each SIGHUP, reads the settings again and takes the apps' new keys and admins.
 async fn reload_on_sighup(
     state: std::sync::Arc<app::AppState>,
-    load: impl Fn() -> Result<Settings, crate::config::ConfigError>,
+    load: impl Fn() -> Result<Settings, ConfigError>,
 ) {
     #[cfg(unix)]
     {
