@@ -1,7 +1,7 @@
 //! Faults: the database unreachable, the disk full, SIGTERM under load, slow and oversized
 //! requests, and secrets kept out of the logs. All against the real binary.
 
-mod support;
+mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
-use support::*;
+use common::*;
 
 fn text(t: &str) -> Value {
     json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}])

@@ -1,61 +1,11 @@
-//! Running the real `opentim` binary as a separate process, for crash and fault tests.
-
-#![allow(dead_code)]
+//! The real `opentim` binary as a separate process, for crash, signal and fault tests.
 
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
 use serde_json::Value;
 
-pub const SDKAPPID: u64 = 1400000000;
-pub const KEY: &str = "crash-test-key-0123456789abcdef0123456789abcdef0123456789abcdef";
-pub const ADMIN: &str = "administrator";
-
-/// A database for one test: SQLite in a temporary directory, or a fresh PostgreSQL schema.
-pub struct Db {
-    pub url: String,
-    pub sqlite_path: Option<std::path::PathBuf>,
-    _dir: Option<tempfile::TempDir>,
-}
-
-pub async fn sqlite_db() -> Db {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("opentim.db");
-    Db {
-        url: format!("sqlite://{}", path.display()),
-        sqlite_path: Some(path),
-        _dir: Some(dir),
-    }
-}
-
-/// A fresh schema in OPENTIM_TEST_DATABASE_URL, or None (and a SKIPPED line) without it.
-pub async fn postgres_db(label: &str) -> Option<Db> {
-    let Ok(base) = std::env::var("OPENTIM_TEST_DATABASE_URL") else {
-        eprintln!("SKIPPED: {label} on PostgreSQL (set OPENTIM_TEST_DATABASE_URL to run it)");
-        return None;
-    };
-    use sqlx::Connection;
-    let n: u64 = rand_u64();
-    let schema = format!("p_{n:x}");
-    let mut conn = sqlx::PgConnection::connect(&base).await.unwrap();
-    sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-        .execute(&mut conn)
-        .await
-        .unwrap();
-    let sep = if base.contains('?') { '&' } else { '?' };
-    Some(Db {
-        url: format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-        sqlite_path: None,
-        _dir: None,
-    })
-}
-
-pub fn rand_u64() -> u64 {
-    use std::hash::{BuildHasher, Hasher};
-    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
-    h.write_u64(std::process::id() as u64);
-    h.finish()
-}
+use super::{ADMIN, KEY, SDKAPPID, sign};
 
 pub fn free_port() -> u16 {
     std::net::TcpListener::bind("127.0.0.1:0")
@@ -121,7 +71,7 @@ impl Server {
             .duration_since(std::time::UNIX_EPOCH)
             .unwrap()
             .as_secs() as i64;
-        let sig = opentim::usersig::sign(SDKAPPID, KEY, ADMIN, now - 60, 86400);
+        let sig = sign(ADMIN, now - 60, 86400);
         format!(
             "{}/v4/{command}?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}&contenttype=json",
             self.base
