@@ -146,13 +146,9 @@ pub async fn history(s: &Server, group: &str) -> Vec<Value> {
 
 /// Asserts SQLite's `PRAGMA integrity_check` is `ok` for the database file at `path`.
 pub async fn assert_sqlite_intact(path: &std::path::Path) {
-    use sqlx::Connection;
-    let mut conn = sqlx::SqliteConnection::connect(&format!("sqlite://{}", path.display()))
-        .await
+    let conn = rusqlite::Connection::open(path).unwrap();
+    let verdict: String = conn
+        .query_row("PRAGMA integrity_check", [], |r| r.get(0))
         .unwrap();
-    let row: (String,) = sqlx::query_as("PRAGMA integrity_check")
-        .fetch_one(&mut conn)
-        .await
-        .unwrap();
-    assert_eq!(row.0, "ok");
+    assert_eq!(verdict, "ok");
 }
