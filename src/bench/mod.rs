@@ -73,6 +73,90 @@ impl Default for BenchOptions {
     }
 }
 
+/// The flags of `opentim bench`.
+#[derive(clap::Args)]
+pub struct BenchArgs {
+    /// Target a running server (http://HOST:PORT) instead of starting one; it must run with
+    /// OPENTIM_BENCH=1 and the key given here.
+    #[arg(long)]
+    url: Option<String>,
+    #[arg(long, default_value_t = 1400000000)]
+    sdkappid: u64,
+    /// Secret key of the app (default: the key the started server is given).
+    #[arg(long)]
+    key: Option<String>,
+    #[arg(long, default_value = "administrator")]
+    admin: String,
+    /// Database for the started server (default: a fresh SQLite file).
+    #[arg(long)]
+    database: Option<String>,
+    #[arg(long, default_value_t = 10)]
+    groups: usize,
+    /// Members per group (accounts u0..uN).
+    #[arg(long, default_value_t = 200)]
+    members: usize,
+    /// Messages imported into each group before measuring.
+    #[arg(long, default_value_t = 100)]
+    messages: usize,
+    /// Keep-alive connections.
+    #[arg(long, default_value_t = 64)]
+    concurrency: usize,
+    /// Seconds per scenario.
+    #[arg(long, default_value_t = 10.0)]
+    duration: f64,
+    /// Fixed total request rate per second (measures latency at that load).
+    #[arg(long)]
+    rate: Option<u64>,
+    /// Comma-separated scenarios (default: all).
+    #[arg(long, value_delimiter = ',')]
+    scenarios: Option<Vec<String>>,
+}
+
+/// Runs `opentim bench`; returns the process exit code.
+pub fn command(args: BenchArgs) -> i32 {
+    let defaults = BenchOptions::default();
+    if let Some(unknown) = args
+        .scenarios
+        .iter()
+        .flatten()
+        .find(|s| !SCENARIOS.contains(&s.as_str()) && s.as_str() != MIXED)
+    {
+        eprintln!(
+            "opentim bench: unknown scenario {unknown}; known: {}",
+            SCENARIOS.join(", ")
+        );
+        return 2;
+    }
+    let opts = BenchOptions {
+        url: args.url,
+        sdkappid: args.sdkappid,
+        key: args.key.unwrap_or(defaults.key),
+        admin: args.admin,
+        database: args.database,
+        groups: args.groups.max(1),
+        members: args.members.max(1),
+        messages: args.messages,
+        concurrency: args.concurrency.max(1),
+        duration: Duration::from_secs_f64(args.duration.max(0.1)),
+        rate: args.rate,
+        scenarios: args.scenarios.unwrap_or(defaults.scenarios),
+    };
+    let rt = match tokio::runtime::Runtime::new() {
+        Ok(rt) => rt,
+        Err(e) => {
+            eprintln!("opentim bench: cannot start the runtime: {e}");
+            return 1;
+        }
+    };
+    match rt.block_on(run(opts)) {
+        Ok(_) => 0,
+        Err(e) => {
+            eprintln!("opentim bench: {e}");
+            1
+        }
+    }
+}
+
 /// The figures of one scenario.
 #[derive(Debug, Clone)]
 pub struct ScenarioResult {
