@@ -2,7 +2,8 @@
 //! top of the library's public API.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
@@ -37,6 +38,10 @@ enum Command {
         /// sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long)]
         database: Option<String>,
+        /// Once listening, write the bound address (e.g. `127.0.0.1:41234`) to this file,
+        /// whole or not at all: for scripts and tests that start the server on port 0.
+        #[arg(long)]
+        ready_file: Option<PathBuf>,
     },
     /// Measure this machine: prepare data, drive scenarios, print throughput and latency.
     Bench(bench::BenchArgs),
@@ -83,6 +88,7 @@ pub fn run() -> i32 {
             config,
             listen,
             database,
+            ready_file,
         } => {
             // The same sources are read again on SIGHUP (key rotation without a restart).
             let load = move || {
@@ -103,7 +109,7 @@ pub fn run() -> i32 {
             init_logging();
             app::raise_fd_limit(settings.max_connections);
             match tokio::runtime::Runtime::new() {
-                Ok(rt) => rt.block_on(serve(settings, load)),
+                Ok(rt) => rt.block_on(serve(settings, load, ready_file)),
                 Err(e) => {
                     eprintln!("opentim: cannot start the runtime: {e}");
                     1
@@ -164,6 +170,7 @@ fn usersig_command(action: UsersigAction) -> i32 {
 async fn serve(
     settings: Settings,
     load: impl Fn() -> Result<Settings, ConfigError> + Send + 'static,
+    ready_file: Option<PathBuf>,
 ) -> i32 {
     let database = opentim::store::redact_url(&settings.database);
     let scheme = if settings.tls_cert.is_some() {
@@ -184,14 +191,40 @@ async fn serve(
         print_banner(&server, scheme);
     }
     let stop = server.take_stop();
-    tokio::spawn(reload_on_sighup(server.state.clone(), load));
-    wait_for_signal().await;
-    tracing::info!("shutting down: finishing in-flight requests");
+    let mut signals = Signals::listen();
+    #[cfg(unix)]
+    if let Some(hangups) = signals.hangup.take() {
+        tokio::spawn(reload_on_sighup(server.state.clone(), load, hangups));
+    }
+    #[cfg(not(unix))]
+    drop(load);
+    let ready = match &ready_file {
+        Some(path) => write_ready_file(path, server.addr).map_err(|e| {
+            eprintln!(
+                "opentim: cannot write the ready file {}: {e}",
+                path.display()
+            );
+        }),
+        None => Ok(()),
+    };
+    if ready.is_ok() {
+        signals.stopped().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+    }
     if let Some(stop) = stop {
         let _ = stop.send(());
     }
     server.wait().await;
-    0
+    if ready.is_ok() { 0 } else { 1 }
+}
+
+/// Writes the address to a file beside `path`, then renames it: whoever polls for `path`
+/// finds nothing or the whole line, never part of it.
+fn write_ready_file(path: &Path, addr: SocketAddr) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, format!("{addr}\n"))?;
+    std::fs::rename(&partial, path)
 }
 
 /// Prints the app to use and a ready-to-paste call (stdout, never the log).
@@ -228,50 +261,68 @@ fn print_banner(server: &app::Server, scheme: &str) {
     );
 }
 
+/// The signals the server acts on, listened for before it says it is ready: until its
+/// handler exists, a SIGINT, SIGTERM or SIGHUP would end the process at once.
+struct Signals {
+    #[cfg(unix)]
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
+}
+
+impl Signals {
+    fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+                hangup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// Returns on SIGINT or SIGTERM (Ctrl-C where there are no such signals).
+    async fn stopped(&mut self) {
+        #[cfg(unix)]
+        if let (Some(interrupt), Some(terminate)) = (&mut self.interrupt, &mut self.terminate) {
+            tokio::select! {
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+        let _ = tokio::signal::ctrl_c().await;
+    }
+}
+
 /// On each SIGHUP, reads the settings again and takes the apps' new keys and admins.
+#[cfg(unix)]
 async fn reload_on_sighup(
     state: std::sync::Arc<app::AppState>,
     load: impl Fn() -> Result<Settings, ConfigError>,
+    mut hangups: tokio::signal::unix::Signal,
 ) {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
-            return;
-        };
-        while hangups.recv().await.is_some() {
-            match load() {
-                Ok(settings) if settings.apps.is_empty() => tracing::warn!(
-                    "reload: no [[app]] is configured (apps come from the database); nothing changed"
-                ),
-                Ok(settings) => {
-                    for note in state.reload_apps(&settings.apps) {
-                        tracing::warn!("reload: {note}");
-                    }
-                    tracing::info!(
-                        apps = settings.apps.len(),
-                        "reload: app keys and admins updated"
-                    );
+    while hangups.recv().await.is_some() {
+        match load() {
+            Ok(settings) if settings.apps.is_empty() => tracing::warn!(
+                "reload: no [[app]] is configured (apps come from the database); nothing changed"
+            ),
+            Ok(settings) => {
+                for note in state.reload_apps(&settings.apps) {
+                    tracing::warn!("reload: {note}");
                 }
-                Err(e) => tracing::error!("reload failed, keeping the current settings: {e}"),
+                tracing::info!(
+                    apps = settings.apps.len(),
+                    "reload: app keys and admins updated"
+                );
             }
+            Err(e) => tracing::error!("reload failed, keeping the current settings: {e}"),
         }
     }
-    #[cfg(not(unix))]
-    let _ = (state, load);
-}
-
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
-            tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
-            }
-            return;
-        }
-    }
-    let _ = tokio::signal::ctrl_c().await;
 }

@@ -1,5 +1,6 @@
 //! The real `opentim` binary as a separate process, for crash, signal and fault tests.
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
@@ -7,63 +8,45 @@ use serde_json::Value;
 
 use super::{ADMIN, KEY, SDKAPPID, sign};
 
-pub fn free_port() -> u16 {
-    std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port()
-}
-
 /// The server process.
 pub struct Server {
     pub child: Child,
     pub base: String,
     pub client: reqwest::Client,
+    /// Holds the file the server writes its address to.
+    _ready: tempfile::TempDir,
 }
 
 impl Server {
-    /// Starts `opentim serve` on `database` and waits until it answers.
+    /// Starts `opentim serve` on `database`, on a port the system picks, and waits until it
+    /// says it is listening.
     pub async fn start(database: &str, extra_env: &[(&str, &str)]) -> Server {
-        let port = free_port();
+        let ready = tempfile::tempdir().expect("temp dir");
+        let ready_file = ready.path().join("ready");
         let mut cmd = Command::new(env!("CARGO_BIN_EXE_opentim"));
-        cmd.args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database",
-            database,
-        ])
-        .env("OPENTIM_SDKAPPID", SDKAPPID.to_string())
-        .env("OPENTIM_SECRET_KEY", KEY)
-        .env("OPENTIM_BENCH", "1")
-        .env("OPENTIM_LOG", "warn")
-        .stdout(Stdio::null())
-        .stderr(Stdio::null());
+        cmd.args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+            .arg("--ready-file")
+            .arg(&ready_file)
+            .env("OPENTIM_SDKAPPID", SDKAPPID.to_string())
+            .env("OPENTIM_SECRET_KEY", KEY)
+            .env("OPENTIM_BENCH", "1")
+            .env("OPENTIM_LOG", "warn")
+            .stdout(Stdio::null())
+            .stderr(Stdio::null());
         for (k, v) in extra_env {
             cmd.env(k, v);
         }
-        let child = cmd.spawn().expect("opentim starts");
-        let server = Server {
+        let mut child = cmd.spawn().expect("opentim starts");
+        let addr = ready_address(&ready_file, &mut child).await;
+        Server {
             child,
-            base: format!("http://127.0.0.1:{port}"),
+            base: format!("http://{addr}"),
             client: reqwest::Client::builder()
                 .timeout(Duration::from_secs(10))
                 .build()
                 .unwrap(),
-        };
-        // Readiness is a successful answer, polled; there is no fixed sleep.
-        for _ in 0..3000 {
-            if server
-                .try_call("opentim_bench/ceiling", &serde_json::json!({}))
-                .await
-                .is_ok()
-            {
-                return server;
-            }
-            tokio::time::sleep(Duration::from_millis(5)).await;
+            _ready: ready,
         }
-        panic!("opentim did not start");
     }
 
     pub fn url(&self, command: &str) -> String {
@@ -114,6 +97,22 @@ impl Drop for Server {
         let _ = self.child.kill();
         let _ = self.child.wait();
     }
+}
+
+/// The address a server started with `--ready-file PATH` listens on, read from PATH once it
+/// is there (the server writes it whole, once listening). Short waits between looks, bounded;
+/// a server that exits first fails the test at once.
+pub async fn ready_address(path: &Path, child: &mut Child) -> String {
+    for _ in 0..6000 {
+        if let Ok(text) = std::fs::read_to_string(path) {
+            return text.trim_end().to_string();
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            panic!("opentim exited before it was listening: {status}");
+        }
+        tokio::time::sleep(Duration::from_millis(5)).await;
+    }
+    panic!("opentim did not say it was listening within 30 s");
 }
 
 /// Every message of a group, oldest first, read through group_msg_get_simple.
