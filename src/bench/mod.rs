@@ -12,11 +12,10 @@ mod report;
 mod scenarios;
 mod server;
 
-use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
 use client::{Client, wait_ready};
-use server::{ChildServer, free_port, rss_kb, spawn_server, tempdir};
+use server::{ChildServer, rss_kb, start_server, tempdir};
 
 const BENCH_SDKAPPID: u64 = 1400000000;
 const BENCH_KEY: &str = "opentim-bench-key-0123456789abcdef0123456789abcdef0123456789abcdef";
@@ -176,6 +175,13 @@ pub struct ScenarioResult {
     pub sends: Option<(u64, u64)>,
 }
 
+/// The database of the started server: `--database`, or a SQLite file in its directory.
+fn started_database(opts: &BenchOptions, dir: &tempdir::Dir) -> String {
+    opts.database
+        .clone()
+        .unwrap_or_else(|| format!("sqlite://{}", dir.0.join("bench.db").display()))
+}
+
 /// Runs the benchmark and prints its report. Returns the per-scenario figures.
 pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
     let mut server: Option<ChildServer> = None;
@@ -186,22 +192,13 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
             .to_string(),
         None => {
             let dir = tempdir::Dir::new().map_err(|e| format!("temporary directory: {e}"))?;
-            let database = opts.database.clone().unwrap_or_else(|| {
-                format!(
-                    "sqlite://{}",
-                    PathBuf::from(&dir.0).join("bench.db").display()
-                )
-            });
-            let addr = format!("127.0.0.1:{}", free_port().map_err(|e| e.to_string())?);
-            let child = spawn_server(&opts, &addr, &database)?;
-            server = Some(ChildServer {
-                child,
-                dir: Some(dir),
-            });
+            let database = started_database(&opts, &dir);
+            let (child, addr) = start_server(&opts, &dir.0, &database).await?;
+            server = Some(ChildServer { child, dir });
             addr
         }
     };
-    let client = Client::new(&addr, &opts);
+    let mut client = Client::new(&addr, &opts);
     wait_ready(&client).await?;
     let prep_start = Instant::now();
     scenarios::prepare(&client, &opts).await?;
@@ -215,12 +212,11 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
     // Start-up time on the prepared database: restart and time until the first answer.
     if let (Some(s), None) = (server.as_mut(), &opts.url) {
         s.stop();
-        let database = opts.database.clone().unwrap_or_else(|| {
-            let dir = s.dir.as_ref().map(|d| d.0.clone()).unwrap_or_default();
-            format!("sqlite://{}", dir.join("bench.db").display())
-        });
+        let database = started_database(&opts, &s.dir);
         let started = Instant::now();
-        s.child = spawn_server(&opts, &addr, &database)?;
+        let (child, addr) = start_server(&opts, &s.dir.0, &database).await?;
+        s.child = child;
+        client = Client::new(&addr, &opts);
         wait_ready(&client).await?;
         println!(
             "start-up on the prepared database: {:.0} ms",

@@ -1,15 +1,17 @@
 //! The server a benchmark starts as a child process, and what `/proc` tells about it (RSS,
 //! CPU time): measured from outside, so the load generator's own work is not counted.
 
+use std::path::Path;
 use std::process::{Child, Command, Stdio};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use super::BenchOptions;
 
 /// A server started for the benchmark.
 pub(super) struct ChildServer {
     pub(super) child: Child,
-    pub(super) dir: Option<tempdir::Dir>,
+    /// Holds its database (unless `--database` names another) and its ready file.
+    pub(super) dir: tempdir::Dir,
 }
 
 /// A temporary directory removed on drop (kept small to avoid a dependency for one use).
@@ -53,20 +55,21 @@ impl Drop for ChildServer {
     }
 }
 
-pub(super) fn free_port() -> std::io::Result<u16> {
-    Ok(std::net::TcpListener::bind("127.0.0.1:0")?
-        .local_addr()?
-        .port())
-}
-
-pub(super) fn spawn_server(
+/// Starts `opentim serve` on a port the system picks; returns it and the address it listens
+/// on, which it writes to a file in `dir` once listening.
+pub(super) async fn start_server(
     opts: &BenchOptions,
-    addr: &str,
+    dir: &Path,
     database: &str,
-) -> Result<Child, String> {
+) -> Result<(Child, String), String> {
+    let ready = dir.join("ready");
+    // A restart on the same directory must not read the address of the server before it.
+    let _ = std::fs::remove_file(&ready);
     let exe = std::env::current_exe().map_err(|e| format!("cannot find opentim: {e}"))?;
-    Command::new(exe)
-        .args(["serve", "--listen", addr, "--database", database])
+    let mut child = Command::new(exe)
+        .args(["serve", "--listen", "127.0.0.1:0", "--database", database])
+        .arg("--ready-file")
+        .arg(&ready)
         .env("OPENTIM_SDKAPPID", opts.sdkappid.to_string())
         .env("OPENTIM_SECRET_KEY", &opts.key)
         .env("OPENTIM_ADMINS", &opts.admin)
@@ -75,7 +78,31 @@ pub(super) fn spawn_server(
         .stdout(Stdio::null())
         .stderr(Stdio::inherit())
         .spawn()
-        .map_err(|e| format!("cannot start opentim serve: {e}"))
+        .map_err(|e| format!("cannot start opentim serve: {e}"))?;
+    match listening(&ready, &mut child).await {
+        Ok(addr) => Ok((child, addr)),
+        Err(e) => {
+            let _ = child.kill();
+            let _ = child.wait();
+            Err(e)
+        }
+    }
+}
+
+/// The address in the ready file, once the server has written it (whole: it renames it into
+/// place). Short waits between looks, for at most 60 s.
+async fn listening(ready: &Path, child: &mut Child) -> Result<String, String> {
+    let start = Instant::now();
+    while start.elapsed() < Duration::from_secs(60) {
+        if let Ok(text) = std::fs::read_to_string(ready) {
+            return Ok(text.trim_end().to_string());
+        }
+        if let Ok(Some(status)) = child.try_wait() {
+            return Err(format!("opentim serve exited before listening: {status}"));
+        }
+        tokio::time::sleep(Duration::from_millis(2)).await;
+    }
+    Err("the server did not start listening within 60 s".into())
 }
 
 pub(super) fn rss_kb(pid: u32, field: &str) -> Option<u64> {
