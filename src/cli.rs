@@ -1,14 +1,18 @@
-//! The command line: `opentim serve` and `opentim usersig gen|verify`.
+//! The command line: `opentim serve`, `opentim bench` and `opentim usersig gen|verify`, on
+//! top of the library's public API.
 
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
 
 use clap::{Parser, Subcommand};
 
-use crate::app;
-use crate::clock::SystemClock;
-use crate::config::{Overrides, Settings};
-use crate::usersig;
+use opentim::app;
+use opentim::clock::SystemClock;
+use opentim::config::{ConfigError, Overrides, Settings};
+use opentim::usersig;
+
+use crate::bench;
 
 #[derive(Parser)]
 #[command(
@@ -34,52 +38,18 @@ enum Command {
         /// sqlite://PATH or postgres://USER@HOST/DB.
         #[arg(long)]
         database: Option<String>,
+        /// Once listening, write the bound address (e.g. `127.0.0.1:41234`) to this file,
+        /// whole or not at all: for scripts and tests that start the server on port 0.
+        #[arg(long)]
+        ready_file: Option<PathBuf>,
     },
     /// Measure this machine: prepare data, drive scenarios, print throughput and latency.
-    Bench(BenchArgs),
+    Bench(bench::BenchArgs),
     /// Generate or verify UserSigs (TLSSigAPIv2, HMAC-SHA256).
     Usersig {
         #[command(subcommand)]
         action: UsersigAction,
     },
-}
-
-#[derive(clap::Args)]
-struct BenchArgs {
-    /// Target a running server (http://HOST:PORT) instead of starting one; it must run with
-    /// OPENTIM_BENCH=1 and the key given here.
-    #[arg(long)]
-    url: Option<String>,
-    #[arg(long, default_value_t = 1400000000)]
-    sdkappid: u64,
-    /// Secret key of the app (default: the key the started server is given).
-    #[arg(long)]
-    key: Option<String>,
-    #[arg(long, default_value = "administrator")]
-    admin: String,
-    /// Database for the started server (default: a fresh SQLite file).
-    #[arg(long)]
-    database: Option<String>,
-    #[arg(long, default_value_t = 10)]
-    groups: usize,
-    /// Members per group (accounts u0..uN).
-    #[arg(long, default_value_t = 200)]
-    members: usize,
-    /// Messages imported into each group before measuring.
-    #[arg(long, default_value_t = 100)]
-    messages: usize,
-    /// Keep-alive connections.
-    #[arg(long, default_value_t = 64)]
-    concurrency: usize,
-    /// Seconds per scenario.
-    #[arg(long, default_value_t = 10.0)]
-    duration: f64,
-    /// Fixed total request rate per second (measures latency at that load).
-    #[arg(long)]
-    rate: Option<u64>,
-    /// Comma-separated scenarios (default: all).
-    #[arg(long, value_delimiter = ',')]
-    scenarios: Option<Vec<String>>,
 }
 
 #[derive(Subcommand)]
@@ -113,11 +83,12 @@ pub fn run() -> i32 {
     let cli = Cli::parse();
     match cli.command {
         Command::Usersig { action } => usersig_command(action),
-        Command::Bench(args) => bench_command(args),
+        Command::Bench(args) => bench::command(args),
         Command::Serve {
             config,
             listen,
             database,
+            ready_file,
         } => {
             // The same sources are read again on SIGHUP (key rotation without a restart).
             let load = move || {
@@ -138,53 +109,12 @@ pub fn run() -> i32 {
             init_logging();
             app::raise_fd_limit(settings.max_connections);
             match tokio::runtime::Runtime::new() {
-                Ok(rt) => rt.block_on(serve(settings, load)),
+                Ok(rt) => rt.block_on(serve(settings, load, ready_file)),
                 Err(e) => {
                     eprintln!("opentim: cannot start the runtime: {e}");
                     1
                 }
             }
-        }
-    }
-}
-
-fn bench_command(args: BenchArgs) -> i32 {
-    let defaults = crate::bench::BenchOptions::default();
-    if let Some(unknown) = args.scenarios.iter().flatten().find(|s| {
-        !crate::bench::SCENARIOS.contains(&s.as_str()) && s.as_str() != crate::bench::MIXED
-    }) {
-        eprintln!(
-            "opentim bench: unknown scenario {unknown}; known: {}",
-            crate::bench::SCENARIOS.join(", ")
-        );
-        return 2;
-    }
-    let opts = crate::bench::BenchOptions {
-        url: args.url,
-        sdkappid: args.sdkappid,
-        key: args.key.unwrap_or(defaults.key),
-        admin: args.admin,
-        database: args.database,
-        groups: args.groups.max(1),
-        members: args.members.max(1),
-        messages: args.messages,
-        concurrency: args.concurrency.max(1),
-        duration: std::time::Duration::from_secs_f64(args.duration.max(0.1)),
-        rate: args.rate,
-        scenarios: args.scenarios.unwrap_or(defaults.scenarios),
-    };
-    let rt = match tokio::runtime::Runtime::new() {
-        Ok(rt) => rt,
-        Err(e) => {
-            eprintln!("opentim bench: cannot start the runtime: {e}");
-            return 1;
-        }
-    };
-    match rt.block_on(crate::bench::run(opts)) {
-        Ok(_) => 0,
-        Err(e) => {
-            eprintln!("opentim bench: {e}");
-            1
         }
     }
 }
@@ -239,9 +169,10 @@ fn usersig_command(action: UsersigAction) -> i32 {
 
 async fn serve(
     settings: Settings,
-    load: impl Fn() -> Result<Settings, crate::config::ConfigError> + Send + 'static,
+    load: impl Fn() -> Result<Settings, ConfigError> + Send + 'static,
+    ready_file: Option<PathBuf>,
 ) -> i32 {
-    let database = crate::store::redact_url(&settings.database);
+    let database = opentim::store::redact_url(&settings.database);
     let scheme = if settings.tls_cert.is_some() {
         "https"
     } else {
@@ -260,14 +191,40 @@ async fn serve(
         print_banner(&server, scheme);
     }
     let stop = server.take_stop();
-    tokio::spawn(reload_on_sighup(server.state.clone(), load));
-    wait_for_signal().await;
-    tracing::info!("shutting down: finishing in-flight requests");
+    let mut signals = Signals::listen();
+    #[cfg(unix)]
+    if let Some(hangups) = signals.hangup.take() {
+        tokio::spawn(reload_on_sighup(server.state.clone(), load, hangups));
+    }
+    #[cfg(not(unix))]
+    drop(load);
+    let ready = match &ready_file {
+        Some(path) => write_ready_file(path, server.addr).map_err(|e| {
+            eprintln!(
+                "opentim: cannot write the ready file {}: {e}",
+                path.display()
+            );
+        }),
+        None => Ok(()),
+    };
+    if ready.is_ok() {
+        signals.stopped().await;
+        tracing::info!("shutting down: finishing in-flight requests");
+    }
     if let Some(stop) = stop {
         let _ = stop.send(());
     }
     server.wait().await;
-    0
+    if ready.is_ok() { 0 } else { 1 }
+}
+
+/// Writes the address to a file beside `path`, then renames it: whoever polls for `path`
+/// finds nothing or the whole line, never part of it.
+fn write_ready_file(path: &Path, addr: SocketAddr) -> std::io::Result<()> {
+    let mut partial = path.as_os_str().to_owned();
+    partial.push(".partial");
+    std::fs::write(&partial, format!("{addr}\n"))?;
+    std::fs::rename(&partial, path)
 }
 
 /// Prints the app to use and a ready-to-paste call (stdout, never the log).
@@ -304,50 +261,68 @@ fn print_banner(server: &app::Server, scheme: &str) {
     );
 }
 
-/// On each SIGHUP, reads the settings again and takes the apps' new keys and admins.
-async fn reload_on_sighup(
-    state: std::sync::Arc<app::AppState>,
-    load: impl Fn() -> Result<Settings, crate::config::ConfigError>,
-) {
+/// The signals the server acts on, listened for before it says it is ready: until its
+/// handler exists, a SIGINT, SIGTERM or SIGHUP would end the process at once.
+struct Signals {
     #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        let Ok(mut hangups) = signal(SignalKind::hangup()) else {
-            return;
-        };
-        while hangups.recv().await.is_some() {
-            match load() {
-                Ok(settings) if settings.apps.is_empty() => tracing::warn!(
-                    "reload: no [[app]] is configured (apps come from the database); nothing changed"
-                ),
-                Ok(settings) => {
-                    for note in state.reload_apps(&settings.apps) {
-                        tracing::warn!("reload: {note}");
-                    }
-                    tracing::info!(
-                        apps = settings.apps.len(),
-                        "reload: app keys and admins updated"
-                    );
-                }
-                Err(e) => tracing::error!("reload failed, keeping the current settings: {e}"),
-            }
-        }
-    }
-    #[cfg(not(unix))]
-    let _ = (state, load);
+    interrupt: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    terminate: Option<tokio::signal::unix::Signal>,
+    #[cfg(unix)]
+    hangup: Option<tokio::signal::unix::Signal>,
 }
 
-async fn wait_for_signal() {
-    #[cfg(unix)]
-    {
-        use tokio::signal::unix::{SignalKind, signal};
-        if let Ok(mut term) = signal(SignalKind::terminate()) {
+impl Signals {
+    fn listen() -> Signals {
+        #[cfg(unix)]
+        {
+            use tokio::signal::unix::{SignalKind, signal};
+            Signals {
+                interrupt: signal(SignalKind::interrupt()).ok(),
+                terminate: signal(SignalKind::terminate()).ok(),
+                hangup: signal(SignalKind::hangup()).ok(),
+            }
+        }
+        #[cfg(not(unix))]
+        Signals {}
+    }
+
+    /// Returns on SIGINT or SIGTERM (Ctrl-C where there are no such signals).
+    async fn stopped(&mut self) {
+        #[cfg(unix)]
+        if let (Some(interrupt), Some(terminate)) = (&mut self.interrupt, &mut self.terminate) {
             tokio::select! {
-                _ = tokio::signal::ctrl_c() => {}
-                _ = term.recv() => {}
+                _ = interrupt.recv() => {}
+                _ = terminate.recv() => {}
             }
             return;
         }
+        let _ = tokio::signal::ctrl_c().await;
     }
-    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// On each SIGHUP, reads the settings again and takes the apps' new keys and admins.
+#[cfg(unix)]
+async fn reload_on_sighup(
+    state: std::sync::Arc<app::AppState>,
+    load: impl Fn() -> Result<Settings, ConfigError>,
+    mut hangups: tokio::signal::unix::Signal,
+) {
+    while hangups.recv().await.is_some() {
+        match load() {
+            Ok(settings) if settings.apps.is_empty() => tracing::warn!(
+                "reload: no [[app]] is configured (apps come from the database); nothing changed"
+            ),
+            Ok(settings) => {
+                for note in state.reload_apps(&settings.apps) {
+                    tracing::warn!("reload: {note}");
+                }
+                tracing::info!(
+                    apps = settings.apps.len(),
+                    "reload: app keys and admins updated"
+                );
+            }
+            Err(e) => tracing::error!("reload failed, keeping the current settings: {e}"),
+        }
+    }
 }

@@ -3,8 +3,6 @@
 pub mod api;
 pub mod app;
 pub mod auth;
-pub mod bench;
-pub mod cli;
 pub mod clock;
 pub mod config;
 pub mod domain;

@@ -1,6 +1,8 @@
 //! The README's first command as a user runs it: `opentim serve` with no configuration prints an
 //! app and a curl command that works, and SIGTERM stops it cleanly.
 
+mod common;
+
 use std::io::{BufRead, BufReader};
 use std::process::{Command, Stdio};
 
@@ -98,6 +100,19 @@ fn usersig_gen_and_verify_commands() {
     assert!(String::from_utf8_lossy(&wrong_key.stdout).contains("does not match"));
 }
 
+/// The scenarios `opentim bench` knows, as it lists them when asked for an unknown one (the
+/// benchmark belongs to the binary, not to the library).
+fn bench_scenarios() -> Vec<String> {
+    let out = Command::new(env!("CARGO_BIN_EXE_opentim"))
+        .args(["bench", "--scenarios", "no-such-scenario"])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    let known = stderr.split("known: ").nth(1).expect("the known scenarios");
+    known.trim().split(", ").map(str::to_string).collect()
+}
+
 /// A short run of `opentim bench` so it keeps working; no figure is asserted.
 #[test]
 fn bench_smoke_runs_every_scenario() {
@@ -112,10 +127,12 @@ fn bench_smoke_runs_every_scenario() {
         "{stdout}{}",
         String::from_utf8_lossy(&out.stderr)
     );
-    for scenario in opentim::bench::SCENARIOS {
+    let scenarios = bench_scenarios();
+    assert!(scenarios.iter().any(|s| s == "ceiling"), "{scenarios:?}");
+    for scenario in &scenarios {
         let line = stdout
             .lines()
-            .find(|l| l.starts_with(scenario))
+            .find(|l| l.starts_with(scenario.as_str()))
             .unwrap_or_else(|| panic!("no line for {scenario}: {stdout}"));
         // The errors column is 0 for every scenario.
         let errors = line.split_whitespace().nth(6).unwrap();
@@ -128,14 +145,10 @@ fn bench_smoke_runs_every_scenario() {
 fn sighup_reloads_app_keys() {
     let dir = tempfile::tempdir().unwrap();
     let config = dir.path().join("opentim.toml");
-    let port = std::net::TcpListener::bind("127.0.0.1:0")
-        .unwrap()
-        .local_addr()
-        .unwrap()
-        .port();
+    let ready = dir.path().join("ready");
     let write_config = |key: &str, previous: &str| {
         let text = format!(
-            "listen = \"127.0.0.1:{port}\"\ndatabase = \"sqlite://{}/db\"\n\n[[app]]\nsdkappid = 1400000000\nsecret_key = \"{key}\"\nprevious_keys = [{previous}]\n",
+            "listen = \"127.0.0.1:0\"\ndatabase = \"sqlite://{}/db\"\n\n[[app]]\nsdkappid = 1400000000\nsecret_key = \"{key}\"\nprevious_keys = [{previous}]\n",
             dir.path().display()
         );
         std::fs::write(&config, text).unwrap();
@@ -144,11 +157,14 @@ fn sighup_reloads_app_keys() {
     let mut child = Command::new(env!("CARGO_BIN_EXE_opentim"))
         .args(["serve", "--config"])
         .arg(&config)
+        .arg("--ready-file")
+        .arg(&ready)
         .stdout(Stdio::null())
         .stderr(Stdio::null())
         .spawn()
         .expect("binary starts");
     let rt = tokio::runtime::Runtime::new().unwrap();
+    let addr = rt.block_on(common::ready_address(&ready, &mut child));
     let client = reqwest::Client::new();
     let code_with = |key: &str| -> Option<i64> {
         let now = std::time::SystemTime::now()
@@ -157,7 +173,7 @@ fn sighup_reloads_app_keys() {
             .as_secs() as i64;
         let sig = opentim::usersig::sign(1400000000, key, "administrator", now - 5, 3600);
         let url = format!(
-            "http://127.0.0.1:{port}/v4/im_open_login_svc/account_check?sdkappid=1400000000&identifier=administrator&usersig={sig}"
+            "http://{addr}/v4/im_open_login_svc/account_check?sdkappid=1400000000&identifier=administrator&usersig={sig}"
         );
         rt.block_on(async {
             let v: serde_json::Value = client
@@ -219,4 +235,72 @@ fn sighup_reloads_app_keys() {
         .args(["-TERM", &child.id().to_string()])
         .status();
     assert!(child.wait().unwrap().success());
+}
+
+/// `--ready-file`: once listening on the port the system picked, the server writes that address
+/// as one line, renamed into place (no partial file is left behind).
+#[test]
+fn serve_writes_its_address_to_the_ready_file() {
+    let dir = tempfile::tempdir().unwrap();
+    let ready = dir.path().join("ready");
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opentim"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .arg(format!("sqlite://{}/db", dir.path().display()))
+        .arg("--ready-file")
+        .arg(&ready)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("binary starts");
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let addr = rt.block_on(common::ready_address(&ready, &mut child));
+    let text = std::fs::read_to_string(&ready).unwrap();
+    assert_eq!(text, format!("{addr}\n"));
+    let addr: std::net::SocketAddr = addr.parse().expect("an address");
+    assert!(addr.ip().is_loopback() && addr.port() != 0, "{addr}");
+    assert!(std::net::TcpStream::connect(addr).is_ok());
+    let files: Vec<_> = std::fs::read_dir(dir.path())
+        .unwrap()
+        .map(|e| e.unwrap().file_name())
+        .collect();
+    assert!(
+        !files
+            .iter()
+            .any(|f| f.to_string_lossy().contains("partial")),
+        "{files:?}"
+    );
+    let _ = Command::new("kill")
+        .args(["-TERM", &child.id().to_string()])
+        .status();
+    assert!(child.wait().unwrap().success());
+}
+
+/// A ready file that cannot be written: the server does not go on serving unannounced.
+#[test]
+fn an_unwritable_ready_file_stops_the_server() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_opentim"))
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
+        .arg(format!("sqlite://{}/db", dir.path().display()))
+        .arg("--ready-file")
+        .arg(dir.path().join("no-such-folder/ready"))
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("binary starts");
+    let exited = (0..6000).find_map(|_| {
+        let status = child.try_wait().unwrap();
+        if status.is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        status
+    });
+    let Some(status) = exited else {
+        let _ = child.kill();
+        panic!("the server kept running");
+    };
+    assert_eq!(status.code(), Some(1));
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(stderr.contains("cannot write the ready file"), "{stderr}");
 }

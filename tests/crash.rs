@@ -4,7 +4,7 @@
 //!
 //! `OPENTIM_CRASH_ROUNDS` sets the number of rounds (default 3); `scripts/crash.sh` runs many.
 
-mod support;
+mod common;
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::sync::Arc;
@@ -14,7 +14,7 @@ use std::time::Duration;
 use serde_json::{Value, json};
 use tokio::sync::Mutex;
 
-use support::*;
+use common::*;
 
 const USERS: usize = 6;
 const QUIET_MESSAGES: i64 = 50;

@@ -1,7 +1,7 @@
 //! Faults: the database unreachable, the disk full, SIGTERM under load, slow and oversized
 //! requests, and secrets kept out of the logs. All against the real binary.
 
-mod support;
+mod common;
 
 use std::sync::Arc;
 use std::sync::atomic::{AtomicBool, AtomicU32, AtomicUsize, Ordering};
@@ -12,7 +12,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::Notify;
 
-use support::*;
+use common::*;
 
 fn text(t: &str) -> Value {
     json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": t}}])
@@ -383,15 +383,12 @@ async fn slow_and_oversized_requests_are_cut_off() {
 async fn usersigs_and_keys_never_reach_the_log() {
     let dir = tempfile::tempdir().unwrap();
     let log = dir.path().join("stderr.log");
-    let port = free_port();
+    let ready = dir.path().join("ready");
     let mut child = std::process::Command::new(env!("CARGO_BIN_EXE_opentim"))
-        .args([
-            "serve",
-            "--listen",
-            &format!("127.0.0.1:{port}"),
-            "--database",
-        ])
+        .args(["serve", "--listen", "127.0.0.1:0", "--database"])
         .arg(format!("sqlite://{}/db", dir.path().display()))
+        .arg("--ready-file")
+        .arg(&ready)
         .env("OPENTIM_SDKAPPID", SDKAPPID.to_string())
         .env("OPENTIM_SECRET_KEY", KEY)
         .env("OPENTIM_LOG", "trace")
@@ -399,6 +396,7 @@ async fn usersigs_and_keys_never_reach_the_log() {
         .stderr(std::fs::File::create(&log).unwrap())
         .spawn()
         .unwrap();
+    let addr = ready_address(&ready, &mut child).await;
     let client = reqwest::Client::new();
     let now = std::time::SystemTime::now()
         .duration_since(std::time::UNIX_EPOCH)
@@ -410,7 +408,7 @@ async fn usersigs_and_keys_never_reach_the_log() {
     for _ in 0..2000 {
         for sig in [&good, &bad] {
             let url = format!(
-                "http://127.0.0.1:{port}/v4/im_open_login_svc/account_check?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}"
+                "http://{addr}/v4/im_open_login_svc/account_check?sdkappid={SDKAPPID}&identifier={ADMIN}&usersig={sig}"
             );
             if client
                 .post(url)

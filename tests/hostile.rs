@@ -3,7 +3,7 @@
 //! within bounded memory and time, change nothing, and leave the server serving; so do floods
 //! of connections, past the connection cap or past the open-file limit.
 
-mod support;
+mod common;
 
 use std::io::{BufRead, BufReader, Write};
 use std::process::{Child, ChildStdout, Command, Stdio};
@@ -14,7 +14,7 @@ use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio::net::TcpStream;
 
-use support::*;
+use common::*;
 
 const BODY_LIMIT: usize = 1024 * 1024;
 

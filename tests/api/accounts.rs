@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::harness::*;
+use crate::common::*;
 
 const CHECK: &str = "im_open_login_svc/account_check";
 

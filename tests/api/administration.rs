@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::both;
+use crate::common::*;
 use crate::groups::{cmd, create, info, send, text, unread};
-use crate::harness::*;
 
 async fn setup(s: &TestServer, t: &str, id: &str) {
     s.import_accounts(&["own", "adm", "mem", "new"]).await;

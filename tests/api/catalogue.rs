@@ -10,7 +10,7 @@ use base64::engine::general_purpose::STANDARD;
 use serde_json::{Value, json};
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-use crate::harness::*;
+use crate::common::*;
 
 const CHECK: &str = "/v4/im_open_login_svc/account_check";
 const IMPORT: &str = "/v4/im_open_login_svc/account_import";

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde_json::json;
 
 use crate::both;
+use crate::common::*;
 use crate::groups::{cmd, info, text, unread};
-use crate::harness::*;
 
 async fn concurrent_clients_keep_invariants(b: Backend) {
     let Some(s) = TestServer::start(b).await else {

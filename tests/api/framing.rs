@@ -2,7 +2,7 @@
 
 use serde_json::{Value, json};
 
-use crate::harness::*;
+use crate::common::*;
 
 const CHECK: &str = "/v4/im_open_login_svc/account_check";
 const BODY: &str = r#"{"CheckItem":[{"UserID":"administrator"}]}"#;

@@ -3,7 +3,7 @@
 use serde_json::{Value, json};
 
 use crate::both;
-use crate::harness::*;
+use crate::common::*;
 
 const G: &str = "group_open_http_svc";
 

@@ -6,8 +6,8 @@ use std::sync::Arc;
 use serde_json::{Value, json};
 
 use crate::both;
+use crate::common::*;
 use crate::groups::{cmd, create, info, text};
-use crate::harness::*;
 
 /// Posts a raw body to a command as the default admin (for bodies `json!` cannot express).
 async fn post_text(s: &TestServer, command: &str, body: &str) -> Value {

@@ -1,7 +1,8 @@
 //! Black-box tests: the real server on port 0, called over HTTP with signed requests,
 //! on SQLite always and on PostgreSQL when OPENTIM_TEST_DATABASE_URL is set.
 
-mod harness;
+#[path = "../common/mod.rs"]
+mod common;
 
 mod accounts;
 mod administration;

@@ -4,8 +4,8 @@
 use serde_json::{Value, json};
 
 use crate::both;
+use crate::common::*;
 use crate::groups::{cmd, create, info, send, text, unread};
-use crate::harness::*;
 
 const DAY: i64 = 86400;
 

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
 use tokio_rustls::rustls;
 
-use crate::harness::*;
+use crate::common::*;
 
 /// A server with a fresh self-signed certificate for `localhost`.
 async fn https_server() -> (

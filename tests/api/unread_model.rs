@@ -8,8 +8,8 @@ use std::time::Duration;
 use proptest::prelude::*;
 use serde_json::json;
 
+use crate::common::*;
 use crate::groups::{cmd, text, unread};
-use crate::harness::*;
 
 const USERS: [&str; 4] = ["u0", "u1", "u2", "u3"];
 

@@ -1,6 +1,7 @@
 //! The embedded SQLite backend: WAL with `synchronous=FULL`, one writer thread committing
 //! concurrent writes together, a few reader threads with their own connections, checkpoints
-//! mostly on their own thread, and its own migrations.
+//! mostly on their own thread, and its own migrations (run here, on rusqlite, recorded where
+//! sqlx's migrator recorded them).
 
 pub mod readers;
 pub mod writer;
@@ -9,15 +10,46 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::sync::atomic::{AtomicI64, Ordering};
 use std::sync::mpsc::{Receiver, sync_channel};
-use std::time::Duration;
+use std::time::{Duration, Instant};
 
 use rusqlite::config::DbConfig;
-use rusqlite::{Connection, OpenFlags};
+use rusqlite::{Connection, OpenFlags, OptionalExtension, TransactionBehavior};
+use sha2::{Digest, Sha384};
 
 use readers::Readers;
 use writer::WriteQueue;
 
-static MIGRATOR: sqlx::migrate::Migrator = sqlx::migrate!("migrations/sqlite");
+/// A file of `migrations/sqlite/`, embedded: its name and its SQL.
+macro_rules! migration {
+    ($file:literal) => {
+        (
+            $file,
+            include_str!(concat!("../../../migrations/sqlite/", $file)),
+        )
+    };
+}
+
+/// The schema's migrations, oldest first. A new file in `migrations/sqlite/` is listed here
+/// too: `tests/sqlite_migrations.rs` fails while one is missing.
+const MIGRATIONS: &[(&str, &str)] = &[
+    migration!("0001_init.sql"),
+    migration!("0002_mutes.sql"),
+    migration!("0003_message_randoms.sql"),
+    migration!("0004_sender_lookup.sql"),
+    migration!("0005_members_in_join_order.sql"),
+];
+
+/// Where applied migrations are recorded: the table, definition and rows sqlx's migrator used
+/// before this runner replaced it, so databases it migrated keep their history, and a database
+/// migrated now still opens with an older opentim.
+const HISTORY_TABLE: &str = "CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    success BOOLEAN NOT NULL,
+    checksum BLOB NOT NULL,
+    execution_time BIGINT NOT NULL
+)";
 
 /// How much of the database file each reader maps into memory (the rest is read with
 /// `pread`). Mapped pages a reader has touched count in the server's RSS once per reader:
@@ -61,7 +93,7 @@ pub async fn open(url: &str) -> Result<(WriteQueue, Arc<Readers>), String> {
         std::fs::create_dir_all(dir)
             .map_err(|e| format!("cannot create {}: {e}", dir.display()))?;
     }
-    migrate(path).await?;
+    migrate(path)?;
     let path = PathBuf::from(path);
     let cannot_open =
         |e: rusqlite::Error| format!("cannot open SQLite database {}: {e}", path.display());
@@ -94,26 +126,113 @@ pub async fn open(url: &str) -> Result<(WriteQueue, Arc<Readers>), String> {
     Ok((writes, readers))
 }
 
-/// Brings the schema up to date (sqlx's migrator, so existing databases keep their history).
-async fn migrate(path: &str) -> Result<(), String> {
-    use sqlx::ConnectOptions;
-    let options = sqlx::sqlite::SqliteConnectOptions::new()
-        .filename(path)
-        .create_if_missing(true)
-        .journal_mode(sqlx::sqlite::SqliteJournalMode::Wal)
-        .synchronous(sqlx::sqlite::SqliteSynchronous::Full);
-    let mut conn = options
-        .connect()
-        .await
-        .map_err(|e| format!("cannot open SQLite database {path}: {e}"))?;
-    MIGRATOR
-        .run(&mut conn)
-        .await
-        .map_err(|e| format!("cannot migrate SQLite database {path}: {e}"))?;
-    use sqlx::Connection as _;
-    conn.close()
-        .await
-        .map_err(|e| format!("cannot close SQLite database {path}: {e}"))
+/// One migration: its version and description as sqlx derived them from the file name
+/// (`0005_members_in_join_order.sql` → 5, "members in join order"), and the SHA-384 of its
+/// text, which sqlx recorded to notice a migration edited after it was applied.
+struct Migration {
+    version: i64,
+    description: String,
+    sql: &'static str,
+    checksum: Vec<u8>,
+}
+
+fn migrations() -> Result<Vec<Migration>, String> {
+    MIGRATIONS
+        .iter()
+        .map(|&(file, sql)| {
+            let (version, rest) = file
+                .split_once('_')
+                .and_then(|(v, rest)| Some((v.parse().ok()?, rest.strip_suffix(".sql")?)))
+                .ok_or_else(|| format!("migration file {file} is not named VERSION_NAME.sql"))?;
+            Ok(Migration {
+                version,
+                description: rest.replace('_', " "),
+                sql,
+                checksum: Sha384::digest(sql).to_vec(),
+            })
+        })
+        .collect()
+}
+
+/// Brings the schema up to date: applies each migration not yet recorded, in order, each in
+/// its own transaction with its record. Refuses, as sqlx did, a database with a migration left
+/// half done, one this build does not know (a newer opentim's) or one whose text has changed.
+fn migrate(path: &str) -> Result<(), String> {
+    let failed = |e: rusqlite::Error| format!("cannot migrate SQLite database {path}: {e}");
+    let refused = |why: String| format!("cannot migrate SQLite database {path}: {why}");
+    let mut conn =
+        Connection::open(path).map_err(|e| format!("cannot open SQLite database {path}: {e}"))?;
+    conn.execute_batch(
+        "PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL; PRAGMA busy_timeout = 5000;",
+    )
+    .map_err(failed)?;
+    conn.execute_batch(HISTORY_TABLE).map_err(failed)?;
+    let dirty: Option<i64> = conn
+        .query_row(
+            "SELECT version FROM _sqlx_migrations WHERE success = false ORDER BY version LIMIT 1",
+            [],
+            |r| r.get(0),
+        )
+        .optional()
+        .map_err(failed)?;
+    if let Some(version) = dirty {
+        return Err(refused(format!(
+            "migration {version} is partially applied; fix and remove row from `_sqlx_migrations` table"
+        )));
+    }
+    let known = migrations().map_err(refused)?;
+    let applied: Vec<(i64, Vec<u8>)> = conn
+        .prepare("SELECT version, checksum FROM _sqlx_migrations ORDER BY version")
+        .and_then(|mut stmt| {
+            stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+                .collect()
+        })
+        .map_err(failed)?;
+    for (version, checksum) in &applied {
+        match known.iter().find(|m| m.version == *version) {
+            None => {
+                return Err(refused(format!(
+                    "migration {version} was previously applied but is missing in the resolved migrations"
+                )));
+            }
+            Some(m) if m.checksum != *checksum => {
+                return Err(refused(format!(
+                    "migration {version} was previously applied but has been modified"
+                )));
+            }
+            Some(_) => {}
+        }
+    }
+    for m in known
+        .iter()
+        .filter(|m| !applied.iter().any(|(v, _)| *v == m.version))
+    {
+        apply(&mut conn, m)
+            .map_err(|e| refused(format!("while executing migration {}: {e}", m.version)))?;
+    }
+    Ok(())
+}
+
+/// Applies one migration and records it in one transaction, unless another process starting
+/// on the same file has applied it meanwhile (the write lock is taken before looking).
+fn apply(conn: &mut Connection, m: &Migration) -> rusqlite::Result<()> {
+    let tx = conn.transaction_with_behavior(TransactionBehavior::Immediate)?;
+    let recorded: bool = tx.query_row(
+        "SELECT EXISTS (SELECT 1 FROM _sqlx_migrations WHERE version = ?1)",
+        [m.version],
+        |r| r.get(0),
+    )?;
+    if !recorded {
+        let started = Instant::now();
+        tx.execute_batch(m.sql)?;
+        let took = i64::try_from(started.elapsed().as_nanos()).unwrap_or(i64::MAX);
+        tx.execute(
+            "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+             VALUES (?1, ?2, TRUE, ?3, ?4)",
+            rusqlite::params![m.version, m.description, m.checksum, took],
+        )?;
+    }
+    tx.commit()
 }
 
 pub(super) fn open_connection(path: &Path, read_only: bool) -> rusqlite::Result<Connection> {

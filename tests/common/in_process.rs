@@ -1,42 +1,17 @@
-//! Test harness: a real opentim on port 0 with a frozen clock, called over HTTP with signed requests.
+//! opentim in the test's own process: the server on port 0 with a frozen clock, called over
+//! HTTP with signed requests.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use opentim::app::{self, Server};
 use opentim::clock::ManualClock;
 use opentim::config::{AppConfig, Settings};
-use opentim::usersig;
 use serde_json::Value;
 
-pub const SDKAPPID: u64 = 1400000000;
-pub const KEY: &str = "5bd2850fff3ecb11d7c805251c51ee463a25727bddc2385f3fa8bfee1bb93b5e";
-pub const ADMIN: &str = "administrator";
+use super::{ADMIN, Backend, KEY, SDKAPPID, fresh_database, sign};
+
 /// The frozen "now" every test starts at.
 pub const T0: i64 = 1_700_000_000;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Backend {
-    Sqlite,
-    Postgres,
-}
-
-/// Runs a test body once per backend: `both!(name)` makes `name::sqlite` and `name::postgres`.
-#[macro_export]
-macro_rules! both {
-    ($name:ident) => {
-        mod $name {
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn sqlite() {
-                super::$name($crate::harness::Backend::Sqlite).await
-            }
-            #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-            async fn postgres() {
-                super::$name($crate::harness::Backend::Postgres).await
-            }
-        }
-    };
-}
 
 pub struct TestServer {
     pub base: String,
@@ -45,51 +20,6 @@ pub struct TestServer {
     pub server: Option<Server>,
     pub database: String,
     _dir: Option<tempfile::TempDir>,
-}
-
-static SCHEMA_COUNTER: AtomicU64 = AtomicU64::new(0);
-
-/// A fresh database URL for one test, or None when PostgreSQL is not configured.
-pub async fn fresh_database(backend: Backend) -> Option<(String, Option<tempfile::TempDir>)> {
-    match backend {
-        Backend::Sqlite => {
-            let dir = tempfile::tempdir().expect("temp dir");
-            let url = format!("sqlite://{}/opentim.db", dir.path().display());
-            Some((url, Some(dir)))
-        }
-        Backend::Postgres => {
-            let Ok(base) = std::env::var("OPENTIM_TEST_DATABASE_URL") else {
-                eprintln!("SKIPPED: PostgreSQL test (set OPENTIM_TEST_DATABASE_URL to run it)");
-                return None;
-            };
-            use sqlx::Connection;
-            let schema = format!(
-                "t_{}_{}_{}",
-                std::process::id(),
-                SCHEMA_COUNTER.fetch_add(1, Ordering::SeqCst),
-                rand_suffix()
-            );
-            let mut conn = sqlx::PgConnection::connect(&base)
-                .await
-                .expect("connect to OPENTIM_TEST_DATABASE_URL");
-            sqlx::query(sqlx::AssertSqlSafe(format!("CREATE SCHEMA {schema}")))
-                .execute(&mut conn)
-                .await
-                .expect("create schema");
-            let sep = if base.contains('?') { '&' } else { '?' };
-            Some((
-                format!("{base}{sep}options=-c%20search_path%3D{schema}"),
-                None,
-            ))
-        }
-    }
-}
-
-fn rand_suffix() -> u32 {
-    std::time::SystemTime::now()
-        .duration_since(std::time::UNIX_EPOCH)
-        .map(|d| d.subsec_nanos())
-        .unwrap_or(0)
 }
 
 pub fn default_settings(database: &str) -> Settings {
@@ -157,7 +87,7 @@ impl TestServer {
     }
 
     pub fn sig(&self, identifier: &str) -> String {
-        usersig::sign(SDKAPPID, KEY, identifier, self.now(), 86400)
+        sign(identifier, self.now(), 86400)
     }
 
     /// The URL of a command called by the default admin.

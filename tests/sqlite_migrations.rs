@@ -1,0 +1,210 @@
+//! SQLite's migrations, run by opentim's own runner: a database migrated by sqlx's migrator
+//! (which ran them before) keeps its history and is not migrated again; a fresh one ends with
+//! the same schema and the history sqlx would have written, so an older opentim still opens it;
+//! and a database whose history this build cannot vouch for is refused, as sqlx refused it.
+
+use std::path::{Path, PathBuf};
+
+use rusqlite::Connection;
+use sha2::{Digest, Sha384};
+
+/// One file of `migrations/sqlite/`: its version, its description as sqlx derived it from the
+/// name (`0005_members_in_join_order.sql` → "members in join order") and its SQL.
+struct MigrationFile {
+    version: i64,
+    description: String,
+    sql: String,
+}
+
+fn migration_files() -> Vec<MigrationFile> {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("migrations/sqlite");
+    let mut files: Vec<MigrationFile> = std::fs::read_dir(dir)
+        .expect("migrations folder")
+        .map(|entry| entry.expect("migration file").path())
+        .filter(|path| path.extension().is_some_and(|e| e == "sql"))
+        .map(|path| {
+            let name = path.file_name().unwrap().to_string_lossy().into_owned();
+            let (version, rest) = name.split_once('_').expect("VERSION_NAME.sql");
+            MigrationFile {
+                version: version.parse().expect("a numeric version"),
+                description: rest.trim_end_matches(".sql").replace('_', " "),
+                sql: std::fs::read_to_string(&path).expect("migration text"),
+            }
+        })
+        .collect();
+    files.sort_by_key(|f| f.version);
+    assert!(files.len() >= 5, "the migrations folder was not found");
+    files
+}
+
+/// The history table exactly as sqlx-sqlite 0.9 created it (`ensure_migrations_table`).
+const SQLX_HISTORY_TABLE: &str = r#"
+CREATE TABLE IF NOT EXISTS _sqlx_migrations (
+    version BIGINT PRIMARY KEY,
+    description TEXT NOT NULL,
+    installed_on TIMESTAMP NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    success BOOLEAN NOT NULL,
+    checksum BLOB NOT NULL,
+    execution_time BIGINT NOT NULL
+);
+                "#;
+
+/// A database as the sqlx migrator left it: each migration applied with its row in one
+/// transaction, then the row's execution time set. Installed on dates that no run of today
+/// could write, so that a row written again would show.
+fn migrated_by_sqlx(path: &Path) {
+    let mut conn = Connection::open(path).unwrap();
+    conn.execute_batch("PRAGMA journal_mode = WAL; PRAGMA synchronous = FULL;")
+        .unwrap();
+    conn.execute_batch(SQLX_HISTORY_TABLE).unwrap();
+    for file in migration_files() {
+        let tx = conn.transaction().unwrap();
+        tx.execute_batch(&file.sql).unwrap();
+        tx.execute(
+            "INSERT INTO _sqlx_migrations ( version, description, success, checksum, execution_time ) \
+             VALUES ( ?1, ?2, TRUE, ?3, -1 )",
+            rusqlite::params![file.version, file.description, Sha384::digest(&file.sql).to_vec()],
+        )
+        .unwrap();
+        tx.commit().unwrap();
+        conn.execute(
+            "UPDATE _sqlx_migrations SET execution_time = ?1, installed_on = ?2 WHERE version = ?3",
+            rusqlite::params![
+                1_000_000 + file.version,
+                format!("2001-01-0{} 00:00:00", file.version % 10),
+                file.version
+            ],
+        )
+        .unwrap();
+    }
+}
+
+async fn open(path: &Path) -> Result<(), String> {
+    opentim::store::open(&format!("sqlite://{}", path.display()))
+        .await
+        .map(drop)
+}
+
+/// Every table and index with its definition, SQLite's own excepted.
+fn schema(path: &Path) -> Vec<(String, String, Option<String>)> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT type, name, sql FROM sqlite_master WHERE name NOT LIKE 'sqlite_%' \
+             ORDER BY type, name",
+        )
+        .unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+/// The rows of `_sqlx_migrations`: version, description, installed on, success, checksum,
+/// execution time.
+type HistoryRow = (i64, String, String, bool, Vec<u8>, i64);
+
+fn history(path: &Path) -> Vec<HistoryRow> {
+    let conn = Connection::open(path).unwrap();
+    let mut stmt = conn
+        .prepare(
+            "SELECT version, description, installed_on, success, checksum, execution_time \
+             FROM _sqlx_migrations ORDER BY version",
+        )
+        .unwrap();
+    stmt.query_map([], |r| {
+        Ok((
+            r.get(0)?,
+            r.get(1)?,
+            r.get(2)?,
+            r.get(3)?,
+            r.get(4)?,
+            r.get(5)?,
+        ))
+    })
+    .unwrap()
+    .collect::<Result<_, _>>()
+    .unwrap()
+}
+
+fn database(dir: &tempfile::TempDir, name: &str) -> PathBuf {
+    dir.path().join(name)
+}
+
+#[tokio::test]
+async fn a_database_migrated_by_sqlx_is_not_migrated_again() {
+    let dir = tempfile::tempdir().unwrap();
+    let old = database(&dir, "old.db");
+    migrated_by_sqlx(&old);
+    let before = history(&old);
+    open(&old).await.expect("the old database opens");
+    assert_eq!(history(&old), before, "a recorded migration ran again");
+    let fresh = database(&dir, "fresh.db");
+    open(&fresh).await.expect("a fresh database opens");
+    assert_eq!(schema(&fresh), schema(&old));
+}
+
+#[tokio::test]
+async fn a_fresh_database_records_its_migrations_as_sqlx_did() {
+    let dir = tempfile::tempdir().unwrap();
+    let fresh = database(&dir, "fresh.db");
+    open(&fresh).await.expect("a fresh database opens");
+    let rows = history(&fresh);
+    let files = migration_files();
+    assert_eq!(rows.len(), files.len(), "{rows:?}");
+    for (row, file) in rows.iter().zip(&files) {
+        let (version, description, installed_on, success, checksum, took) = row;
+        assert_eq!(*version, file.version);
+        assert_eq!(*description, file.description);
+        assert!(!installed_on.is_empty());
+        assert!(*success);
+        assert_eq!(*checksum, Sha384::digest(&file.sql).to_vec(), "{version}");
+        assert!(*took >= 0);
+    }
+    // Opening again changes nothing.
+    open(&fresh).await.expect("it opens again");
+    assert_eq!(history(&fresh), rows);
+}
+
+/// Changes the history with `setup`, checks that opening fails saying `why`, then `undo`es.
+async fn refused(path: &Path, setup: &str, undo: &str, why: &str) {
+    Connection::open(path)
+        .unwrap()
+        .execute_batch(setup)
+        .unwrap();
+    let error = open(path).await.expect_err(setup);
+    assert!(error.contains(why), "{setup}: {error}");
+    Connection::open(path).unwrap().execute_batch(undo).unwrap();
+}
+
+#[tokio::test]
+async fn a_history_this_build_cannot_vouch_for_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = database(&dir, "db");
+    open(&path).await.expect("a fresh database opens");
+    refused(
+        &path,
+        "INSERT INTO _sqlx_migrations (version, description, success, checksum, execution_time) \
+         VALUES (9999, 'from a newer opentim', TRUE, x'00', 0)",
+        "DELETE FROM _sqlx_migrations WHERE version = 9999",
+        "migration 9999 was previously applied but is missing",
+    )
+    .await;
+    refused(
+        &path,
+        "CREATE TABLE kept AS SELECT checksum FROM _sqlx_migrations WHERE version = 2; \
+         UPDATE _sqlx_migrations SET checksum = zeroblob(48) WHERE version = 2",
+        "UPDATE _sqlx_migrations SET checksum = (SELECT checksum FROM kept) WHERE version = 2; \
+         DROP TABLE kept",
+        "migration 2 was previously applied but has been modified",
+    )
+    .await;
+    refused(
+        &path,
+        "UPDATE _sqlx_migrations SET success = FALSE WHERE version = 3",
+        "UPDATE _sqlx_migrations SET success = TRUE WHERE version = 3",
+        "migration 3 is partially applied",
+    )
+    .await;
+    open(&path).await.expect("the repaired database opens");
+}
