@@ -22,7 +22,7 @@ use crate::clock::SharedClock;
 use crate::config::{AppConfig, Settings};
 use crate::error::ApiError;
 use crate::ratelimit::RateLimiters;
-pub use crate::state::AppState;
+use crate::state::AppState;
 use crate::store::{self, SharedStore};
 
 /// The SDKAppID of the app created on first start when none is configured.

@@ -304,7 +304,7 @@ impl Signals {
 /// On each SIGHUP, reads the settings again and takes the apps' new keys and admins.
 #[cfg(unix)]
 async fn reload_on_sighup(
-    state: std::sync::Arc<app::AppState>,
+    state: std::sync::Arc<opentim::state::AppState>,
     load: impl Fn() -> Result<Settings, ConfigError>,
     mut hangups: tokio::signal::unix::Signal,
 ) {
