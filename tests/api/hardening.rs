@@ -175,18 +175,36 @@ async fn role(s: &TestServer, group: &str, user: &str) -> String {
 }
 
 /// account_delete racing add_group_member, import_group_member and create_group for the same
-/// account: whichever wins, a deleted account is never left a member or an owner.
+/// account: whichever wins, a deleted account is never left a member or an owner, and neither
+/// side fails (a deadlock between them would answer the internal-error code).
 async fn account_delete_never_leaves_a_membership_behind(b: Backend) {
-    let Some(s) = TestServer::start(b).await else {
+    // Many checks per round: more than Tencent's 200 calls/s of these commands allow.
+    let unlimited = |settings: &mut opentim::config::Settings| {
+        for command in ["get_role_in_group", "get_group_info", "add_group_member"] {
+            settings
+                .rate_limits
+                .commands
+                .insert(command.into(), 1_000_000);
+        }
+    };
+    let Some(s) = TestServer::start_with(b, unlimited).await else {
         return;
     };
     let s = Arc::new(s);
-    for g in ["pa", "pi"] {
+    for g in ["pa", "pi", "pd"] {
         create(&s, json!({"Type": "Public", "Name": "x", "GroupId": g})).await;
     }
     for round in 0..40 {
         let user = format!("u{round}");
-        s.import_accounts(&[user.as_str()]).await;
+        // `old` is a member of pd already and sorts before `user`: deleting both takes pd's
+        // lock between the two accounts unless every account is locked first.
+        let old = format!("a{round}");
+        s.import_accounts(&[user.as_str(), old.as_str()]).await;
+        s.ok(
+            &cmd("add_group_member"),
+            json!({"GroupId": "pd", "MemberList": [{"Member_Account": old}]}),
+        )
+        .await;
         let mut tasks = Vec::new();
         let writes = [
             (
@@ -196,6 +214,10 @@ async fn account_delete_never_leaves_a_membership_behind(b: Backend) {
             (
                 "import_group_member",
                 json!({"GroupId": "pi", "MemberList": [{"Member_Account": user}]}),
+            ),
+            (
+                "add_group_member",
+                json!({"GroupId": "pd", "MemberList": [{"Member_Account": user}]}),
             ),
             (
                 "create_group",
@@ -219,10 +241,11 @@ async fn account_delete_never_leaves_a_membership_behind(b: Backend) {
         let deleter = {
             let s = s.clone();
             let user = user.clone();
+            let old = old.clone();
             tokio::spawn(async move {
                 s.ok(
                     "im_open_login_svc/account_delete",
-                    json!({"DeleteItem": [{"UserID": user}]}),
+                    json!({"DeleteItem": [{"UserID": user}, {"UserID": old}]}),
                 )
                 .await;
             })
@@ -233,10 +256,12 @@ async fn account_delete_never_leaves_a_membership_behind(b: Backend) {
         deleter.await.expect("delete task");
         // The account is gone, and so is every membership and ownership it had; importing the
         // id again brings none back.
-        s.import_accounts(&[user.as_str()]).await;
+        s.import_accounts(&[user.as_str(), old.as_str()]).await;
+        assert_eq!(role(&s, "pd", &old).await, "NotMember", "{old} in pd");
         for group in [
             "pa".to_string(),
             "pi".into(),
+            "pd".into(),
             format!("c{round}"),
             format!("m{round}"),
         ] {
@@ -246,7 +271,7 @@ async fn account_delete_never_leaves_a_membership_behind(b: Backend) {
                 "{user} in {group}"
             );
         }
-        for group in ["pa", "pi"] {
+        for group in ["pa", "pi", "pd"] {
             let members = info(&s, group).await["MemberNum"].as_i64();
             assert_eq!(members, Some(0), "{group} after round {round}");
         }

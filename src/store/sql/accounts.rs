@@ -33,12 +33,15 @@ impl SqlStore {
     }
 
     /// Deletes accounts and their memberships.
+    /// Deletes accounts, then their memberships, in two phases so that locks are always taken
+    /// in one order: every account row first (sorted, as membership writes lock them), then
+    /// every group row (sorted). Interleaving the two per account deadlocked on PostgreSQL
+    /// with a membership write that held an account's key share and waited for a group.
     pub(super) async fn delete_accounts_in_db(
         &self,
         app: u64,
         ids: &[String],
     ) -> StoreResult<Vec<bool>> {
-        // Accounts are deleted in sorted order, the order membership writes lock them in.
         let mut order: Vec<usize> = (0..ids.len()).collect();
         order.sort_by(|a, b| ids[*a].cmp(&ids[*b]));
         let ids = ids.to_vec();
@@ -46,45 +49,54 @@ impl SqlStore {
             Box::pin(async move {
                 let mut out = vec![false; ids.len()];
                 for i in order {
-                    let id = &ids[i];
-                    let deleted = db
+                    out[i] = db
                         .exec(
                             "DELETE FROM accounts WHERE sdkappid = $1 AND user_id = $2",
-                            params![app as i64, id],
+                            params![app as i64, &ids[i]],
                         )
                         .await?
                         > 0;
-                    if deleted {
-                        let groups = db
-                            .all(
-                                "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
-                                params![app as i64, id],
-                            )
-                            .await?;
-                        for g in groups {
-                            let group_id = g.text(0)?;
-                            // The group row first, as every other write locks it before a
-                            // member row (the other order could deadlock with a send).
-                            db.exec(
-                                "UPDATE chat_groups SET member_num = member_num - 1, \
-                                 owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
-                                 WHERE sdkappid = $1 AND group_id = $2",
-                                params![app as i64, &group_id, id],
-                            )
-                            .await?;
-                            db.exec(
-                                "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                                params![app as i64, &group_id, id],
-                            )
-                            .await?;
-                        }
+                }
+                let deleted = ids.iter().zip(&out).filter(|(_, d)| **d).map(|(id, _)| id);
+                let mut memberships = Vec::new();
+                for id in deleted {
+                    let groups = db
+                        .all(
+                            "SELECT group_id FROM members WHERE sdkappid = $1 AND user_id = $2",
+                            params![app as i64, id],
+                        )
+                        .await?;
+                    for g in groups {
+                        memberships.push((g.text(0)?, id.clone()));
                     }
-                    out[i] = deleted;
+                }
+                memberships.sort();
+                memberships.dedup();
+                for (group_id, id) in &memberships {
+                    Self::leave_group(&mut db, app, group_id, id).await?;
                 }
                 Ok(out)
             })
         })
         .await
+    }
+
+    /// Removes a deleted account's membership: the group row first, as every other write locks
+    /// it before a member row (the other order could deadlock with a send).
+    async fn leave_group(db: &mut Db<'_>, app: u64, group_id: &str, id: &str) -> StoreResult<()> {
+        db.exec(
+            "UPDATE chat_groups SET member_num = member_num - 1, \
+             owner = CASE WHEN owner = $3 THEN '' ELSE owner END \
+             WHERE sdkappid = $1 AND group_id = $2",
+            params![app as i64, group_id, id],
+        )
+        .await?;
+        db.exec(
+            "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+            params![app as i64, group_id, id],
+        )
+        .await?;
+        Ok(())
     }
 }
 
