@@ -61,17 +61,19 @@ pub enum BodyError {
 }
 
 /// Bytes a JSON value counts toward a size limit: every key and every scalar as text (strings
-/// by their UTF-8 bytes, numbers as written, `true`, `false` and `null` by their letters).
-/// Nothing a client sends escapes the count, so what is stored stays bounded.
+/// by their UTF-8 bytes, numbers as written, `true`, `false` and `null` by their letters), and
+/// every value at least one byte, so that empty strings, arrays and objects are not free. What
+/// is stored is then within a small multiple of the count (quotes, separators, escapes).
 pub fn json_bytes(v: &Value) -> usize {
-    match v {
+    let bytes = match v {
         Value::Null | Value::Bool(true) => 4,
         Value::Bool(false) => 5,
         Value::String(s) => s.len(),
         Value::Number(n) => n.to_string().len(),
         Value::Array(items) => items.iter().map(json_bytes).sum(),
         Value::Object(map) => map.iter().map(|(k, v)| k.len() + json_bytes(v)).sum(),
-    }
+    };
+    bytes.max(1)
 }
 
 /// The size of a message as its 8000-byte limit counts it, the one measure for every command
@@ -272,6 +274,17 @@ mod tests {
         let many_keys: serde_json::Map<String, Value> = (0..2000)
             .map(|i| (format!("k{i:04}"), Value::Null))
             .collect();
+        // Empty values count too: thousands of them cannot ride along for free.
+        let empties = json!([{"MsgType":"TIMCustomElem","MsgContent":
+            {"Data":"x","E": vec![json!([]); 9000], "F": vec![json!({}); 10], "G": vec![""; 10]}}]);
+        assert_eq!(
+            message_size(empties.as_array().unwrap(), None),
+            4 + 1 + 1 + 9000 + 1 + 10 + 1 + 10
+        );
+        assert_eq!(
+            check_body(empties.as_array().unwrap(), None),
+            Err(BodyError::TooLong)
+        );
         let keys = json!([{"MsgType":"TIMCustomElem","MsgContent": many_keys}]);
         assert_eq!(
             check_body(keys.as_array().unwrap(), None),
