@@ -158,8 +158,11 @@ impl Authenticator {
         ahead.map_or(now, |t| t.max(now))
     }
 
-    fn remember_ahead(&self, app: u64, user: &str, time: i64) {
+    fn remember_ahead(&self, app: u64, user: &str, time: i64, now: i64) {
         if let Ok(mut m) = self.newest_ahead.write() {
+            // Times the clock has passed no longer reach past a kick at `now`: forget them, so
+            // the map holds only UserSigs still ahead (at most a day's worth).
+            m.retain(|_, t| *t > now);
             let newest = m.entry((app, user.to_string())).or_insert(time);
             *newest = (*newest).max(time);
         }
@@ -247,7 +250,7 @@ impl Authenticator {
                     )));
                 }
                 if claims.time > now {
-                    self.remember_ahead(app.sdkappid, identifier, claims.time);
+                    self.remember_ahead(app.sdkappid, identifier, claims.time, now);
                 }
                 let v = VerifiedSig {
                     identifier: claims.identifier.clone(),
