@@ -12,7 +12,7 @@ use super::live_group;
 use crate::api::Ctx;
 use crate::domain::ids::GroupId;
 use crate::error::{ApiError, Family};
-use crate::store::{GroupRow, PageStart};
+use crate::store::{GroupRow, MemberRow, PageStart};
 
 const MAX_GROUPS: usize = 50;
 
@@ -108,8 +108,9 @@ async fn one_group(
         Ok(id) => id,
         Err(e) => return Ok(group_error(raw, &ApiError::InvalidGroupId(e))),
     };
-    let group = match live_group(ctx, &id).await {
-        Ok(g) => g,
+    // The group and its members in one read: one store call per group.
+    let (group, members) = match group_and_members(ctx, &id, wanted).await {
+        Ok(found) => found,
         Err(e @ ApiError::GroupNotFound(_)) => return Ok(group_error(raw, &e)),
         Err(e) => return Err(e),
     };
@@ -123,30 +124,39 @@ async fn one_group(
         wanted.base.as_deref(),
         wanted.group_data_keys.as_deref(),
     ));
-    if group.group_type.stores_members() && wanted.member_list {
-        out.insert("MemberList".into(), member_list(ctx, &group, wanted).await?);
+    if let Some(members) = members {
+        let list = MemberList {
+            group: MemberContext::of(&group),
+            members,
+            filter: wanted.member_fields.clone(),
+            data_keys: wanted.member_data_keys.clone(),
+        };
+        out.insert("MemberList".into(), json!(list));
     }
     Ok(out)
 }
 
-async fn member_list(ctx: &Ctx, group: &GroupRow, wanted: &Wanted) -> Result<Value, ApiError> {
-    let page = ctx
+/// The live group, and its members when the answer lists them (types that store members).
+async fn group_and_members(
+    ctx: &Ctx,
+    id: &GroupId,
+    wanted: &Wanted,
+) -> Result<(GroupRow, Option<Vec<MemberRow>>), ApiError> {
+    if !wanted.member_list {
+        return Ok((live_group(ctx, id).await?, None));
+    }
+    let (group, page) = ctx
         .store()
-        .members(
+        .live_group_with_members(
             ctx.sdkappid(),
-            &group.group_id,
+            id.as_str(),
             None,
             None,
             PageStart::Offset(0),
         )
         .await?;
-    let list = MemberList {
-        group: MemberContext::of(group),
-        members: page.members,
-        filter: wanted.member_fields.clone(),
-        data_keys: wanted.member_data_keys.clone(),
-    };
-    Ok(json!(list))
+    let members = group.group_type.stores_members().then_some(page.members);
+    Ok((group, members))
 }
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
