@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::ids::GroupId;
+use super::refusal::Refusal;
 
 /// Field limits in UTF-8 bytes.
 pub const MAX_NAME_BYTES: usize = 30;
@@ -78,6 +79,17 @@ impl GroupType {
     /// AVChatRoom does not store members: they join only by applying from a client.
     pub fn stores_members(self) -> bool {
         self != GroupType::AVChatRoom
+    }
+
+    /// Members can be added by an admin to every type that stores them (AVChatRoom: 10007).
+    pub fn check_takes_members(self) -> Result<(), Refusal> {
+        if self.stores_members() {
+            Ok(())
+        } else {
+            Err(Refusal::NoPermission(
+                "members cannot be added to an AVChatRoom group; they join by applying".into(),
+            ))
+        }
     }
 
     /// Only the owner of a Private (Work) group may leave it, which is then ownerless; in

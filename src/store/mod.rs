@@ -117,7 +117,9 @@ pub trait MemberStore: Send + Sync {
         limit: Option<i64>,
         start: PageStart,
     ) -> StoreResult<(GroupRow, MemberPage)>;
-    /// Adds members atomically; GroupFull when they do not all fit.
+    /// Adds members atomically to a live group of a type that stores members (else
+    /// GroupNotFound, Refused); accounts that need to exist and do not are handled as `missing`
+    /// says; GroupFull when they do not all fit.
     async fn add_members(
         &self,
         app: u64,

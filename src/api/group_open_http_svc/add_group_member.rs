@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fields::flag;
-use super::{group_id, live_group, new_member, require_accounts, user_id};
+use super::{group_id, new_member, user_id};
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::domain::ids::GroupId;
@@ -69,13 +69,7 @@ impl Request {
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let (id, ids) = req.parse()?;
-    let group = live_group(ctx, &id).await?;
-    if !group.group_type.stores_members() {
-        return Err(ApiError::NoPermission(
-            "members cannot be added to an AVChatRoom group; they join by applying".into(),
-        ));
-    }
-    require_accounts(ctx, &ids).await?;
+    // One store call: it checks the group, its type and the accounts, in that order.
     let now = ctx.now();
     let members: Vec<NewMember> = ids
         .iter()

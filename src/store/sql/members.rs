@@ -287,12 +287,15 @@ impl MemberStore for SqlStore {
         let members = members.to_vec();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                // Accounts before the group: the lock order of account_delete.
+                // Accounts before the group: the lock order of account_delete. The errors come in
+                // the order of Tencent's checks all the same: the group, its type, the accounts.
                 let absent = Self::missing_accounts(&mut db, app, &members).await?;
-                if let (MissingAccount::FailCall, Some(id)) = (missing, absent.first()) {
-                    return Err(StoreError::AccountNotFound(id.clone()));
-                }
                 let (group, mut serial) = Self::lock_group(&mut db, app, &group_id).await?;
+                group.group_type.check_takes_members()?;
+                let first_absent = members.iter().find(|m| absent.contains(&m.user_id));
+                if let (MissingAccount::FailCall, Some(m)) = (missing, first_absent) {
+                    return Err(StoreError::AccountNotFound(m.user_id.clone()));
+                }
                 let mut results = Vec::with_capacity(members.len());
                 let mut added: Vec<&NewMember> = Vec::new();
                 for m in &members {
