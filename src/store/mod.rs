@@ -45,8 +45,16 @@ pub trait AccountStore: Send + Sync {
     async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>>;
     /// Deletes accounts and their memberships; for each id, whether it existed.
     async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>>;
-    /// Records a kick; false when the account does not exist.
-    async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool>;
+    /// Records a kick reaching UserSigs issued up to `at`; false when the account does not
+    /// exist. An app admin needs no import: given `admin_created_at`, a missing account row is
+    /// created then, with that creation time, in the same transaction.
+    async fn kick(
+        &self,
+        app: u64,
+        id: &str,
+        at: i64,
+        admin_created_at: Option<i64>,
+    ) -> StoreResult<bool>;
     /// Every kicked account with its kick time.
     async fn kicked_accounts(&self) -> StoreResult<Vec<(u64, String, i64)>>;
 }

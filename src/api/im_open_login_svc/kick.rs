@@ -10,7 +10,6 @@ use serde::{Deserialize, Serialize};
 use super::single_user_id;
 use crate::api::Ctx;
 use crate::error::ApiError;
-use crate::store::AccountInput;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -27,17 +26,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let user = single_user_id(req.user_id, req.identifier)?;
     let now = ctx.now();
     let at = ctx.state.auth.kick_time(ctx.sdkappid(), user.as_str(), now);
-    let store = ctx.store();
-    let mut kicked = store.kick(ctx.sdkappid(), user.as_str(), at).await?;
-    if !kicked && ctx.app.admins.iter().any(|a| a == user.as_str()) {
-        let admin = AccountInput {
-            user_id: user.to_string(),
-            nick: None,
-            face_url: None,
-        };
-        store.import_accounts(ctx.sdkappid(), &[admin], now).await?;
-        kicked = store.kick(ctx.sdkappid(), user.as_str(), at).await?;
-    }
+    let admin = ctx.app.admins.iter().any(|a| a == user.as_str());
+    let kicked = ctx
+        .store()
+        .kick(ctx.sdkappid(), user.as_str(), at, admin.then_some(now))
+        .await?;
     if !kicked {
         return Err(ApiError::AccountNotFound(user.to_string()));
     }

@@ -172,10 +172,26 @@ impl AccountStore for SqlStore {
         deleted
     }
 
-    async fn kick(&self, app: u64, id: &str, at: i64) -> StoreResult<bool> {
+    async fn kick(
+        &self,
+        app: u64,
+        id: &str,
+        at: i64,
+        admin_created_at: Option<i64>,
+    ) -> StoreResult<bool> {
         let id = id.to_string();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                if let Some(created_at) = admin_created_at {
+                    // The profile an import without Nick or FaceUrl stores.
+                    let profile = serde_json::json!({"Nick": null, "FaceUrl": null}).to_string();
+                    db.exec(
+                        "INSERT INTO accounts (sdkappid, user_id, profile, created_at) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (sdkappid, user_id) DO NOTHING",
+                        params![app as i64, &id, profile.as_str(), created_at],
+                    )
+                    .await?;
+                }
                 let n = db
                     .exec(
                         "UPDATE accounts SET kicked_at = $3 WHERE sdkappid = $1 AND user_id = $2",
