@@ -260,15 +260,6 @@ impl Db<'_> {
         }
     }
 
-    /// `FOR KEY SHARE` where the engine needs it: keeps a row from being deleted (or its key
-    /// changed) until the transaction ends, without blocking other updates of it.
-    pub fn key_share_clause(&self) -> &'static str {
-        match self {
-            Db::Lite(_) => "",
-            Db::Pg(_) => " FOR KEY SHARE",
-        }
-    }
-
     /// [`Db::lock_clause`] (exclusive) for a query that outer-joins other tables to the group
     /// it locks: PostgreSQL must be told to lock only that row, of the table aliased `g`.
     pub fn lock_clause_of_g(&self) -> &'static str {

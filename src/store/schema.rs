@@ -127,6 +127,11 @@ pub fn set_unread_sql(lock: &str) -> String {
     )
 }
 
+/// [`set_unread_sql`] for each lock clause, built once: set_unread_msg_num is the hottest
+/// command, and building its statement per call formatted three strings.
+pub static SET_UNREAD_NO_LOCK: LazyLock<String> = LazyLock::new(|| set_unread_sql(""));
+pub static SET_UNREAD_FOR_SHARE: LazyLock<String> = LazyLock::new(|| set_unread_sql(" FOR SHARE"));
+
 pub fn to_json<T: Serialize>(v: &T) -> String {
     // Serializing plain data structs into a String cannot fail.
     serde_json::to_string(v).unwrap_or_default()

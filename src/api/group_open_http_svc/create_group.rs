@@ -5,7 +5,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::new_group::{BaseFields, CheckedBase, store_new_group};
-use super::{new_member, require_accounts, user_id};
+use super::{new_member, user_id};
 use crate::api::Ctx;
 use crate::domain::group::{self, GroupType, KeyValue, Role};
 use crate::domain::ids::UserId;
@@ -134,8 +134,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .into_iter()
         .map(|j| j.into_new_member(ctx, now))
         .collect();
-    let ids: Vec<String> = members.iter().map(|m| m.user_id.clone()).collect();
-    require_accounts(ctx, &ids).await?;
+    // The store checks the accounts (10019) inside the transaction that creates the group.
     let t = create.base.group_type;
     let (group, custom) = create.base.into_new_group(now, members);
     let group_id = store_new_group(ctx, group, custom).await?;

@@ -4,7 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::new_group::{BaseFields, store_new_group};
-use super::{new_member, require_accounts};
+use super::new_member;
 use crate::api::Ctx;
 use crate::domain::group::Role;
 use crate::error::ApiError;
@@ -41,7 +41,6 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     };
     let mut members = Vec::new();
     if let Some(owner) = &base.owner {
-        require_accounts(ctx, &[owner.to_string()]).await?;
         members.push(new_member(ctx, owner.to_string(), Role::Owner, created_at));
     }
     let (group, custom) = base.into_new_group(created_at, members);

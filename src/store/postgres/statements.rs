@@ -8,6 +8,24 @@ use crate::store::db::{Db, params};
 use crate::store::schema::SentMessage;
 use crate::store::{NewMessage, StoreResult, Stored};
 
+/// Of `ids` (sorted), those that are imported accounts, their rows locked against deletion in
+/// that order (`FOR KEY SHARE`, taken row by row as the sorted rows come out): one statement
+/// for a whole batch of members instead of one per account.
+pub async fn lock_existing_accounts(
+    conn: &mut PgConnection,
+    app: u64,
+    ids: &[&str],
+) -> StoreResult<Vec<String>> {
+    Ok(sqlx::query_scalar(
+        "SELECT user_id FROM accounts WHERE sdkappid = $1 AND user_id = ANY($2::text[]) \
+         ORDER BY user_id FOR KEY SHARE",
+    )
+    .bind(app as i64)
+    .bind(ids)
+    .fetch_all(&mut *conn)
+    .await?)
+}
+
 /// For each message, the earliest copy already stored (same sender, same Random, within the
 /// de-duplication window): one statement for the whole import call.
 pub async fn stored_duplicates(

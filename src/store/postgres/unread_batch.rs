@@ -17,7 +17,7 @@ use tokio::sync::{mpsc, oneshot};
 use crate::domain::unread::{clamp_sql, unread_types_sql};
 use crate::store::StoreError;
 use crate::store::StoreResult;
-use crate::store::schema::set_unread_sql;
+use crate::store::schema::SET_UNREAD_FOR_SHARE;
 
 /// Batchers, so that PostgreSQL's cores work on several statements at once.
 const SHARDS: usize = 4;
@@ -26,10 +26,7 @@ const MAX_BATCH: usize = 256;
 /// Calls waiting for a batcher before callers wait to enqueue.
 const QUEUE_DEPTH: usize = 1024;
 
-/// A call alone: the one-member statement, which PostgreSQL runs faster than the general one.
-static ONE_SQL: LazyLock<String> = LazyLock::new(|| set_unread_sql(" FOR SHARE"));
-
-/// Several calls: the mark clamped as [`set_unread_sql`] does, the groups' counters read
+/// Several calls: the mark clamped as `schema::set_unread_sql` does, the groups' counters read
 /// `FOR SHARE` so that a message sent meanwhile waits for this commit.
 static BATCH_SQL: LazyLock<String> = LazyLock::new(|| {
     let unread_types = unread_types_sql();
@@ -143,7 +140,9 @@ async fn run(pool: PgPool, mut calls: mpsc::Receiver<Call>, hasher: RandomState)
 
 async fn execute(pool: &PgPool, batch: Vec<Call>) {
     let stored = match batch.as_slice() {
-        [call] => sqlx::query_as::<_, (i64,)>(AssertSqlSafe(ONE_SQL.as_str()))
+        // A call alone: the one-member statement, which PostgreSQL runs faster than the
+        // general one.
+        [call] => sqlx::query_as::<_, (i64,)>(AssertSqlSafe(SET_UNREAD_FOR_SHARE.as_str()))
             .bind(call.app)
             .bind(&call.group_id)
             .bind(&call.user_id)

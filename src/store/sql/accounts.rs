@@ -3,6 +3,7 @@
 use super::SqlStore;
 use crate::store::db::{Db, params};
 use crate::store::model::*;
+use crate::store::postgres::statements;
 use crate::store::*;
 
 impl SqlStore {
@@ -21,18 +22,29 @@ impl SqlStore {
             .collect();
         ids.sort_unstable();
         ids.dedup();
-        let lock = db.key_share_clause();
-        let sql = format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
-        let mut missing = Vec::new();
-        for id in ids {
-            if db.opt(&sql, params![app as i64, id]).await?.is_none() {
-                missing.push(id.to_string());
+        let missing: Vec<&str> = if let Db::Pg(conn) = db {
+            let found = statements::lock_existing_accounts(conn, app, &ids).await?;
+            ids.into_iter()
+                .filter(|id| !found.iter().any(|f| f == id))
+                .collect()
+        } else {
+            let mut missing = Vec::new();
+            for id in ids {
+                let sql = "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2";
+                if db.opt(sql, params![app as i64, id]).await?.is_none() {
+                    missing.push(id);
+                }
             }
-        }
-        Ok(missing)
+            missing
+        };
+        // Named in the request's order, as the checks before the transaction named them.
+        Ok(members
+            .iter()
+            .filter(|m| missing.contains(&m.user_id.as_str()))
+            .map(|m| m.user_id.clone())
+            .collect())
     }
 
-    /// Deletes accounts and their memberships.
     /// Deletes accounts, then their memberships, in two phases so that locks are always taken
     /// in one order: every account row first (sorted, as membership writes lock them), then
     /// every group row (sorted). Interleaving the two per account deadlocked on PostgreSQL

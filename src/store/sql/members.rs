@@ -292,9 +292,8 @@ impl MemberStore for SqlStore {
                 let absent = Self::missing_accounts(&mut db, app, &members).await?;
                 let (group, mut serial) = Self::lock_group(&mut db, app, &group_id).await?;
                 group.group_type.check_takes_members()?;
-                let first_absent = members.iter().find(|m| absent.contains(&m.user_id));
-                if let (MissingAccount::FailCall, Some(m)) = (missing, first_absent) {
-                    return Err(StoreError::AccountNotFound(m.user_id.clone()));
+                if let (MissingAccount::FailCall, Some(id)) = (missing, absent.first()) {
+                    return Err(StoreError::AccountNotFound(id.clone()));
                 }
                 let mut results = Vec::with_capacity(members.len());
                 let mut added: Vec<&NewMember> = Vec::new();
@@ -452,8 +451,12 @@ impl MemberStore for SqlStore {
         } else {
             self.write_statement(move |mut db: Db<'_>| {
                 Box::pin(async move {
-                    let sql = set_unread_sql(db.lock_clause(true));
-                    match db.opt(&sql, params![app as i64, &g, &u, unread]).await? {
+                    let sql: &str = if db.lock_clause(true).is_empty() {
+                        &SET_UNREAD_NO_LOCK
+                    } else {
+                        &SET_UNREAD_FOR_SHARE
+                    };
+                    match db.opt(sql, params![app as i64, &g, &u, unread]).await? {
                         Some(r) => Ok(Some(r.int(0)?)),
                         None => Ok(None),
                     }
