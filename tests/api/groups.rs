@@ -20,6 +20,16 @@ pub async fn create(s: &TestServer, body: Value) -> String {
     v["GroupId"].as_str().unwrap().to_string()
 }
 
+/// Imports account `a` and creates the Public group `g` it owns.
+pub async fn public_group_owned_by_a(s: &TestServer) {
+    s.import_accounts(&["a"]).await;
+    create(
+        s,
+        json!({"Type": "Public", "Name": "x", "GroupId": "g", "Owner_Account": "a"}),
+    )
+    .await;
+}
+
 /// The accounts of a get_group_member_info answer, in order.
 pub fn member_names(v: &Value) -> Vec<String> {
     v["MemberList"]
@@ -528,12 +538,7 @@ async fn history_round_trips_bodies_exactly(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
     };
-    s.import_accounts(&["a"]).await;
-    create(
-        &s,
-        json!({"Type": "Public", "Name": "x", "GroupId": "g", "Owner_Account": "a"}),
-    )
-    .await;
+    public_group_owned_by_a(&s).await;
     let tricky = [
         "nul \u{0000} byte",
         "emoji 😀 and RTL \u{202e}",

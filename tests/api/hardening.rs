@@ -7,7 +7,7 @@ use serde_json::{Value, json};
 
 use crate::both;
 use crate::common::*;
-use crate::groups::{cmd, create, info, text};
+use crate::groups::{cmd, create, info, public_group_owned_by_a, text};
 
 /// Posts a raw body to a command as the default admin (for bodies `json!` cannot express).
 async fn post_text(s: &TestServer, command: &str, body: &str) -> Value {
@@ -30,12 +30,7 @@ async fn the_message_limit_counts_everything_stored(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
     };
-    s.import_accounts(&["a"]).await;
-    create(
-        &s,
-        json!({"Type": "Public", "Name": "x", "GroupId": "g", "Owner_Account": "a"}),
-    )
-    .await;
+    public_group_owned_by_a(&s).await;
     let send = |body: Value| {
         let mut req = json!({"GroupId": "g", "Random": 1, "From_Account": "a"});
         for (k, v) in body.as_object().into_iter().flatten() {
@@ -131,12 +126,7 @@ async fn duplicate_keys_inside_messages_are_refused(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
     };
-    s.import_accounts(&["a"]).await;
-    create(
-        &s,
-        json!({"Type": "Public", "Name": "x", "GroupId": "g", "Owner_Account": "a"}),
-    )
-    .await;
+    public_group_owned_by_a(&s).await;
     let bodies = [
         r#"{"GroupId":"g","Random":1,"MsgBody":[{"MsgType":"TIMTextElem","MsgContent":{"Text":"a","Text":"b"}}]}"#,
         r#"{"GroupId":"g","Random":2,"MsgBody":[{"MsgType":"TIMTextElem","MsgType":"TIMFaceElem","MsgContent":{"Text":"a"}}]}"#,

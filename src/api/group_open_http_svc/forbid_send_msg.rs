@@ -6,7 +6,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::fields::mute_seconds;
-use super::{group_id, live_group, user_id};
+use super::{group_id, live_group, require_members, user_id};
 use crate::api::Ctx;
 use crate::domain::ids::GroupId;
 use crate::domain::member;
@@ -54,15 +54,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let group = live_group(ctx, &id).await?;
     let owner_among = !group.owner.is_empty() && ids.contains(&group.owner);
     member::check_mute(group.group_type, owner_among, secs).map_err(ApiError::NoPermission)?;
-    let found = ctx
-        .store()
-        .memberships(ctx.sdkappid(), id.as_str(), &ids)
-        .await?;
-    if let Some((account, _)) = ids.iter().zip(&found).find(|(_, m)| m.is_none()) {
-        return Err(ApiError::NotMember(format!(
-            "{account} is not a member of group {id}"
-        )));
-    }
+    require_members(ctx, &id, &ids).await?;
     let until = member::mute_until(ctx.now(), secs);
     ctx.store()
         .mute(ctx.sdkappid(), id.as_str(), &ids, until)

@@ -68,6 +68,20 @@ pub async fn require_accounts(ctx: &Ctx, ids: &[String]) -> Result<(), ApiError>
     }
 }
 
+/// Fails with 10007 naming the first of `ids` that is not a member of the group (one read).
+pub async fn require_members(ctx: &Ctx, id: &GroupId, ids: &[String]) -> Result<(), ApiError> {
+    let found = ctx
+        .store()
+        .memberships(ctx.sdkappid(), id.as_str(), ids)
+        .await?;
+    match ids.iter().zip(&found).find(|(_, m)| m.is_none()) {
+        Some((account, _)) => Err(ApiError::NotMember(format!(
+            "{account} is not a member of group {id}"
+        ))),
+        None => Ok(()),
+    }
+}
+
 /// A membership to create for `user`, joining at `join_time` with no unread messages and an
 /// empty profile. Every member but an app admin must be an imported account.
 pub fn new_member(ctx: &Ctx, user: String, role: Role, join_time: i64) -> NewMember {

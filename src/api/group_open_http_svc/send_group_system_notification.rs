@@ -6,7 +6,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, user_id};
+use super::{group_id, live_group, require_members, user_id};
 use crate::api::Ctx;
 use crate::domain::group::GroupType;
 use crate::domain::ids::GroupId;
@@ -65,14 +65,6 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "AVChatRoom notifications go to everyone; ToMembers_Account is not supported",
         ));
     }
-    let found = ctx
-        .store()
-        .memberships(ctx.sdkappid(), id.as_str(), &recipients)
-        .await?;
-    if let Some((r, _)) = recipients.iter().zip(&found).find(|(_, m)| m.is_none()) {
-        return Err(ApiError::NotMember(format!(
-            "{r} is not a member of group {id}"
-        )));
-    }
+    require_members(ctx, &id, &recipients).await?;
     Ok(Response {})
 }
