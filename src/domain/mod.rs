@@ -2,6 +2,7 @@
 //! message controls, who may send, unread arithmetic (and its SQL forms), and why a rule
 //! refuses a change.
 
+pub mod c2c;
 pub mod controls;
 pub mod group;
 pub mod ids;

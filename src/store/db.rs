@@ -19,7 +19,15 @@ use super::StoreResult;
 pub enum Param<'a> {
     Int(i64),
     Text(&'a str),
+    /// A text that may be NULL.
+    OptText(Option<&'a str>),
     Blob(&'a [u8]),
+}
+
+impl<'a> From<Option<&'a str>> for Param<'a> {
+    fn from(v: Option<&'a str>) -> Self {
+        Param::OptText(v)
+    }
 }
 
 impl From<i64> for Param<'_> {
@@ -95,6 +103,18 @@ impl Row {
             Row::Pg(r) => Ok(r.try_get(i)?),
             Row::Lite(v) => match v.get(i) {
                 Some(rusqlite::types::Value::Text(s)) => Ok(s),
+                _ => Err(wrong_type(i)),
+            },
+        }
+    }
+
+    /// A text column that may be NULL.
+    pub fn opt_text(&self, i: usize) -> StoreResult<Option<String>> {
+        match self {
+            Row::Pg(r) => Ok(r.try_get(i)?),
+            Row::Lite(v) => match v.get(i) {
+                Some(rusqlite::types::Value::Null) => Ok(None),
+                Some(rusqlite::types::Value::Text(s)) => Ok(Some(s.clone())),
                 _ => Err(wrong_type(i)),
             },
         }
@@ -210,6 +230,7 @@ fn bind_lite(st: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> StoreRes
         match param {
             Param::Int(v) => st.raw_bind_parameter(i, v)?,
             Param::Text(v) => st.raw_bind_parameter(i, v)?,
+            Param::OptText(v) => st.raw_bind_parameter(i, v)?,
             Param::Blob(v) => st.raw_bind_parameter(i, v)?,
         }
     }
@@ -238,6 +259,7 @@ fn pg_query<'q>(
         q = match *p {
             Param::Int(v) => q.bind(v),
             Param::Text(v) => q.bind(v),
+            Param::OptText(v) => q.bind(v),
             Param::Blob(v) => q.bind(v),
         };
     }

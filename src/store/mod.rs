@@ -1,4 +1,5 @@
-//! The store: one trait per aggregate (apps, accounts, groups, members, messages), each
+//! The store: one trait per aggregate (apps, accounts, groups, members, group messages,
+//! one-to-one messages, conversations), each
 //! operation a whole transaction keyed by SDKAppID. [`sql::SqlStore`] implements them once for
 //! both engines, one file per aggregate; each engine's folder owns what differs (SQLite: the
 //! group-commit writer, readers, pragmas, migrations; PostgreSQL: the pool, batched and
@@ -21,6 +22,7 @@ pub use error::StoreError;
 pub use model::*;
 
 use crate::config::AppConfig;
+use crate::domain::c2c::MsgKey;
 use crate::domain::group::{GroupType, Role};
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -208,10 +210,98 @@ pub trait MessageStore: Send + Sync {
     ) -> StoreResult<u64>;
 }
 
+/// One-to-one messages: store (import, send, batch send), history, recall, modification.
+/// Each stored message also updates both parties' conversations (see [`ConversationStore`]).
+#[async_trait::async_trait]
+pub trait C2cStore: Send + Sync {
+    /// Stores a message unless `repeat` finds it stored already (then the first copy's key is
+    /// answered and nothing changes).
+    async fn store_c2c(
+        &self,
+        app: u64,
+        msg: &NewC2cMessage,
+        repeat: C2cRepeat,
+    ) -> StoreResult<C2cStored>;
+    /// Stores one message (`msg.to` is ignored) for each recipient, under the one key, in one
+    /// transaction; a repeat (same sender, recipient, MsgRandom within `window`) is skipped.
+    async fn store_c2c_batch(
+        &self,
+        app: u64,
+        msg: &NewC2cMessage,
+        to: &[String],
+        window: i64,
+    ) -> StoreResult<()>;
+    /// A page of history as `q.operator` sees it, newest first.
+    async fn c2c_history(&self, app: u64, q: &RoamQuery) -> StoreResult<Vec<C2cMessageRow>>;
+    /// Marks the message `from` sent `to` with this key recalled; it keeps its place.
+    async fn recall_c2c(
+        &self,
+        app: u64,
+        from: &str,
+        to: &str,
+        key: MsgKey,
+    ) -> StoreResult<C2cChange>;
+    /// Overwrites the given parts of the message `from` sent `to` with this key.
+    async fn modify_c2c(
+        &self,
+        app: u64,
+        from: &str,
+        to: &str,
+        key: MsgKey,
+        msg_body: Option<Vec<u8>>,
+        cloud_custom_data: Option<String>,
+    ) -> StoreResult<C2cChange>;
+    /// Benchmarks only: stores `count` history messages between `a` and `b` (not counted, one
+    /// a second from `first_time`) in one statement, and lists the conversation for both.
+    async fn fill_c2c_history(
+        &self,
+        app: u64,
+        a: &str,
+        b: &str,
+        count: i64,
+        first_time: i64,
+    ) -> StoreResult<()>;
+}
+
+/// Conversations: read marks and unread counts of one-to-one conversations, and the
+/// recent-contact list (one-to-one and group conversations).
+#[async_trait::async_trait]
+pub trait ConversationStore: Send + Sync {
+    /// Marks what `reader` received from `peer` up to `time` as read (the mark never goes back).
+    async fn set_c2c_read(&self, app: u64, reader: &str, peer: &str, time: i64) -> StoreResult<()>;
+    /// The account's unread count over all its one-to-one conversations.
+    async fn c2c_unread_total(&self, app: u64, user: &str) -> StoreResult<i64>;
+    /// The account's unread count with each peer (0 without a conversation).
+    async fn c2c_unread(&self, app: u64, user: &str, peers: &[String]) -> StoreResult<Vec<i64>>;
+    /// The account's most recent conversations, at most `cap`, newest first (ties by peer).
+    async fn conversations(
+        &self,
+        app: u64,
+        owner: &str,
+        cap: usize,
+    ) -> StoreResult<Vec<ConversationRow>>;
+    /// Removes a conversation from the owner's list until its next message; its messages
+    /// become read, and with `clear_history` they leave the owner's history too.
+    async fn delete_conversation(
+        &self,
+        app: u64,
+        owner: &str,
+        peer: &Peer,
+        clear_history: bool,
+    ) -> StoreResult<()>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
-    AppStore + AccountStore + GroupStore + MemberStore + MessageStore + 'static
+    AppStore
+    + AccountStore
+    + GroupStore
+    + MemberStore
+    + MessageStore
+    + C2cStore
+    + ConversationStore
+    + 'static
 {
     /// Flushes and closes connections (graceful shutdown).
     async fn close(&self);

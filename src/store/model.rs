@@ -3,6 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
+use crate::domain::c2c::MsgKey;
 use crate::domain::group::{GroupType, KeyValue, MsgFlag, Role};
 use crate::domain::refusal::Refusal;
 use crate::domain::sending::Sender;
@@ -203,4 +204,83 @@ pub struct JoinedFilter {
 pub enum SetUnread {
     Set(i64),
     IgnoredForType,
+}
+
+/// A one-to-one message to store (import or send).
+#[derive(Debug, Clone)]
+pub struct NewC2cMessage {
+    pub from: String,
+    pub to: String,
+    pub key: MsgKey,
+    /// Counts toward the recipient's unread (real-time imports, sends without NoUnread).
+    pub counts: bool,
+    /// Kept in the sender's history and conversation list (false: SyncOtherMachine 2).
+    pub sender_keeps: bool,
+    /// Becomes the conversation's last message (false: NoLastMsg).
+    pub updates_conversation: bool,
+    /// The `MsgBody` array as JSON bytes.
+    pub msg_body: Vec<u8>,
+    pub cloud_custom_data: Option<String>,
+}
+
+/// What makes a C2C message a repeat of one stored before: the first copy is kept.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum C2cRepeat {
+    /// importmsg: the same MsgKey (MsgSeq, MsgRandom, MsgTimeStamp) in either direction.
+    SameKey,
+    /// sendmsg: the same sender, recipient and MsgRandom within this many seconds.
+    SameRandomWithin(i64),
+}
+
+/// A stored C2C message's key, and whether it was stored before (the repeat was dropped).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct C2cStored {
+    pub key: MsgKey,
+    pub duplicate: bool,
+}
+
+/// A C2C message as history returns it.
+#[derive(Debug, Clone)]
+pub struct C2cMessageRow {
+    pub from: String,
+    pub to: String,
+    pub key: MsgKey,
+    pub recalled: bool,
+    pub msg_body: Vec<u8>,
+    pub cloud_custom_data: Option<String>,
+}
+
+/// A page of one conversation's history as one party sees it.
+#[derive(Debug, Clone)]
+pub struct RoamQuery {
+    pub operator: String,
+    pub peer: String,
+    pub min_time: i64,
+    pub max_time: i64,
+    /// Continue below this message (the previous page's oldest).
+    pub before: Option<MsgKey>,
+    pub limit: i64,
+}
+
+/// What a change to one stored C2C message found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum C2cChange {
+    Done,
+    NotFound,
+    AlreadyRecalled,
+}
+
+/// The other side of a conversation.
+#[derive(Debug, Clone, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Peer {
+    Account(String),
+    Group(String),
+}
+
+/// One entry of a recent-contact list.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ConversationRow {
+    pub peer: Peer,
+    /// The time of its last message.
+    pub msg_time: i64,
 }

@@ -8,6 +8,8 @@
 
 mod accounts;
 mod apps;
+mod c2c;
+mod conversations;
 mod groups;
 mod members;
 mod messages;

@@ -37,6 +37,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0003_message_randoms.sql"),
     migration!("0004_sender_lookup.sql"),
     migration!("0005_members_in_join_order.sql"),
+    migration!("0006_c2c.sql"),
 ];
 
 /// Where applied migrations are recorded: the table, definition and rows sqlx's migrator used

@@ -1,0 +1,53 @@
+-- One-to-one messages and conversations.
+--
+-- A C2C message is keyed by its conversation (the two accounts in sorted order, so either
+-- direction finds it) and by Tencent's order inside it: time, then MsgSeq, then Random. The
+-- three together identify a message (they make its MsgKey), which is also importmsg's
+-- de-duplication rule.
+CREATE TABLE c2c_messages (
+    sdkappid          BIGINT  NOT NULL,
+    user_lo           TEXT    NOT NULL,
+    user_hi           TEXT    NOT NULL,
+    msg_time          BIGINT  NOT NULL,
+    msg_seq           BIGINT  NOT NULL,
+    random            BIGINT  NOT NULL,
+    from_lo           BIGINT  NOT NULL,   -- 1 when user_lo sent it
+    counts            BIGINT  NOT NULL,   -- counts toward the recipient's unread
+    sender_keeps      BIGINT  NOT NULL,   -- 0: SyncOtherMachine 2, not in the sender's history
+    recalled          BIGINT  NOT NULL DEFAULT 0,
+    msg_body          BYTEA   NOT NULL,   -- the MsgBody array, JSON bytes kept exactly
+    cloud_custom_data TEXT,
+    PRIMARY KEY (sdkappid, user_lo, user_hi, msg_time, msg_seq, random)
+);
+
+-- One row per account and conversation it takes part in. Unread counts are derived from
+-- counters here (received messages that count, and how many of them are read), never by
+-- counting history. A group conversation has a row only once its owner deleted it.
+CREATE TABLE conversations (
+    sdkappid            BIGINT  NOT NULL,
+    owner               TEXT    NOT NULL,
+    kind                BIGINT  NOT NULL,   -- 1 one-to-one, 2 group
+    peer                TEXT    NOT NULL,   -- the other account, or the group id
+    listed              BIGINT  NOT NULL,   -- shown by recentcontact/get_list
+    last_time           BIGINT  NOT NULL,   -- the last message that updated the conversation
+    newest_time         BIGINT  NOT NULL,   -- the newest message the owner can see
+    counted             BIGINT  NOT NULL,   -- received messages that count as unread
+    read_count          BIGINT  NOT NULL,   -- of those, how many are read
+    read_time           BIGINT  NOT NULL,   -- messages up to this time are read
+    newest_counted_time BIGINT  NOT NULL,
+    cleared_time        BIGINT  NOT NULL,   -- messages up to this time are hidden from the owner
+    PRIMARY KEY (sdkappid, owner, kind, peer)
+);
+CREATE INDEX conversations_by_time ON conversations (sdkappid, owner, listed, last_time);
+
+-- Each account's one-to-one unread total, kept with every change to a conversation's counters.
+CREATE TABLE c2c_unread_totals (
+    sdkappid BIGINT  NOT NULL,
+    user_id  TEXT    NOT NULL,
+    unread   BIGINT  NOT NULL,
+    PRIMARY KEY (sdkappid, user_id)
+);
+
+-- The time of the group's last message that updates its members' conversations (a send
+-- without NoLastMsg, an import with RecentContactFlag 1); 0 while there is none.
+ALTER TABLE chat_groups ADD COLUMN contact_time BIGINT  NOT NULL DEFAULT 0;

@@ -1,0 +1,389 @@
+//! One-to-one messages: storing (with the repeat rules of importmsg and sendmsg), history as
+//! one party sees it, recall and modification. Storing a message also updates both parties'
+//! conversations (`conversations.rs`).
+
+use super::SqlStore;
+use crate::domain::c2c::{MsgKey, Pair};
+use crate::store::db::{Columns, Db, Row, params};
+use crate::store::schema::corrupt;
+use crate::store::*;
+
+/// History columns, in the order [`c2c_from_row`] reads them.
+const C2C_COLS: &str =
+    "user_lo, user_hi, msg_time, msg_seq, random, from_lo, recalled, msg_body, cloud_custom_data";
+
+fn c2c_from_row(r: &Row) -> StoreResult<C2cMessageRow> {
+    let (lo, hi) = (r.text(0)?, r.text(1)?);
+    let (from, to) = if r.int(5)? == 1 { (lo, hi) } else { (hi, lo) };
+    Ok(C2cMessageRow {
+        from,
+        to,
+        key: key_from_row(r, 2)?,
+        recalled: r.int(6)? == 1,
+        msg_body: r.blob(7)?,
+        cloud_custom_data: r.opt_text(8)?,
+    })
+}
+
+/// A key stored as `msg_time, msg_seq, random` from column `at` on.
+fn key_from_row(r: &dyn Columns, at: usize) -> StoreResult<MsgKey> {
+    let u32_at = |i| u32::try_from(r.int(i)?).map_err(|_| corrupt("C2C message key"));
+    Ok(MsgKey {
+        time: r.int(at)?,
+        seq: u32_at(at + 1)?,
+        random: u32_at(at + 2)?,
+    })
+}
+
+impl SqlStore {
+    /// The stored message the new one repeats, if any.
+    async fn stored_repeat(
+        db: &mut Db<'_>,
+        app: u64,
+        msg: &NewC2cMessage,
+        repeat: C2cRepeat,
+    ) -> StoreResult<Option<MsgKey>> {
+        let pair = Pair::new(&msg.from, &msg.to);
+        let key = msg.key;
+        let row = match repeat {
+            C2cRepeat::SameKey => {
+                db.opt(
+                    "SELECT msg_time, msg_seq, random FROM c2c_messages WHERE sdkappid = $1 \
+                     AND user_lo = $2 AND user_hi = $3 AND msg_time = $4 AND msg_seq = $5 \
+                     AND random = $6",
+                    params![
+                        app as i64,
+                        pair.lo,
+                        pair.hi,
+                        key.time,
+                        i64::from(key.seq),
+                        i64::from(key.random)
+                    ],
+                )
+                .await?
+            }
+            // A key range of the conversation: the cost follows its messages in the window.
+            C2cRepeat::SameRandomWithin(window) => {
+                db.opt(
+                    "SELECT msg_time, msg_seq, random FROM c2c_messages WHERE sdkappid = $1 \
+                     AND user_lo = $2 AND user_hi = $3 AND msg_time >= $4 AND msg_time <= $5 \
+                     AND random = $6 AND from_lo = $7 ORDER BY msg_time, msg_seq LIMIT 1",
+                    params![
+                        app as i64,
+                        pair.lo,
+                        pair.hi,
+                        key.time - window,
+                        key.time + window,
+                        i64::from(key.random),
+                        pair.lo == msg.from,
+                    ],
+                )
+                .await?
+            }
+        };
+        row.map(|r| key_from_row(&r, 0)).transpose()
+    }
+
+    /// Stores one message and updates both conversations, inside the caller's transaction.
+    pub(super) async fn write_c2c(
+        db: &mut Db<'_>,
+        app: u64,
+        msg: &NewC2cMessage,
+        repeat: C2cRepeat,
+    ) -> StoreResult<C2cStored> {
+        let pair = Pair::new(&msg.from, &msg.to);
+        // PostgreSQL: both conversation rows locked first, in one order, so concurrent writes
+        // to the conversation serialize here instead of deadlocking later.
+        Self::lock_pair_conversations(db, app, &pair).await?;
+        if let Some(key) = Self::stored_repeat(db, app, msg, repeat).await? {
+            return Ok(C2cStored {
+                key,
+                duplicate: true,
+            });
+        }
+        let key = msg.key;
+        let inserted = db
+            .exec(
+                "INSERT INTO c2c_messages (sdkappid, user_lo, user_hi, msg_time, msg_seq, random, \
+                 from_lo, counts, sender_keeps, msg_body, cloud_custom_data) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+                params![
+                    app as i64,
+                    pair.lo,
+                    pair.hi,
+                    key.time,
+                    i64::from(key.seq),
+                    i64::from(key.random),
+                    pair.lo == msg.from,
+                    msg.counts,
+                    msg.sender_keeps,
+                    msg.msg_body.as_slice(),
+                    msg.cloud_custom_data.as_deref(),
+                ],
+            )
+            .await?;
+        if inserted == 0 {
+            // The same key, sent the other way: the first copy stays.
+            return Ok(C2cStored {
+                key,
+                duplicate: true,
+            });
+        }
+        Self::record_in_conversations(db, app, msg).await?;
+        Ok(C2cStored {
+            key,
+            duplicate: false,
+        })
+    }
+
+    /// The stored message `from` sent `to` with this key, locked for a change: whether it is
+    /// recalled; None when there is none (or the other party sent it).
+    async fn lock_c2c(
+        db: &mut Db<'_>,
+        app: u64,
+        from: &str,
+        to: &str,
+        key: MsgKey,
+    ) -> StoreResult<Option<bool>> {
+        let pair = Pair::new(from, to);
+        let lock = db.lock_clause(false);
+        let sql = format!(
+            "SELECT from_lo, recalled FROM c2c_messages WHERE sdkappid = $1 AND user_lo = $2 \
+             AND user_hi = $3 AND msg_time = $4 AND msg_seq = $5 AND random = $6{lock}"
+        );
+        let row = db
+            .opt(
+                &sql,
+                params![
+                    app as i64,
+                    pair.lo,
+                    pair.hi,
+                    key.time,
+                    i64::from(key.seq),
+                    i64::from(key.random)
+                ],
+            )
+            .await?;
+        let Some(row) = row else { return Ok(None) };
+        let sent_by_lo = row.int(0)? == 1;
+        if from == to || sent_by_lo != (pair.lo == from) {
+            return Ok(None);
+        }
+        Ok(Some(row.int(1)? == 1))
+    }
+
+    async fn update_c2c(
+        db: &mut Db<'_>,
+        app: u64,
+        from: &str,
+        to: &str,
+        key: MsgKey,
+        set: &str,
+        extra: &[crate::store::db::Param<'_>],
+    ) -> StoreResult<()> {
+        let pair = Pair::new(from, to);
+        let sql = format!(
+            "UPDATE c2c_messages SET {set} WHERE sdkappid = $1 AND user_lo = $2 \
+             AND user_hi = $3 AND msg_time = $4 AND msg_seq = $5 AND random = $6"
+        );
+        let (seq, random) = (i64::from(key.seq), i64::from(key.random));
+        let mut all = params![app as i64, pair.lo, pair.hi, key.time, seq, random].to_vec();
+        all.extend_from_slice(extra);
+        db.exec(&sql, &all).await?;
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl C2cStore for SqlStore {
+    async fn store_c2c(
+        &self,
+        app: u64,
+        msg: &NewC2cMessage,
+        repeat: C2cRepeat,
+    ) -> StoreResult<C2cStored> {
+        let msg = msg.clone();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move { Self::write_c2c(&mut db, app, &msg, repeat).await })
+        })
+        .await
+    }
+
+    async fn store_c2c_batch(
+        &self,
+        app: u64,
+        msg: &NewC2cMessage,
+        to: &[String],
+        window: i64,
+    ) -> StoreResult<()> {
+        let mut msg = msg.clone();
+        let mut to = to.to_vec();
+        // One order for every batch, so two batches lock shared conversations alike.
+        to.sort_unstable();
+        to.dedup();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                for recipient in to {
+                    msg.to = recipient;
+                    let repeat = C2cRepeat::SameRandomWithin(window);
+                    Self::write_c2c(&mut db, app, &msg, repeat).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+
+    async fn c2c_history(&self, app: u64, q: &RoamQuery) -> StoreResult<Vec<C2cMessageRow>> {
+        let q = q.clone();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let pair = Pair::new(&q.operator, &q.peer);
+                let cleared = db
+                    .opt(
+                        "SELECT cleared_time FROM conversations WHERE sdkappid = $1 \
+                         AND owner = $2 AND kind = 1 AND peer = $3",
+                        params![app as i64, &q.operator, &q.peer],
+                    )
+                    .await?
+                    .map(|r| r.int(0))
+                    .transpose()?
+                    .unwrap_or(0);
+                let min_time = q.min_time.max(cleared + 1);
+                let before = q.before.unwrap_or(MsgKey {
+                    time: i64::MAX,
+                    seq: u32::MAX,
+                    random: u32::MAX,
+                });
+                let max_time = q.max_time.min(before.time);
+                // Walks the conversation's key backwards from the newest message in range:
+                // the cost follows the page, not the history.
+                let sql = format!(
+                    "SELECT {C2C_COLS} FROM c2c_messages WHERE sdkappid = $1 AND user_lo = $2 \
+                     AND user_hi = $3 AND msg_time >= $4 AND msg_time <= $5 \
+                     AND (msg_time < $6 OR (msg_time = $6 AND (msg_seq < $7 \
+                          OR (msg_seq = $7 AND random < $8)))) \
+                     AND NOT (sender_keeps = 0 AND from_lo = $9) \
+                     ORDER BY msg_time DESC, msg_seq DESC, random DESC LIMIT $10"
+                );
+                let rows = db
+                    .all(
+                        &sql,
+                        params![
+                            app as i64,
+                            pair.lo,
+                            pair.hi,
+                            min_time,
+                            max_time,
+                            before.time,
+                            i64::from(before.seq),
+                            i64::from(before.random),
+                            pair.lo == q.operator,
+                            q.limit,
+                        ],
+                    )
+                    .await?;
+                rows.iter().map(c2c_from_row).collect()
+            })
+        })
+        .await
+    }
+
+    async fn recall_c2c(
+        &self,
+        app: u64,
+        from: &str,
+        to: &str,
+        key: MsgKey,
+    ) -> StoreResult<C2cChange> {
+        let (from, to) = (from.to_string(), to.to_string());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                match Self::lock_c2c(&mut db, app, &from, &to, key).await? {
+                    None => Ok(C2cChange::NotFound),
+                    Some(true) => Ok(C2cChange::AlreadyRecalled),
+                    Some(false) => {
+                        Self::update_c2c(&mut db, app, &from, &to, key, "recalled = 1", &[])
+                            .await?;
+                        Ok(C2cChange::Done)
+                    }
+                }
+            })
+        })
+        .await
+    }
+
+    async fn modify_c2c(
+        &self,
+        app: u64,
+        from: &str,
+        to: &str,
+        key: MsgKey,
+        msg_body: Option<Vec<u8>>,
+        cloud_custom_data: Option<String>,
+    ) -> StoreResult<C2cChange> {
+        let (from, to) = (from.to_string(), to.to_string());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                if Self::lock_c2c(&mut db, app, &from, &to, key)
+                    .await?
+                    .is_none()
+                {
+                    return Ok(C2cChange::NotFound);
+                }
+                if let Some(body) = &msg_body {
+                    let set = "msg_body = $7";
+                    let value = params![body.as_slice()];
+                    Self::update_c2c(&mut db, app, &from, &to, key, set, value).await?;
+                }
+                if let Some(data) = &cloud_custom_data {
+                    let set = "cloud_custom_data = $7";
+                    let value = params![data];
+                    Self::update_c2c(&mut db, app, &from, &to, key, set, value).await?;
+                }
+                Ok(C2cChange::Done)
+            })
+        })
+        .await
+    }
+
+    async fn fill_c2c_history(
+        &self,
+        app: u64,
+        a: &str,
+        b: &str,
+        count: i64,
+        first_time: i64,
+    ) -> StoreResult<()> {
+        let (a, b) = (a.to_string(), b.to_string());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let pair = Pair::new(&a, &b);
+                let body = br#"[{"MsgType":"TIMTextElem","MsgContent":{"Text":"history"}}]"#;
+                db.exec(
+                    "WITH RECURSIVE n(i) AS (SELECT CAST(0 AS BIGINT) UNION ALL \
+                     SELECT i + 1 FROM n WHERE i + 1 < $4) \
+                     INSERT INTO c2c_messages (sdkappid, user_lo, user_hi, msg_time, msg_seq, \
+                     random, from_lo, counts, sender_keeps, msg_body) \
+                     SELECT $1, $2, $3, $5 + i, i, i, i % 2, 0, 1, $6 FROM n \
+                     ON CONFLICT DO NOTHING",
+                    params![
+                        app as i64,
+                        pair.lo,
+                        pair.hi,
+                        count,
+                        first_time,
+                        body.as_slice()
+                    ],
+                )
+                .await?;
+                let last = first_time + count - 1;
+                for (owner, peer) in [(&a, &b), (&b, &a)] {
+                    Self::upsert_conversation(&mut db, app, owner, peer, last, true, None).await?;
+                }
+                Ok(())
+            })
+        })
+        .await
+    }
+}
