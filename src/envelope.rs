@@ -21,8 +21,14 @@ struct Empty {}
 
 /// A success answer with the command's own fields.
 pub fn ok<T: Serialize>(body: &T) -> Vec<u8> {
+    ok_with_status("OK", body)
+}
+
+/// A success answer (`ErrorCode` 0) with another `ActionStatus`: batchsendmsg answers
+/// `"SomeError"` when some recipients failed.
+pub fn ok_with_status<T: Serialize>(action_status: &'static str, body: &T) -> Vec<u8> {
     serde_json::to_vec(&Envelope {
-        action_status: "OK",
+        action_status,
         error_code: 0,
         error_info: "",
         body,

@@ -16,6 +16,10 @@ pub enum Family {
     Account,
     /// `group_open_http_svc`: 10004 / 10007 / 10002.
     Group,
+    /// `openim` (one-to-one messages): 90001 / 90009 / 91000, and a code per request field.
+    OpenIm,
+    /// `recentcontact` (conversations): 50002 / 50003 / 50004.
+    RecentContact,
     /// Answers produced before a command is known (framing, authentication).
     Rest,
 }
@@ -55,6 +59,10 @@ pub enum ApiError {
     // ---- generic, numbered per family ----
     #[error("{0}")]
     InvalidParam(String),
+    /// A request field is missing, ill-typed or breaks its rules: one-to-one commands answer
+    /// with a code of the field's own.
+    #[error("{msg}")]
+    InvalidField { field: String, msg: String },
     #[error("{0}")]
     NoPermission(String),
     #[error("internal server error, please retry")]
@@ -91,6 +99,14 @@ pub enum ApiError {
     OwnerCannotLeave(String),
     #[error("{0}")]
     DeleteNotSupported(String),
+
+    // ---- one-to-one messages ----
+    #[error("the account {0} is not imported")]
+    RecipientNotFound(String),
+    #[error("{0}")]
+    C2cMsgNotFound(String),
+    #[error("{0}")]
+    C2cMsgAlreadyRecalled(String),
 }
 
 impl ApiError {
@@ -123,19 +139,33 @@ impl ApiError {
             NotAdmin(_) => 60010,
             InvalidParam(_) => match family {
                 Family::Group => 10004,
+                Family::OpenIm => 90001,
+                Family::RecentContact => 50002,
+                _ => 70402,
+            },
+            InvalidField { field, .. } => match family {
+                Family::Group => 10004,
+                Family::OpenIm => openim_field_code(field),
+                Family::RecentContact => 50002,
                 _ => 70402,
             },
             NoPermission(_) => match family {
                 Family::Group => 10007,
+                Family::OpenIm => 90009,
+                Family::RecentContact => 50003,
                 _ => 70403,
             },
             Internal(_) => match family {
                 Family::Group => 10002,
                 Family::Account => 70500,
+                Family::OpenIm => 91000,
+                Family::RecentContact => 50004,
                 Family::Rest => 60008,
             },
             TooManyItems(_) => match family {
                 Family::Group => 10005,
+                Family::OpenIm => 90011,
+                Family::RecentContact => 50002,
                 _ => 70402,
             },
             AccountNotFound(_) => 70107,
@@ -144,13 +174,31 @@ impl ApiError {
             GroupIdTaken(_) => 10021,
             GroupIdTakenByYou(_) => 10025,
             GroupFull(_) => 10014,
-            UserNotFound(_) => 10019,
+            UserNotFound(_) => match family {
+                Family::OpenIm => 90012,
+                Family::RecentContact => 50001,
+                _ => 10019,
+            },
             NotMember(_) => 10007,
-            MsgTooLong => 80002,
+            MsgTooLong => match family {
+                Family::OpenIm => 93000,
+                _ => 80002,
+            },
             ImportMsgTooLong => 10020,
             SenderMuted => 10017,
             OwnerCannotLeave(_) => 10009,
             DeleteNotSupported(_) => 10035,
+            RecipientNotFound(_) => 90012,
+            C2cMsgNotFound(_) => 20022,
+            C2cMsgAlreadyRecalled(_) => 20023,
+        }
+    }
+
+    /// A field's error: `field` names it (the first step of its path), `msg` says what is wrong.
+    pub fn field(field: &str, msg: impl Into<String>) -> ApiError {
+        ApiError::InvalidField {
+            field: field.to_string(),
+            msg: msg.into(),
         }
     }
 
@@ -184,6 +232,25 @@ impl From<StoreError> for ApiError {
             | StoreError::Corrupt(_)
             | StoreError::Internal(_) => ApiError::Internal(e.to_string()),
         }
+    }
+}
+
+/// The code of a bad field in a one-to-one (`openim`) request: Tencent numbers most fields'
+/// errors apart. Fields naming the operating side (sender, reader, perspective) share
+/// From_Account's 90008; those naming the other side share To_Account's 90003.
+fn openim_field_code(field: &str) -> i64 {
+    match field {
+        "To_Account" | "Peer_Account" => 90003,
+        "From_Account" | "Operator_Account" | "Report_Account" => 90008,
+        "MsgRandom" => 90005,
+        "MsgTimeStamp" => 90006,
+        "MsgBody" => 90002,
+        "SyncFromOldSystem" => 90030,
+        "SyncOtherMachine" => 90031,
+        "OfflinePushInfo" => 90043,
+        "MsgLifeTime" => 90044,
+        "MsgKey" => 90054,
+        _ => 90001,
     }
 }
 

@@ -5,7 +5,9 @@
 
 pub mod group_open_http_svc;
 pub mod im_open_login_svc;
+pub mod openim;
 pub mod opentim_bench;
+pub mod recentcontact;
 pub mod strict_json;
 
 use std::sync::Arc;
@@ -104,7 +106,8 @@ pub fn parse_body<T: DeserializeOwned>(body: &[u8]) -> Result<T, ApiError> {
         if path == "." {
             ApiError::InvalidParam(format!("invalid request: {inner}"))
         } else {
-            ApiError::InvalidParam(format!("invalid field {path}: {inner}"))
+            let field = path.split(['.', '[']).next().unwrap_or_default();
+            ApiError::field(field, format!("invalid field {path}: {inner}"))
         }
     })
 }
@@ -146,6 +149,20 @@ pub fn respond<T: Serialize>(res: &T) -> Vec<u8> {
 }
 
 macro_rules! command {
+    // A handler that builds its own envelope (an `ActionStatus` other than "OK").
+    ($family:expr, $service:ident, $name:ident, envelope) => {
+        Command {
+            service: stringify!($service),
+            name: stringify!($name),
+            family: $family,
+            handler: |ctx, body| {
+                Box::pin(async move {
+                    let req = parse_body::<$service::$name::Request>(&body)?;
+                    $service::$name::handle(&ctx, req).await
+                })
+            },
+        }
+    };
     ($family:expr, $service:ident, $name:ident) => {
         Command {
             service: stringify!($service),
@@ -200,6 +217,18 @@ pub static COMMANDS: &[Command] = &[
         group_open_http_svc,
         delete_group_msg_by_sender
     ),
+    command!(Family::OpenIm, openim, importmsg),
+    command!(Family::OpenIm, openim, sendmsg),
+    command!(Family::OpenIm, openim, batchsendmsg, envelope),
+    command!(Family::OpenIm, openim, admin_getroammsg),
+    command!(Family::OpenIm, openim, admin_msgwithdraw),
+    command!(Family::OpenIm, openim, admin_set_msg_read),
+    command!(Family::OpenIm, openim, get_c2c_unread_msg_num),
+    command!(Family::OpenIm, openim, modify_c2c_msg),
+    command!(Family::OpenIm, openim, query_online_status),
+    command!(Family::OpenIm, openim, querystate),
+    command!(Family::RecentContact, recentcontact, get_list),
+    command!(Family::RecentContact, recentcontact, delete),
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).
@@ -210,6 +239,8 @@ fn service_family(service: &str) -> Option<Family> {
     match service {
         "im_open_login_svc" => Some(Family::Account),
         "group_open_http_svc" => Some(Family::Group),
+        "openim" => Some(Family::OpenIm),
+        "recentcontact" => Some(Family::RecentContact),
         _ => None,
     }
 }
@@ -320,7 +351,7 @@ mod tests {
         #[test]
         fn arbitrary_bodies_never_panic(body in proptest::collection::vec(any::<u8>(), 0..300)) {
             match parse_body::<Sample>(&body) {
-                Ok(_) | Err(ApiError::BadJson(_)) | Err(ApiError::InvalidParam(_)) => {}
+                Ok(_) | Err(ApiError::BadJson(_)) | Err(ApiError::InvalidParam(_)) | Err(ApiError::InvalidField { .. }) => {}
                 Err(other) => prop_assert!(false, "unexpected {other:?}"),
             }
         }

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod administration;
+mod c2c;
 mod catalogue;
 mod concurrency;
 mod docs;

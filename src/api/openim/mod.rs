@@ -1,0 +1,97 @@
+//! `v4/openim/*`: one-to-one (C2C) messages — import, send, history, recall, read marks,
+//! unread counts, modification, online status.
+//!
+//! This module holds what the commands share: required fields, accounts and their existence,
+//! the message content of the commands that store one (`content`). Tencent numbers most field
+//! errors apart (`error::openim_field_code`), so a field's error names the field.
+
+pub mod admin_getroammsg;
+pub mod admin_msgwithdraw;
+pub mod admin_set_msg_read;
+pub mod batchsendmsg;
+pub mod content;
+pub mod get_c2c_unread_msg_num;
+pub mod importmsg;
+pub mod modify_c2c_msg;
+pub mod query_online_status;
+pub mod querystate;
+pub mod sendmsg;
+
+use crate::api::Ctx;
+use crate::domain::c2c::MsgKey;
+use crate::domain::ids::UserId;
+use crate::error::ApiError;
+
+/// A required field's value, or the field's error.
+pub fn required<T>(field: &str, v: Option<T>) -> Result<T, ApiError> {
+    v.ok_or_else(|| ApiError::field(field, format!("{field} is required")))
+}
+
+/// A required UserID field.
+pub fn account(field: &str, raw: Option<String>) -> Result<UserId, ApiError> {
+    let raw = required(field, raw)?;
+    UserId::parse(&raw).map_err(|e| ApiError::field(field, format!("{field} {raw:?} {e}")))
+}
+
+/// Two distinct accounts of a conversation: a conversation with oneself is refused.
+pub fn two_accounts(
+    (field_a, a): (&str, Option<String>),
+    (field_b, b): (&str, Option<String>),
+) -> Result<(UserId, UserId), ApiError> {
+    let a = account(field_a, a)?;
+    let b = account(field_b, b)?;
+    if a == b {
+        return Err(ApiError::field(
+            field_b,
+            format!("{field_b} must differ from {field_a}"),
+        ));
+    }
+    Ok((a, b))
+}
+
+/// Whether each account is imported (app admins always are), in one read.
+pub async fn imported(ctx: &Ctx, ids: &[&str]) -> Result<Vec<bool>, ApiError> {
+    let owned: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
+    let found = ctx.store().accounts_exist(ctx.sdkappid(), &owned).await?;
+    Ok(owned
+        .iter()
+        .zip(found)
+        .map(|(id, ok)| ok || ctx.app.admins.contains(id))
+        .collect())
+}
+
+/// Fails with the first field whose account is not imported: its field's error, or for a
+/// message's recipient (`recipient_field`) 90012.
+pub async fn require_imported(
+    ctx: &Ctx,
+    fields: &[(&str, &UserId)],
+    recipient_field: Option<&str>,
+) -> Result<(), ApiError> {
+    let ids: Vec<&str> = fields.iter().map(|(_, id)| id.as_str()).collect();
+    let found = imported(ctx, &ids).await?;
+    match fields.iter().zip(found).find(|(_, ok)| !ok) {
+        Some(((field, id), _)) if Some(*field) == recipient_field => {
+            Err(ApiError::RecipientNotFound(id.as_str().to_string()))
+        }
+        Some(((field, id), _)) => Err(ApiError::field(
+            field,
+            format!("{field} {} is not imported", id.as_str()),
+        )),
+        None => Ok(()),
+    }
+}
+
+/// A required `MsgKey` field.
+pub fn msg_key(raw: Option<String>) -> Result<MsgKey, ApiError> {
+    let raw = required("MsgKey", raw)?;
+    MsgKey::parse(&raw).ok_or_else(|| ApiError::field("MsgKey", format!("invalid MsgKey {raw:?}")))
+}
+
+/// A 0/1 flag (absent = 0); any other number is the field's error.
+pub fn flag(field: &str, v: Option<i64>) -> Result<bool, ApiError> {
+    match v {
+        None | Some(0) => Ok(false),
+        Some(1) => Ok(true),
+        Some(_) => Err(ApiError::field(field, format!("{field} must be 0 or 1"))),
+    }
+}
