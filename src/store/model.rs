@@ -99,6 +99,9 @@ pub struct NewMessage {
     pub priority: i64,
     /// False for `NoUnread` messages.
     pub counts: bool,
+    /// Updates the members' group conversation (a send without `NoLastMsg`, an import with
+    /// `RecentContactFlag: 1`).
+    pub updates_contacts: bool,
     /// The message as JSON (MsgBody, CloudCustomData, …), stored byte for byte.
     pub payload: Vec<u8>,
 }

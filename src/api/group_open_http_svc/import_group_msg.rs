@@ -77,7 +77,7 @@ struct Import {
 impl Request {
     fn parse(self) -> Result<Import, ApiError> {
         let group = group_id(&self.group_id)?;
-        flag("RecentContactFlag", self.recent_contact_flag)?;
+        let updates_contacts = flag("RecentContactFlag", self.recent_contact_flag)?;
         if self.msg_list.is_empty() {
             return Err(ApiError::invalid("MsgList must not be empty"));
         }
@@ -107,7 +107,7 @@ impl Request {
             import.times.push((i64::from(m.send_time), fits));
             import.senders.push(m.from_account.clone());
             if fits {
-                import.msgs.push(m.into_message());
+                import.msgs.push(m.into_message(updates_contacts));
             }
         }
         Ok(import)
@@ -115,7 +115,7 @@ impl Request {
 }
 
 impl MsgItem {
-    fn into_message(self) -> NewMessage {
+    fn into_message(self, updates_contacts: bool) -> NewMessage {
         let payload = StoredPayload {
             cloud_custom_data: self.cloud_custom_data.as_deref(),
             group_at_info: None,
@@ -129,6 +129,7 @@ impl MsgItem {
             time: i64::from(self.send_time),
             priority: 2,
             counts: true,
+            updates_contacts,
             payload,
         }
     }

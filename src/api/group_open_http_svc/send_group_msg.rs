@@ -79,6 +79,8 @@ struct Send {
     priority: i64,
     /// False with `SendMsgControl: ["NoUnread"]`.
     counts: bool,
+    /// False with `SendMsgControl: ["NoLastMsg"]`: members' conversations stay as they are.
+    updates_contacts: bool,
     online_only: bool,
     content: Content,
 }
@@ -124,6 +126,7 @@ impl Request {
         .map_err(ApiError::InvalidParam)?;
         let online_only = flag("OnlineOnlyFlag", self.online_only_flag)?;
         let counts = !controls.contains(&SendMsgControl::NoUnread);
+        let updates_contacts = !controls.contains(&SendMsgControl::NoLastMsg);
         if online_only && !counts {
             return Err(ApiError::invalid(
                 "SendMsgControl NoUnread cannot be combined with OnlineOnlyFlag 1",
@@ -140,6 +143,7 @@ impl Request {
             random: self.random,
             priority,
             counts,
+            updates_contacts,
             online_only,
             content: Content {
                 msg_body: self.msg_body,
@@ -195,6 +199,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         time: now,
         priority: send.priority,
         counts: send.counts,
+        updates_contacts: send.updates_contacts,
     };
     let stored = ctx
         .store()

@@ -201,7 +201,9 @@ impl SqlStore {
             return statements::write_sent(conn, app, group_id, msg, &sent).await;
         }
         Self::insert_message(db, app, group_id, sent.seq, msg).await?;
-        Self::save_counters(db, app, group_id, sent.counters, sent.last_msg_time).await?;
+        let contact_time = statements::contact_time(msg);
+        let (counters, last) = (sent.counters, sent.last_msg_time);
+        Self::save_counters(db, app, group_id, counters, last, contact_time).await?;
         if let Some(mark) = sent.sender_mark {
             db.exec(
                 "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
@@ -226,10 +228,12 @@ impl SqlStore {
         group_id: &str,
         counters: GroupCounters,
         last_msg_time: i64,
+        contact_time: i64,
     ) -> StoreResult<()> {
         db.exec(
             "UPDATE chat_groups SET next_msg_seq = $3, counted = $4, reset_rank = $5, \
-             last_msg_time = $6 WHERE sdkappid = $1 AND group_id = $2",
+             last_msg_time = $6, contact_time = CASE WHEN $7 > contact_time THEN $7 \
+             ELSE contact_time END WHERE sdkappid = $1 AND group_id = $2",
             params![
                 app as i64,
                 group_id,
@@ -237,6 +241,7 @@ impl SqlStore {
                 counters.counted,
                 counters.reset_rank,
                 last_msg_time,
+                contact_time,
             ],
         )
         .await?;
@@ -355,7 +360,10 @@ impl MessageStore for SqlStore {
                 if counters != group.counters {
                     // Documented: importing messages sets every member's unread count to 0.
                     let counters = counters.after_unread_reset();
-                    Self::save_counters(&mut db, app, &group_id, counters, last_time).await?;
+                    let contact_time = new.iter().map(|(m, _)| statements::contact_time(m));
+                    let contact_time = contact_time.max().unwrap_or(0);
+                    Self::save_counters(&mut db, app, &group_id, counters, last_time, contact_time)
+                        .await?;
                 }
                 Ok(results)
             })
