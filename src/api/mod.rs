@@ -232,7 +232,10 @@ pub static COMMANDS: &[Command] = &[
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).
-pub static BENCH_COMMANDS: &[Command] = &[command!(Family::Rest, opentim_bench, ceiling)];
+pub static BENCH_COMMANDS: &[Command] = &[
+    command!(Family::Rest, opentim_bench, ceiling),
+    command!(Family::Rest, opentim_bench, fill_c2c),
+];
 
 /// The family of a service, used for errors raised before a command is found.
 fn service_family(service: &str) -> Option<Family> {

@@ -6,6 +6,7 @@
 //! reports is the server's alone; `--url` targets a running server instead. It is part of the
 //! binary, not of the library: it reaches the server only over HTTP, like any client.
 
+mod c2c;
 mod client;
 mod load;
 mod report;
@@ -28,6 +29,13 @@ pub const SCENARIOS: &[&str] = &[
     "import_group_msg",
     "get_group_member_info",
     "get_joined_group_list",
+    "importmsg",
+    "sendmsg",
+    "batchsendmsg",
+    "admin_getroammsg_100",
+    "admin_getroammsg_1m",
+    "get_list_100",
+    "get_list_1m",
 ];
 /// Also accepted: `mixed`, rotating set_unread_msg_num (2 in 4), send_group_msg and
 /// get_joined_group_list, for soak runs (`scripts/soak.sh`).
@@ -202,6 +210,9 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
     wait_ready(&client).await?;
     let prep_start = Instant::now();
     scenarios::prepare(&client, &opts).await?;
+    if opts.scenarios.iter().any(|s| c2c::C2C_SCENARIOS.contains(&s.as_str())) {
+        c2c::prepare(&client, opts.concurrency).await?;
+    }
     println!(
         "prepared {} groups x {} members x {} messages in {:.1} s",
         opts.groups,

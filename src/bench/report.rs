@@ -31,6 +31,13 @@ pub(super) fn print_report(opts: &BenchOptions, results: &[ScenarioResult]) {
             r.name, r.per_second, ratio, r.p50_ms, r.p99_ms, r.p999_ms, r.errors, rss, cpu
         );
     }
+    if let Some(r) = results.iter().find(|r| r.name == "batchsendmsg") {
+        println!(
+            "batchsendmsg: {:.0} recipient-messages/s ({} recipients per call)",
+            r.per_second * super::c2c::BATCH_RECIPIENTS as f64,
+            super::c2c::BATCH_RECIPIENTS
+        );
+    }
     for r in results {
         if let Some((acked, stored)) = r.sends {
             println!(

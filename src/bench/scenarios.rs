@@ -105,6 +105,9 @@ pub(super) fn scenario_request(
     // A distinct number per request across all connections.
     let unique = (conn as u64) << 32 | k;
     let g = group((conn + k as usize) % groups);
+    if let Some(c2c) = super::c2c::request(name, conn, k, t0, spread(unique ^ salt)) {
+        return c2c;
+    }
     let name = match (name, k % 4) {
         (MIXED, 0 | 1) => "set_unread_msg_num",
         (MIXED, 2) => "send_group_msg",

@@ -7,6 +7,8 @@ mod common;
 mod accounts;
 mod administration;
 mod c2c;
+mod c2c_input;
+mod c2c_model;
 mod catalogue;
 mod concurrency;
 mod docs;

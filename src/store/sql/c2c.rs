@@ -365,7 +365,7 @@ impl C2cStore for SqlStore {
                      SELECT i + 1 FROM n WHERE i + 1 < $4) \
                      INSERT INTO c2c_messages (sdkappid, user_lo, user_hi, msg_time, msg_seq, \
                      random, from_lo, counts, sender_keeps, msg_body) \
-                     SELECT $1, $2, $3, $5 + i, i, i, i % 2, 0, 1, $6 FROM n \
+                     SELECT $1, $2, $3, $5 + i, i, i, i % 2, 0, 1, $6 FROM n WHERE true \
                      ON CONFLICT DO NOTHING",
                     params![
                         app as i64,
