@@ -1,11 +1,10 @@
-//! One-to-one unread counts and conversation lists against a model, and the conversation list's
-//! documented edges: the 100-conversation cap, paging through runs of equal times, deleting
-//! (with and without `ClearRamble`), group conversations, and the recentcontact error codes.
+//! One-to-one unread counts and conversation lists against a model, and the list's documented
+//! edges: the 100-conversation cap, paging through runs of equal times, deleting (with and
+//! without `ClearRamble`), group conversations, the recentcontact error codes.
 //!
 //! The property test drives the real server over HTTP with random imports, sends, recalls,
 //! read marks, deletes and clock moves, and after every step compares every account's unread
-//! total, per-peer counts and conversation list with a plain model (a list of messages, a read
-//! mark per conversation, the step of its last delete). The clock stays frozen between
+//! total, per-peer counts and list with a plain model. The clock stays frozen between
 //! `Advance` steps, so equal times, which decide the read-mark edges, are common.
 
 use std::time::Duration;
@@ -20,6 +19,9 @@ use crate::groups::cmd;
 
 const USERS: [&str; 4] = ["u0", "u1", "u2", "u3"];
 
+/// A list item: (Type, To_Account or GroupId, MsgTime).
+type Entry = (i64, String, i64);
+
 /// One page of `owner`'s conversation list at the cursor (`TimeStamp`, `StartIndex`).
 async fn page(s: &TestServer, owner: &str, time_stamp: i64, start_index: i64) -> Value {
     s.ok(
@@ -30,8 +32,7 @@ async fn page(s: &TestServer, owner: &str, time_stamp: i64, start_index: i64) ->
     .await
 }
 
-/// A list item as (Type, peer or group, MsgTime).
-fn item(i: &Value) -> (i64, String, i64) {
+fn item(i: &Value) -> Entry {
     let kind = i["Type"].as_i64().expect("Type");
     let id = if kind == 1 {
         &i["To_Account"]
@@ -47,7 +48,7 @@ fn item(i: &Value) -> (i64, String, i64) {
 /// the last fewer), `TimeStamp` is the last item's time and `StartIndex` how many items
 /// returned so far share it, `CompleteFlag` is 1 on the last page only. Returns the items and
 /// the number of pages.
-async fn walk(s: &TestServer, owner: &str) -> (Vec<(i64, String, i64)>, usize) {
+async fn walk(s: &TestServer, owner: &str) -> (Vec<Entry>, usize) {
     let (mut ts, mut idx, mut pages) = (0, 0, 0);
     let mut all = Vec::new();
     loop {
@@ -56,7 +57,7 @@ async fn walk(s: &TestServer, owner: &str) -> (Vec<(i64, String, i64)>, usize) {
         let items = v["SessionItem"].as_array().expect("SessionItem");
         assert!(items.len() <= 50, "page {pages} holds {}", items.len());
         all.extend(items.iter().map(item));
-        let last = all.last().map_or(0, |i: &(i64, String, i64)| i.2);
+        let last = all.last().map_or(0, |i: &Entry| i.2);
         let same = all.iter().rev().take_while(|i| i.2 == last).count() as i64;
         assert_eq!(
             (v["TimeStamp"].as_i64(), v["StartIndex"].as_i64()),
@@ -73,7 +74,7 @@ async fn walk(s: &TestServer, owner: &str) -> (Vec<(i64, String, i64)>, usize) {
 }
 
 /// The first (and in small lists only) page's items, asserting it is complete.
-async fn list(s: &TestServer, owner: &str) -> Vec<(i64, String, i64)> {
+async fn list(s: &TestServer, owner: &str) -> Vec<Entry> {
     let v = page(s, owner, 0, 0).await;
     assert_eq!(v["CompleteFlag"], 1, "{v}");
     v["SessionItem"]
@@ -84,11 +85,11 @@ async fn list(s: &TestServer, owner: &str) -> Vec<(i64, String, i64)> {
         .collect()
 }
 
-fn c2c(peer: &str, time: i64) -> (i64, String, i64) {
+fn c2c(peer: &str, time: i64) -> Entry {
     (1, peer.to_string(), time)
 }
 
-fn group(id: &str, time: i64) -> (i64, String, i64) {
+fn group(id: &str, time: i64) -> Entry {
     (2, id.to_string(), time)
 }
 
@@ -118,6 +119,22 @@ async fn delete(s: &TestServer, owner: &str, peer: &str, clear: i64) {
     .await;
 }
 
+async fn delete_group(s: &TestServer, owner: &str, group: &str) {
+    let body = json!({"From_Account": owner, "Type": 2, "ToGroupid": group});
+    s.ok("recentcontact/delete", body).await;
+}
+
+/// A Public group owned by `a` with `members`.
+async fn public_group(s: &TestServer, id: &str, members: &[&str]) {
+    let members: Vec<_> = members
+        .iter()
+        .map(|m| json!({"Member_Account": m}))
+        .collect();
+    let body = json!({"Type": "Public", "Name": id, "GroupId": id, "Owner_Account": "a",
+        "MemberList": members});
+    s.ok(&cmd("create_group"), body).await;
+}
+
 async fn accounts(s: &TestServer, prefix: &str, n: usize) -> Vec<String> {
     let names: Vec<String> = (0..n).map(|i| format!("{prefix}{i:03}")).collect();
     for chunk in names.chunks(100) {
@@ -127,60 +144,57 @@ async fn accounts(s: &TestServer, prefix: &str, n: usize) -> Vec<String> {
     names
 }
 
+/// `user`'s unread count with each of `peers`, in that order.
+async fn counts(s: &TestServer, user: &str, peers: &[&str]) -> Vec<(String, i64)> {
+    let v = s
+        .ok(
+            "openim/get_c2c_unread_msg_num",
+            json!({"To_Account": user, "Peer_Account": peers}),
+        )
+        .await;
+    let list = v["C2CUnreadMsgNumList"].as_array().expect("a list");
+    let count = |p: &str| {
+        let e = list.iter().find(|e| e["Peer_Account"] == p);
+        e.and_then(|e| e["C2CUnreadMsgNum"].as_i64())
+            .unwrap_or_else(|| panic!("no count for {p}: {v}"))
+    };
+    peers.iter().map(|p| (p.to_string(), count(p))).collect()
+}
+
 // ---------------------------------------------------------------------------------------
 // The property test.
 
+/// A step; `(from, to)` pairs are two different accounts.
 #[derive(Debug, Clone)]
 enum Op {
-    /// `importmsg` at `back` seconds before now (older than earlier messages at times).
-    Import {
-        from: usize,
-        to: usize,
-        sync: i64,
-        back: i64,
-    },
-    Send {
-        from: usize,
-        to: usize,
-        no_unread: bool,
-        no_last: bool,
-        sync2: bool,
-    },
-    /// Recalls the `pick`-th stored message (modulo their number).
-    Recall {
-        pick: usize,
-    },
-    /// `admin_set_msg_read` at a stored message's time plus -1, 0 or 1, or without a time.
-    Read {
-        reader: usize,
-        peer: usize,
-        at: Option<(usize, i64)>,
-    },
-    Delete {
-        owner: usize,
-        peer: usize,
-    },
-    Advance {
-        secs: u64,
-    },
-}
-
-/// Two different accounts.
-fn pair() -> impl Strategy<Value = (usize, usize)> {
-    (0..4usize, 1..4usize).prop_map(|(a, d)| (a, (a + d) % 4))
+    /// importmsg with SyncFromOldSystem `.1`, `.2` seconds before now (older than earlier
+    /// messages at times: imports may come late).
+    Import((usize, usize), i64, i64),
+    /// sendmsg with NoUnread, NoLastMsg, SyncOtherMachine 2.
+    Send((usize, usize), bool, bool, bool),
+    /// Recalls the `.0`-th stored message (modulo their number).
+    Recall(usize),
+    /// admin_set_msg_read (reader, peer) at a stored message's time plus -1, 0 or 1 (so the
+    /// mark can stop among unread messages), or without MsgReadTime.
+    Read((usize, usize), Option<(usize, i64)>),
+    /// recentcontact/delete Type 1 (owner, peer).
+    Delete((usize, usize)),
+    Advance(u64),
 }
 
 fn op() -> impl Strategy<Value = Op> {
+    let pair = || (0..4usize, 1..4usize).prop_map(|(a, d)| (a, (a + d) % 4));
+    let sync = prop_oneof![Just(2i64), Just(5), Just(1)];
+    let sync2 = prop::bool::weighted(0.15);
+    let at = prop::option::of((any::<usize>(), -1..=1i64));
     prop_oneof![
-        3 => (pair(), prop_oneof![Just(2i64), Just(5), Just(1)], 0..40i64)
-            .prop_map(|((from, to), sync, back)| Op::Import { from, to, sync, back }),
-        3 => (pair(), any::<bool>(), any::<bool>(), prop::bool::weighted(0.15)).prop_map(
-            |((from, to), no_unread, no_last, sync2)| Op::Send { from, to, no_unread, no_last, sync2 }),
-        1 => any::<usize>().prop_map(|pick| Op::Recall { pick }),
-        2 => (pair(), prop::option::of((any::<usize>(), -1..=1i64)))
-            .prop_map(|((reader, peer), at)| Op::Read { reader, peer, at }),
-        2 => pair().prop_map(|(owner, peer)| Op::Delete { owner, peer }),
-        2 => (1..20u64).prop_map(|secs| Op::Advance { secs }),
+        3 => (pair(), sync, 0..40i64).prop_map(|(p, sync, back)| Op::Import(p, sync, back)),
+        3 => (pair(), any::<bool>(), any::<bool>(), sync2)
+            .prop_map(|(p, no_unread, no_last, sync2)| Op::Send(p, no_unread, no_last, sync2)),
+        1 => any::<usize>().prop_map(Op::Recall),
+        2 => (pair(), at).prop_map(|(p, at)| Op::Read(p, at)),
+        2 => pair().prop_map(Op::Delete),
+        2 => (1..20u64).prop_map(Op::Advance),
     ]
 }
 
@@ -198,9 +212,10 @@ struct Msg {
 }
 
 /// The documented rules, stated plainly: a counted message is unread iff it is newer than its
-/// recipient's read mark; set_read moves the mark forward only; delete reads everything
-/// received (the mark reaches the newest counted message) and unlists the conversation until a
-/// message that updates conversations. Recalls change nothing here.
+/// recipient's read mark; set_read moves the mark forward only, whether or not the
+/// conversation has a message yet; delete reads everything received (the mark reaches the
+/// newest counted message) and unlists the conversation until a message that updates
+/// conversations. Recalled messages keep counting.
 #[derive(Default)]
 struct Model {
     msgs: Vec<Msg>,
@@ -212,27 +227,23 @@ struct Model {
 impl Model {
     fn unread(&self, owner: usize, peer: usize) -> i64 {
         let mark = self.mark[owner][peer];
-        let n = self
-            .msgs
-            .iter()
-            .filter(|m| m.from == peer && m.to == owner && m.counts && m.time > mark);
-        n.count() as i64
+        let unread = |m: &&Msg| m.from == peer && m.to == owner && m.counts && m.time > mark;
+        self.msgs.iter().filter(unread).count() as i64
     }
 
     /// Newest first, ties by peer; MsgTime is the newest message that updated the
     /// conversation, listed when one was stored since the last delete.
-    fn list(&self, owner: usize) -> Vec<(i64, String, i64)> {
+    fn list(&self, owner: usize) -> Vec<Entry> {
         let mut out = Vec::new();
         for peer in (0..4).filter(|p| *p != owner) {
-            let updating = self.msgs.iter().enumerate().filter(|(_, m)| {
-                m.updates
-                    && ((m.from == peer && m.to == owner)
-                        || (m.from == owner && m.to == peer && m.sender_keeps))
-            });
             let (mut newest, mut since_delete) = (None, false);
-            for (i, m) in updating {
-                newest = newest.max(Some(m.time));
-                since_delete |= i >= self.deleted_at[owner][peer];
+            for (i, m) in self.msgs.iter().enumerate() {
+                let received = m.from == peer && m.to == owner;
+                let kept = m.from == owner && m.to == peer && m.sender_keeps;
+                if m.updates && (received || kept) {
+                    newest = newest.max(Some(m.time));
+                    since_delete |= i >= self.deleted_at[owner][peer];
+                }
             }
             if let (Some(time), true) = (newest, since_delete) {
                 out.push(c2c(USERS[peer], time));
@@ -252,35 +263,29 @@ async fn run(backend: Backend, ops: Vec<Op>) {
     for (step, op) in ops.iter().enumerate() {
         let now = s.now();
         let n = 1000 + step as u32;
+        let msg = |(from, to), time, counts, updates, sender_keeps, key| Msg {
+            from,
+            to,
+            time,
+            counts,
+            updates,
+            sender_keeps,
+            key,
+            recalled: false,
+        };
         match *op {
-            Op::Import {
-                from,
-                to,
-                sync,
-                back,
-            } => {
-                import(&s, USERS[from], USERS[to], sync, n, now - back).await;
-                m.msgs.push(Msg {
-                    from,
-                    to,
-                    time: now - back,
-                    counts: sync != 2,
-                    updates: true,
-                    sender_keeps: true,
-                    key: format!("{n}_{n}_{}", now - back),
-                    recalled: false,
-                });
+            Op::Import((from, to), sync, back) => {
+                let time = now - back;
+                import(&s, USERS[from], USERS[to], sync, n, time).await;
+                let key = format!("{n}_{n}_{time}");
+                m.msgs
+                    .push(msg((from, to), time, sync != 2, true, true, key));
             }
-            Op::Send {
-                from,
-                to,
-                no_unread,
-                no_last,
-                sync2,
-            } => {
-                let mut controls = Vec::new();
-                no_unread.then(|| controls.push("NoUnread"));
-                no_last.then(|| controls.push("NoLastMsg"));
+            Op::Send((from, to), no_unread, no_last, sync2) => {
+                let controls: Vec<_> = [(no_unread, "NoUnread"), (no_last, "NoLastMsg")]
+                    .into_iter()
+                    .filter_map(|(on, c)| on.then_some(c))
+                    .collect();
                 let mut body = json!({"From_Account": USERS[from], "To_Account": USERS[to],
                     "MsgRandom": n, "MsgBody": text("s"), "SendMsgControl": controls});
                 if sync2 {
@@ -288,23 +293,15 @@ async fn run(backend: Backend, ops: Vec<Op>) {
                 }
                 let v = s.ok("openim/sendmsg", body).await;
                 assert_eq!(v["MsgTime"], now);
-                m.msgs.push(Msg {
-                    from,
-                    to,
-                    time: now,
-                    counts: !no_unread,
-                    updates: !no_last,
-                    sender_keeps: !sync2,
-                    key: v["MsgKey"].as_str().expect("MsgKey").to_string(),
-                    recalled: false,
-                });
+                let key = v["MsgKey"].as_str().expect("MsgKey").to_string();
+                m.msgs
+                    .push(msg((from, to), now, !no_unread, !no_last, !sync2, key));
             }
-            Op::Recall { pick } => {
-                if m.msgs.is_empty() {
-                    continue;
-                }
+            Op::Recall(pick) => {
                 let len = m.msgs.len();
-                let msg = &mut m.msgs[pick % len];
+                let Some(msg) = m.msgs.get_mut(pick % len.max(1)) else {
+                    continue;
+                };
                 let body = json!({"From_Account": USERS[msg.from], "To_Account": USERS[msg.to],
                     "MsgKey": msg.key});
                 if msg.recalled {
@@ -314,68 +311,39 @@ async fn run(backend: Backend, ops: Vec<Op>) {
                     msg.recalled = true;
                 }
             }
-            Op::Read { reader, peer, at } => {
+            Op::Read((reader, peer), at) => {
                 let mut body =
                     json!({"Report_Account": USERS[reader], "Peer_Account": USERS[peer]});
-                let time = match at {
-                    None => now,
-                    Some((i, off)) => {
-                        let base = m.msgs.get(i % m.msgs.len().max(1)).map_or(now, |m| m.time);
-                        let t = (base + off).min(now);
-                        body["MsgReadTime"] = json!(t.to_string());
-                        t
-                    }
-                };
+                let mut time = now;
+                if let Some((i, off)) = at {
+                    let base = m.msgs.get(i % m.msgs.len().max(1)).map_or(now, |m| m.time);
+                    // Never ahead of the clock: a future mark would read messages not sent.
+                    time = (base + off).min(now);
+                    body["MsgReadTime"] = json!(time.to_string());
+                }
                 s.ok("openim/admin_set_msg_read", body).await;
                 m.mark[reader][peer] = m.mark[reader][peer].max(time);
             }
-            Op::Delete { owner, peer } => {
+            Op::Delete((owner, peer)) => {
                 delete(&s, USERS[owner], USERS[peer], 0).await;
-                let received = m
-                    .msgs
-                    .iter()
-                    .filter(|x| x.from == peer && x.to == owner && x.counts);
-                let newest = received.map(|x| x.time).max().unwrap_or(0);
-                m.mark[owner][peer] = m.mark[owner][peer].max(newest);
+                let received = m.msgs.iter().filter(|x| x.from == peer && x.to == owner);
+                let newest = received.filter(|x| x.counts).map(|x| x.time).max();
+                m.mark[owner][peer] = m.mark[owner][peer].max(newest.unwrap_or(0));
                 m.deleted_at[owner][peer] = m.msgs.len();
             }
-            Op::Advance { secs } => s.clock.advance(Duration::from_secs(secs)),
+            Op::Advance(secs) => s.clock.advance(Duration::from_secs(secs)),
         }
         for (u, user) in USERS.iter().enumerate() {
             let peers: Vec<&str> = USERS.iter().copied().filter(|p| p != user).collect();
-            let expected: Vec<(&str, i64)> = (0..4)
+            let expected: Vec<(String, i64)> = (0..4)
                 .filter(|p| *p != u)
-                .map(|p| (USERS[p], m.unread(u, p)))
+                .map(|p| (USERS[p].to_string(), m.unread(u, p)))
                 .collect();
             let total: i64 = expected.iter().map(|e| e.1).sum();
-            assert_eq!(
-                unread_total(&s, user).await,
-                total,
-                "step {step} {op:?}: {user}'s total"
-            );
-            let v = s
-                .ok(
-                    "openim/get_c2c_unread_msg_num",
-                    json!({"To_Account": user, "Peer_Account": peers}),
-                )
-                .await;
-            let got: Vec<(&str, i64)> = peers
-                .iter()
-                .map(|p| {
-                    let list = v["C2CUnreadMsgNumList"].as_array().expect("a list");
-                    let e = list
-                        .iter()
-                        .find(|e| e["Peer_Account"] == *p)
-                        .expect("every peer");
-                    (*p, e["C2CUnreadMsgNum"].as_i64().unwrap())
-                })
-                .collect();
-            assert_eq!(got, expected, "step {step} {op:?}: {user}'s counts by peer");
-            assert_eq!(
-                list(&s, user).await,
-                m.list(u),
-                "step {step} {op:?}: {user}'s list"
-            );
+            let at = format!("step {step} {op:?}: {user}'s");
+            assert_eq!(unread_total(&s, user).await, total, "{at} total");
+            assert_eq!(counts(&s, user, &peers).await, expected, "{at} counts");
+            assert_eq!(list(&s, user).await, m.list(u), "{at} list");
         }
     }
 }
@@ -472,6 +440,32 @@ async fn paging_resumes_inside_a_run_of_equal_times(b: Backend) {
 both!(paging_resumes_inside_a_run_of_equal_times);
 
 // ---------------------------------------------------------------------------------------
+// Read marks.
+
+/// A read mark holds whether or not the conversation has a message yet ("the read mark never
+/// moves back"): `a` marks both peers read up to now, `b` after `a` wrote to it, `c` before
+/// any message; late real-time imports from both, older than the mark, arrive read alike.
+async fn a_read_mark_holds_before_the_first_message(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b", "c"]).await;
+    let t = s.now();
+    send(&s, "a", "b", 1).await;
+    for peer in ["b", "c"] {
+        let body =
+            json!({"Report_Account": "a", "Peer_Account": peer, "MsgReadTime": t.to_string()});
+        s.ok("openim/admin_set_msg_read", body).await;
+    }
+    import(&s, "b", "a", 5, 2, t - 10).await;
+    import(&s, "c", "a", 5, 3, t - 10).await;
+    let expected = vec![("b".to_string(), 0), ("c".to_string(), 0)];
+    assert_eq!(counts(&s, "a", &["b", "c"]).await, expected);
+    assert_eq!(unread_total(&s, "a").await, 0);
+}
+both!(a_read_mark_holds_before_the_first_message);
+
+// ---------------------------------------------------------------------------------------
 // Deleting.
 
 /// ClearRamble 1 removes the messages so far from the owner's history only; the next message
@@ -539,22 +533,13 @@ async fn a_message_in_the_second_of_the_delete_brings_it_back(b: Backend) {
         return;
     };
     s.import_accounts(&["a", "b"]).await;
-    s.ok(
-        &cmd("create_group"),
-        json!({"Type": "Public", "Name": "g", "GroupId": "g",
-        "Owner_Account": "a", "MemberList": [{"Member_Account": "b"}]}),
-    )
-    .await;
+    public_group(&s, "g", &["b"]).await;
     let t = s.now();
     send(&s, "a", "b", 1).await;
     crate::groups::send(&s, "g", "a", 2).await;
     assert_eq!(list(&s, "b").await, [c2c("a", t), group("g", t)]);
     delete(&s, "b", "a", 0).await;
-    s.ok(
-        "recentcontact/delete",
-        json!({"From_Account": "b", "Type": 2, "ToGroupid": "g"}),
-    )
-    .await;
+    delete_group(&s, "b", "g").await;
     assert_eq!(list(&s, "b").await, []);
     send(&s, "a", "b", 3).await;
     crate::groups::send(&s, "g", "a", 4).await;
@@ -567,32 +552,25 @@ async fn recentcontact_errors(b: Backend) {
         return;
     };
     s.import_accounts(&["a", "b"]).await;
-    let del = "recentcontact/delete";
-    s.fails(
-        del,
-        json!({"From_Account": "nobody", "Type": 1, "To_Account": "b"}),
-        50001,
-    )
-    .await;
-    s.fails(
-        del,
-        json!({"From_Account": "a", "Type": 1, "To_Account": "nobody"}),
-        50001,
-    )
-    .await;
-    s.fails(
-        del,
-        json!({"From_Account": "a", "Type": 3, "To_Account": "b"}),
-        50002,
-    )
-    .await;
-    for body in [
-        json!({"Type": 1, "To_Account": "b"}),
-        json!({"From_Account": "a", "To_Account": "b"}),
-        json!({"From_Account": "a", "Type": 1}),
-        json!({"From_Account": "a", "Type": 2}),
+    for (body, code) in [
+        (
+            json!({"From_Account": "nobody", "Type": 1, "To_Account": "b"}),
+            50001,
+        ),
+        (
+            json!({"From_Account": "a", "Type": 1, "To_Account": "nobody"}),
+            50001,
+        ),
+        (
+            json!({"From_Account": "a", "Type": 3, "To_Account": "b"}),
+            50002,
+        ),
+        (json!({"Type": 1, "To_Account": "b"}), 50002),
+        (json!({"From_Account": "a", "To_Account": "b"}), 50002),
+        (json!({"From_Account": "a", "Type": 1}), 50002),
+        (json!({"From_Account": "a", "Type": 2}), 50002),
     ] {
-        s.fails(del, body, 50002).await;
+        s.fails("recentcontact/delete", body, code).await;
     }
     let get = json!({"From_Account": "nobody", "TimeStamp": 0, "StartIndex": 0,
         "TopTimeStamp": 0, "TopStartIndex": 0, "AssistFlags": 7});
@@ -617,23 +595,19 @@ async fn group_messages_update_members_lists(b: Backend) {
     s.import_accounts(&["a", "b", "c"]).await;
     let t = s.now();
     import(&s, "a", "b", 2, 1, t - 50).await;
-    for (id, members) in [("g1", json!([{"Member_Account": "b"}])), ("g2", json!([]))] {
-        s.ok(
-            &cmd("create_group"),
-            json!({"Type": "Public", "Name": id, "GroupId": id,
-            "Owner_Account": "a", "MemberList": members}),
-        )
-        .await;
-    }
+    public_group(&s, "g1", &["b"]).await;
+    public_group(&s, "g2", &[]).await;
+    let before = [c2c("b", t - 50)];
     assert_eq!(
         list(&s, "a").await,
-        [c2c("b", t - 50)],
+        before,
         "creating a group sends nothing"
     );
 
     s.clock.advance(Duration::from_secs(10));
     crate::groups::send(&s, "g1", "a", 1).await;
-    assert_eq!(list(&s, "a").await, [group("g1", t + 10), c2c("b", t - 50)]);
+    let before = [group("g1", t + 10), c2c("b", t - 50)];
+    assert_eq!(list(&s, "a").await, before);
     assert_eq!(list(&s, "b").await, [group("g1", t + 10), c2c("a", t - 50)]);
     assert_eq!(list(&s, "c").await, [], "not a member");
 
@@ -644,11 +618,7 @@ async fn group_messages_update_members_lists(b: Backend) {
         "MsgBody": text("x"), "SendMsgControl": ["NoLastMsg"]}),
     )
     .await;
-    assert_eq!(
-        list(&s, "a").await,
-        [group("g1", t + 10), c2c("b", t - 50)],
-        "NoLastMsg"
-    );
+    assert_eq!(list(&s, "a").await, before, "NoLastMsg");
 
     s.clock.advance(Duration::from_secs(10));
     let import = |time: i64, random: i64| {
@@ -656,11 +626,7 @@ async fn group_messages_update_members_lists(b: Backend) {
         {"From_Account": "a", "SendTime": time, "Random": random, "MsgBody": text("i")}]})
     };
     s.ok(&cmd("import_group_msg"), import(t + 22, 3)).await;
-    assert_eq!(
-        list(&s, "a").await,
-        [group("g1", t + 10), c2c("b", t - 50)],
-        "no flag"
-    );
+    assert_eq!(list(&s, "a").await, before, "no RecentContactFlag");
     let mut flagged = import(t + 25, 4);
     flagged["RecentContactFlag"] = json!(1);
     s.ok(&cmd("import_group_msg"), flagged).await;
@@ -669,11 +635,7 @@ async fn group_messages_update_members_lists(b: Backend) {
         [group("g2", t + 25), group("g1", t + 10), c2c("b", t - 50)]
     );
 
-    s.ok(
-        "recentcontact/delete",
-        json!({"From_Account": "b", "Type": 2, "ToGroupid": "g1"}),
-    )
-    .await;
+    delete_group(&s, "b", "g1").await;
     assert_eq!(list(&s, "b").await, [c2c("a", t - 50)]);
     assert_eq!(list(&s, "a").await.len(), 3, "the other members keep it");
     s.clock.advance(Duration::from_secs(10));

@@ -5,6 +5,7 @@
 use super::SqlStore;
 use crate::domain::c2c::{MsgKey, Pair};
 use crate::store::db::{Columns, Db, Row, params};
+use crate::store::postgres::c2c as pg;
 use crate::store::schema::corrupt;
 use crate::store::*;
 
@@ -203,8 +204,28 @@ impl C2cStore for SqlStore {
         repeat: C2cRepeat,
     ) -> StoreResult<C2cStored> {
         let msg = msg.clone();
-        self.write(move |mut db: Db<'_>| {
-            Box::pin(async move { Self::write_c2c(&mut db, app, &msg, repeat).await })
+        // PostgreSQL: a repeat lookup (sends only) and one statement, without a transaction.
+        self.write_statement(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let Db::Pg(conn) = &mut db else {
+                    return Self::write_c2c(&mut db, app, &msg, repeat).await;
+                };
+                let to = [msg.to.clone()];
+                if let C2cRepeat::SameRandomWithin(window) = repeat {
+                    let found = pg::repeats(conn, app, &msg, &to, window).await?;
+                    if let Some(key) = found.into_iter().flatten().next() {
+                        return Ok(C2cStored {
+                            key,
+                            duplicate: true,
+                        });
+                    }
+                }
+                let stored = pg::store_for(conn, app, &msg, &to).await?;
+                Ok(C2cStored {
+                    key: msg.key,
+                    duplicate: stored.is_empty(),
+                })
+            })
         })
         .await
     }
@@ -221,8 +242,19 @@ impl C2cStore for SqlStore {
         // One order for every batch, so two batches lock shared conversations alike.
         to.sort_unstable();
         to.dedup();
-        self.write(move |mut db: Db<'_>| {
+        self.write_statement(move |mut db: Db<'_>| {
             Box::pin(async move {
+                if let Db::Pg(conn) = &mut db {
+                    let found = pg::repeats(conn, app, &msg, &to, window).await?;
+                    let fresh: Vec<String> = to
+                        .into_iter()
+                        .zip(found)
+                        .filter(|(_, repeat)| repeat.is_none())
+                        .map(|(t, _)| t)
+                        .collect();
+                    pg::store_for(conn, app, &msg, &fresh).await?;
+                    return Ok(());
+                }
                 for recipient in to {
                     msg.to = recipient;
                     let repeat = C2cRepeat::SameRandomWithin(window);
