@@ -266,7 +266,8 @@ pub enum ItemError {
     NoSuchMsg,
     /// `account_check`: the UserID breaks the rules.
     InvalidUserId,
-    /// `account_delete`: the account is not imported.
+    /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
+    /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
 }
 

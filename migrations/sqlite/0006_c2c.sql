@@ -35,7 +35,11 @@ CREATE TABLE conversations (
     read_count          INTEGER NOT NULL,   -- of those, how many are read
     read_time           INTEGER NOT NULL,   -- messages up to this time are read
     newest_counted_time INTEGER NOT NULL,
-    cleared_time        INTEGER NOT NULL,   -- messages up to this time are hidden from the owner
+    -- ClearRamble: the owner no longer sees messages up to this key (time, MsgSeq, MsgRandom);
+    -- in a group conversation's row, cleared_seq is the group seq the owner deleted it at.
+    cleared_time        INTEGER NOT NULL,
+    cleared_seq         INTEGER NOT NULL DEFAULT 0,
+    cleared_random      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (sdkappid, owner, kind, peer)
 ) WITHOUT ROWID;
 CREATE INDEX conversations_by_time ON conversations (sdkappid, owner, listed, last_time);
@@ -48,6 +52,7 @@ CREATE TABLE c2c_unread_totals (
     PRIMARY KEY (sdkappid, user_id)
 ) WITHOUT ROWID;
 
--- The time of the group's last message that updates its members' conversations (a send
--- without NoLastMsg, an import with RecentContactFlag 1); 0 while there is none.
+-- The time and seq of the group's last message that updates its members' conversations (a
+-- send without NoLastMsg, an import with RecentContactFlag 1); 0 while there is none.
 ALTER TABLE chat_groups ADD COLUMN contact_time INTEGER NOT NULL DEFAULT 0;
+ALTER TABLE chat_groups ADD COLUMN contact_seq  INTEGER NOT NULL DEFAULT 0;

@@ -55,7 +55,12 @@ pub(super) async fn prepare(client: &Client, concurrency: usize) -> Result<(), S
     // Both listed accounts see full pages: 100 conversations, or 1000 besides the long one.
     for i in 0..MANY_CONVERSATIONS {
         if i < 100 {
-            calls.push(fill("short-a", &format!("p{i}"), 1, now - 50_000 + i as i64));
+            calls.push(fill(
+                "short-a",
+                &format!("p{i}"),
+                1,
+                now - 50_000 + i as i64,
+            ));
         }
         calls.push(fill("long-a", &format!("p{i}"), 1, now - 50_000 + i as i64));
     }
@@ -63,8 +68,15 @@ pub(super) async fn prepare(client: &Client, concurrency: usize) -> Result<(), S
 }
 
 /// The request of a one-to-one scenario, or None for another scenario.
-pub(super) fn request(name: &str, conn: usize, k: u64, t0: i64, random: u32) -> Option<(String, Value)> {
-    let body = json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello from the benchmark"}}]);
+pub(super) fn request(
+    name: &str,
+    conn: usize,
+    k: u64,
+    t0: i64,
+    random: u32,
+) -> Option<(String, Value)> {
+    let body =
+        json!([{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hello from the benchmark"}}]);
     let (command, body) = match name {
         "importmsg" => (
             "openim/importmsg",
@@ -87,7 +99,11 @@ pub(super) fn request(name: &str, conn: usize, k: u64, t0: i64, random: u32) -> 
             )
         }
         "admin_getroammsg_100" | "admin_getroammsg_1m" => {
-            let (a, b) = if name.ends_with("_100") { ("short-a", "short-b") } else { ("long-a", "long-b") };
+            let (a, b) = if name.ends_with("_100") {
+                ("short-a", "short-b")
+            } else {
+                ("long-a", "long-b")
+            };
             (
                 "openim/admin_getroammsg",
                 json!({"Operator_Account": a, "Peer_Account": b, "MaxCnt": 20,
@@ -95,7 +111,11 @@ pub(super) fn request(name: &str, conn: usize, k: u64, t0: i64, random: u32) -> 
             )
         }
         "get_list_100" | "get_list_1m" => {
-            let owner = if name.ends_with("_100") { "short-a" } else { "long-a" };
+            let owner = if name.ends_with("_100") {
+                "short-a"
+            } else {
+                "long-a"
+            };
             (
                 "recentcontact/get_list",
                 json!({"From_Account": owner, "TimeStamp": 0, "StartIndex": 0,

@@ -210,7 +210,11 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
     wait_ready(&client).await?;
     let prep_start = Instant::now();
     scenarios::prepare(&client, &opts).await?;
-    if opts.scenarios.iter().any(|s| c2c::C2C_SCENARIOS.contains(&s.as_str())) {
+    if opts
+        .scenarios
+        .iter()
+        .any(|s| c2c::C2C_SCENARIOS.contains(&s.as_str()))
+    {
         c2c::prepare(&client, opts.concurrency).await?;
     }
     println!(

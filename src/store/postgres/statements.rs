@@ -109,7 +109,7 @@ pub async fn insert_messages(
 /// A sent message's four writes (the message, its Random entry, the group's counters, the
 /// sender's read mark and last-send time) in one statement: one round trip instead of four.
 /// The time a message gives its group's conversations, or 0 when it leaves them as they are.
-pub fn contact_time(msg: &NewMessage) -> i64 {
+fn contact_time(msg: &NewMessage) -> i64 {
     if msg.updates_contacts { msg.time } else { 0 }
 }
 
@@ -129,7 +129,8 @@ pub async fn write_sent(
          msg_time, seq) VALUES ($1, $2, $4, $5, $6, $3)), \
          grp AS (UPDATE chat_groups SET next_msg_seq = $10, counted = $11, reset_rank = $12, \
          last_msg_time = $13, contact_time = CASE WHEN $17 > contact_time THEN $17 \
-         ELSE contact_time END WHERE sdkappid = $1 AND group_id = $2) \
+         ELSE contact_time END, contact_seq = CASE WHEN $17 > 0 THEN $3 ELSE contact_seq END \
+         WHERE sdkappid = $1 AND group_id = $2) \
          UPDATE members SET unread_base = $14, rank_base = $15, last_send_time = $6 \
          WHERE sdkappid = $1 AND group_id = $2 AND user_id = $4 AND $16 = 1",
             params![

@@ -271,17 +271,22 @@ impl C2cStore for SqlStore {
         self.read(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let pair = Pair::new(&q.operator, &q.peer);
+                // Messages up to this key were cleared from the operator's view.
                 let cleared = db
                     .opt(
-                        "SELECT cleared_time FROM conversations WHERE sdkappid = $1 \
-                         AND owner = $2 AND kind = 1 AND peer = $3",
+                        "SELECT cleared_time, cleared_seq, cleared_random FROM conversations \
+                         WHERE sdkappid = $1 AND owner = $2 AND kind = 1 AND peer = $3",
                         params![app as i64, &q.operator, &q.peer],
                     )
                     .await?
-                    .map(|r| r.int(0))
+                    .map(|r| key_from_row(&r, 0))
                     .transpose()?
-                    .unwrap_or(0);
-                let min_time = q.min_time.max(cleared + 1);
+                    .unwrap_or(MsgKey {
+                        time: 0,
+                        seq: 0,
+                        random: 0,
+                    });
+                let min_time = q.min_time.max(cleared.time);
                 let before = q.before.unwrap_or(MsgKey {
                     time: i64::MAX,
                     seq: u32::MAX,
@@ -295,6 +300,8 @@ impl C2cStore for SqlStore {
                      AND user_hi = $3 AND msg_time >= $4 AND msg_time <= $5 \
                      AND (msg_time < $6 OR (msg_time = $6 AND (msg_seq < $7 \
                           OR (msg_seq = $7 AND random < $8)))) \
+                     AND (msg_time > $11 OR (msg_time = $11 AND (msg_seq > $12 \
+                          OR (msg_seq = $12 AND random > $13)))) \
                      AND NOT (sender_keeps = 0 AND from_lo = $9) \
                      ORDER BY msg_time DESC, msg_seq DESC, random DESC LIMIT $10"
                 );
@@ -312,6 +319,9 @@ impl C2cStore for SqlStore {
                             i64::from(before.random),
                             pair.lo == q.operator,
                             q.limit,
+                            cleared.time,
+                            i64::from(cleared.seq),
+                            i64::from(cleared.random),
                         ],
                     )
                     .await?;

@@ -161,6 +161,14 @@ impl SqlStore {
         time: i64,
     ) -> StoreResult<Option<ConversationCounters>> {
         let Some(mut counters) = Self::counters(db, app, reader, peer).await? else {
+            // No message yet: the mark is kept for the ones to come (an older one arrives read).
+            db.exec(
+                "INSERT INTO conversations (sdkappid, owner, kind, peer, listed, last_time, \
+                 newest_time, counted, read_count, read_time, newest_counted_time, cleared_time) \
+                 VALUES ($1, $2, 1, $3, 0, 0, 0, 0, 0, $4, 0, 0) ON CONFLICT DO NOTHING",
+                params![app as i64, reader, peer, time],
+            )
+            .await?;
             return Ok(None);
         };
         let mut passed = 0;
@@ -201,8 +209,38 @@ impl SqlStore {
         Ok(Some(counters))
     }
 
+    /// Hides the conversation's history so far from its owner: every message up to the newest
+    /// one's key (one index lookup; nothing is rewritten). A message stored later with a key
+    /// that is not above it (an older import) falls in the hidden part too.
+    async fn clear_history(db: &mut Db<'_>, app: u64, owner: &str, peer: &str) -> StoreResult<()> {
+        let pair = Pair::new(owner, peer);
+        let newest = db
+            .opt(
+                "SELECT msg_time, msg_seq, random FROM c2c_messages WHERE sdkappid = $1 \
+                 AND user_lo = $2 AND user_hi = $3 \
+                 ORDER BY msg_time DESC, msg_seq DESC, random DESC LIMIT 1",
+                params![app as i64, pair.lo, pair.hi],
+            )
+            .await?;
+        let Some(newest) = newest else { return Ok(()) };
+        db.exec(
+            "UPDATE conversations SET cleared_time = $4, cleared_seq = $5, cleared_random = $6 \
+             WHERE sdkappid = $1 AND owner = $2 AND kind = 1 AND peer = $3",
+            params![
+                app as i64,
+                owner,
+                peer,
+                newest.int(0)?,
+                newest.int(1)?,
+                newest.int(2)?
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
     /// Hides a group conversation from the owner's list until the group's next message that
-    /// updates conversations.
+    /// updates conversations (by seq: one in the same second brings it back).
     async fn hide_group_conversation(
         db: &mut Db<'_>,
         app: u64,
@@ -211,10 +249,12 @@ impl SqlStore {
     ) -> StoreResult<()> {
         db.exec(
             "INSERT INTO conversations (sdkappid, owner, kind, peer, listed, last_time, \
-             newest_time, counted, read_count, read_time, newest_counted_time, cleared_time) \
-             SELECT $1, $2, 2, $3, 0, contact_time, contact_time, 0, 0, 0, 0, 0 \
+             newest_time, counted, read_count, read_time, newest_counted_time, cleared_time, \
+             cleared_seq) \
+             SELECT $1, $2, 2, $3, 0, contact_time, contact_time, 0, 0, 0, 0, 0, contact_seq \
              FROM chat_groups WHERE sdkappid = $1 AND group_id = $3 \
-             ON CONFLICT (sdkappid, owner, kind, peer) DO UPDATE SET last_time = excluded.last_time",
+             ON CONFLICT (sdkappid, owner, kind, peer) DO UPDATE SET \
+             cleared_seq = excluded.cleared_seq",
             params![app as i64, owner, group_id],
         )
         .await?;
@@ -301,7 +341,7 @@ impl ConversationStore for SqlStore {
                          AND c.owner = m.user_id AND c.kind = 2 AND c.peer = m.group_id \
                          WHERE m.sdkappid = $1 AND m.user_id = $2 AND g.destroyed = 0 \
                          AND g.contact_time > 0 \
-                         AND (c.last_time IS NULL OR g.contact_time > c.last_time) \
+                         AND (c.cleared_seq IS NULL OR g.contact_seq > c.cleared_seq) \
                          ORDER BY g.contact_time DESC LIMIT $3",
                         params![app as i64, &owner, cap],
                         |r| {
@@ -346,12 +386,14 @@ impl ConversationStore for SqlStore {
                 let all = counters.newest_counted_time.max(counters.read_time);
                 Self::read_up_to(&mut db, app, &owner, &peer, all).await?;
                 db.exec(
-                    "UPDATE conversations SET listed = 0, cleared_time = CASE WHEN $4 = 1 \
-                     THEN newest_time ELSE cleared_time END \
+                    "UPDATE conversations SET listed = 0 \
                      WHERE sdkappid = $1 AND owner = $2 AND kind = 1 AND peer = $3",
-                    params![app as i64, &owner, &peer, clear_history],
+                    params![app as i64, &owner, &peer],
                 )
                 .await?;
+                if clear_history {
+                    Self::clear_history(&mut db, app, &owner, &peer).await?;
+                }
                 Ok(())
             })
         })

@@ -201,9 +201,9 @@ impl SqlStore {
             return statements::write_sent(conn, app, group_id, msg, &sent).await;
         }
         Self::insert_message(db, app, group_id, sent.seq, msg).await?;
-        let contact_time = statements::contact_time(msg);
+        let contact = msg.updates_contacts.then_some((msg.time, sent.seq));
         let (counters, last) = (sent.counters, sent.last_msg_time);
-        Self::save_counters(db, app, group_id, counters, last, contact_time).await?;
+        Self::save_counters(db, app, group_id, counters, last, contact).await?;
         if let Some(mark) = sent.sender_mark {
             db.exec(
                 "UPDATE members SET unread_base = $4, rank_base = $5, last_send_time = $6 \
@@ -228,12 +228,15 @@ impl SqlStore {
         group_id: &str,
         counters: GroupCounters,
         last_msg_time: i64,
-        contact_time: i64,
+        contact: Option<(i64, i64)>,
     ) -> StoreResult<()> {
+        // The group's conversation moves to the newest message that updates conversations.
+        let (contact_time, contact_seq) = contact.unwrap_or((0, 0));
         db.exec(
             "UPDATE chat_groups SET next_msg_seq = $3, counted = $4, reset_rank = $5, \
              last_msg_time = $6, contact_time = CASE WHEN $7 > contact_time THEN $7 \
-             ELSE contact_time END WHERE sdkappid = $1 AND group_id = $2",
+             ELSE contact_time END, contact_seq = CASE WHEN $8 > contact_seq THEN $8 \
+             ELSE contact_seq END WHERE sdkappid = $1 AND group_id = $2",
             params![
                 app as i64,
                 group_id,
@@ -242,6 +245,7 @@ impl SqlStore {
                 counters.reset_rank,
                 last_msg_time,
                 contact_time,
+                contact_seq,
             ],
         )
         .await?;
@@ -360,9 +364,12 @@ impl MessageStore for SqlStore {
                 if counters != group.counters {
                     // Documented: importing messages sets every member's unread count to 0.
                     let counters = counters.after_unread_reset();
-                    let contact_time = new.iter().map(|(m, _)| statements::contact_time(m));
-                    let contact_time = contact_time.max().unwrap_or(0);
-                    Self::save_counters(&mut db, app, &group_id, counters, last_time, contact_time)
+                    let contact = new
+                        .iter()
+                        .filter(|(m, _)| m.updates_contacts)
+                        .map(|(m, seq)| (m.time, *seq))
+                        .max();
+                    Self::save_counters(&mut db, app, &group_id, counters, last_time, contact)
                         .await?;
                 }
                 Ok(results)
