@@ -27,6 +27,8 @@ fn compat_table_matches_the_command_table() {
 const SQL_FRAGMENTS: &[&str] = &[
     "GROUP_COLS",
     "MEMBER_COLS",
+    "C2C_COLS",
+    "COUNTER_COLS",
     "group_cols",
     "member_cols",
     "lock",

@@ -8,7 +8,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{msg_key, require_imported, two_accounts};
+use super::{msg_key, no_such_message, require_imported, two_accounts};
 use crate::api::Ctx;
 use crate::error::ApiError;
 use crate::store::C2cChange;
@@ -39,11 +39,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .await?;
     match change {
         C2cChange::Done => Ok(Response {}),
-        C2cChange::NotFound => Err(ApiError::C2cMsgNotFound(format!(
-            "no message {key} from {} to {}",
-            from.as_str(),
-            to.as_str()
-        ))),
+        C2cChange::NotFound => Err(no_such_message(key, &from, &to)),
         C2cChange::AlreadyRecalled => Err(ApiError::C2cMsgAlreadyRecalled(format!(
             "the message {key} is already recalled"
         ))),

@@ -87,6 +87,15 @@ pub fn msg_key(raw: Option<String>) -> Result<MsgKey, ApiError> {
     MsgKey::parse(&raw).ok_or_else(|| ApiError::field("MsgKey", format!("invalid MsgKey {raw:?}")))
 }
 
+/// 20022: no message with `key` that `from` sent `to` (recall and modification).
+pub fn no_such_message(key: MsgKey, from: &UserId, to: &UserId) -> ApiError {
+    ApiError::C2cMsgNotFound(format!(
+        "no message {key} from {} to {}",
+        from.as_str(),
+        to.as_str()
+    ))
+}
+
 /// A 0/1 flag (absent = 0); any other number is the field's error.
 pub fn flag(field: &str, v: Option<i64>) -> Result<bool, ApiError> {
     match v {

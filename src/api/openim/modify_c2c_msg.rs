@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::content::checked_body;
-use super::{msg_key, require_imported, two_accounts};
+use super::{msg_key, no_such_message, require_imported, two_accounts};
 use crate::api::{Ctx, strict_json};
 use crate::domain::message::MAX_MSG_BYTES;
 use crate::error::ApiError;
@@ -62,11 +62,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .modify_c2c(ctx.sdkappid(), from.as_str(), to.as_str(), key, body, ccd)
         .await?;
     match change {
-        C2cChange::NotFound => Err(ApiError::C2cMsgNotFound(format!(
-            "no message {key} from {} to {}",
-            from.as_str(),
-            to.as_str()
-        ))),
+        C2cChange::NotFound => Err(no_such_message(key, &from, &to)),
         _ => Ok(Response {}),
     }
 }

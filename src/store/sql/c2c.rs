@@ -173,24 +173,19 @@ impl SqlStore {
         Ok(Some(row.int(1)? == 1))
     }
 
+    /// The statement's own parameters after the message's key ($1–$6), run on that message.
     async fn update_c2c(
         db: &mut Db<'_>,
         app: u64,
-        from: &str,
-        to: &str,
-        key: MsgKey,
-        set: &str,
+        (from, to, key): (&str, &str, MsgKey),
+        sql: &str,
         extra: &[crate::store::db::Param<'_>],
     ) -> StoreResult<()> {
         let pair = Pair::new(from, to);
-        let sql = format!(
-            "UPDATE c2c_messages SET {set} WHERE sdkappid = $1 AND user_lo = $2 \
-             AND user_hi = $3 AND msg_time = $4 AND msg_seq = $5 AND random = $6"
-        );
         let (seq, random) = (i64::from(key.seq), i64::from(key.random));
         let mut all = params![app as i64, pair.lo, pair.hi, key.time, seq, random].to_vec();
         all.extend_from_slice(extra);
-        db.exec(&sql, &all).await?;
+        db.exec(sql, &all).await?;
         Ok(())
     }
 }
@@ -345,8 +340,10 @@ impl C2cStore for SqlStore {
                     None => Ok(C2cChange::NotFound),
                     Some(true) => Ok(C2cChange::AlreadyRecalled),
                     Some(false) => {
-                        Self::update_c2c(&mut db, app, &from, &to, key, "recalled = 1", &[])
-                            .await?;
+                        let sql = "UPDATE c2c_messages SET recalled = 1 WHERE sdkappid = $1 \
+                             AND user_lo = $2 AND user_hi = $3 AND msg_time = $4 \
+                             AND msg_seq = $5 AND random = $6";
+                        Self::update_c2c(&mut db, app, (&from, &to, key), sql, &[]).await?;
                         Ok(C2cChange::Done)
                     }
                 }
@@ -373,16 +370,19 @@ impl C2cStore for SqlStore {
                 {
                     return Ok(C2cChange::NotFound);
                 }
-                if let Some(body) = &msg_body {
-                    let set = "msg_body = $7";
-                    let value = params![body.as_slice()];
-                    Self::update_c2c(&mut db, app, &from, &to, key, set, value).await?;
-                }
-                if let Some(data) = &cloud_custom_data {
-                    let set = "cloud_custom_data = $7";
-                    let value = params![data];
-                    Self::update_c2c(&mut db, app, &from, &to, key, set, value).await?;
-                }
+                // Each part is replaced only when given ($7, $9).
+                let sql = "UPDATE c2c_messages SET \
+                     msg_body = CASE WHEN $7 = 1 THEN $8 ELSE msg_body END, \
+                     cloud_custom_data = CASE WHEN $9 = 1 THEN $10 ELSE cloud_custom_data END \
+                     WHERE sdkappid = $1 AND user_lo = $2 AND user_hi = $3 AND msg_time = $4 \
+                     AND msg_seq = $5 AND random = $6";
+                let parts = params![
+                    msg_body.is_some(),
+                    msg_body.as_deref().unwrap_or_default(),
+                    cloud_custom_data.is_some(),
+                    cloud_custom_data.as_deref(),
+                ];
+                Self::update_c2c(&mut db, app, (&from, &to, key), sql, parts).await?;
                 Ok(C2cChange::Done)
             })
         })
