@@ -85,7 +85,9 @@ impl SqlStore {
         row.map(|r| key_from_row(&r, 0)).transpose()
     }
 
-    /// Stores one message and updates both conversations, inside the caller's transaction.
+    /// Stores one message and updates both conversations, inside the caller's transaction, a
+    /// row at a time: SQLite's way (its one writer orders everything). PostgreSQL does the same
+    /// in one statement (`postgres::c2c::store_for`).
     pub(super) async fn write_c2c(
         db: &mut Db<'_>,
         app: u64,
@@ -93,9 +95,6 @@ impl SqlStore {
         repeat: C2cRepeat,
     ) -> StoreResult<C2cStored> {
         let pair = Pair::new(&msg.from, &msg.to);
-        // PostgreSQL: both conversation rows locked first, in one order, so concurrent writes
-        // to the conversation serialize here instead of deadlocking later.
-        Self::lock_pair_conversations(db, app, &pair).await?;
         if let Some(key) = Self::stored_repeat(db, app, msg, repeat).await? {
             return Ok(C2cStored {
                 key,

@@ -96,8 +96,7 @@ impl SqlStore {
 
     /// Creates or updates a one-to-one conversation row for a message at `time`: its newest
     /// message; its place in the list when `update` (not NoLastMsg); its counters when it
-    /// counts. The counters change by increments, so writes that raced past the lock (two
-    /// first messages on PostgreSQL) still add up.
+    /// counts. The counters change by increments, never by values read before.
     pub(super) async fn upsert_conversation(
         db: &mut Db<'_>,
         app: u64,
