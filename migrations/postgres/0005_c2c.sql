@@ -15,10 +15,17 @@ CREATE TABLE c2c_messages (
     counts            BIGINT  NOT NULL,   -- counts toward the recipient's unread
     sender_keeps      BIGINT  NOT NULL,   -- 0: SyncOtherMachine 2, not in the sender's history
     recalled          BIGINT  NOT NULL DEFAULT 0,
+    sent              BIGINT  NOT NULL DEFAULT 0,   -- 1: sent (sendmsg, batchsendmsg), 0: imported
     msg_body          BYTEA   NOT NULL,   -- the MsgBody array, JSON bytes kept exactly
     cloud_custom_data TEXT,
     PRIMARY KEY (sdkappid, user_lo, user_hi, msg_time, msg_seq, random)
 );
+
+-- sendmsg's repeat check (same sender, recipient and MsgRandom within 5 minutes) as a key
+-- lookup: by time alone it would read every message of a busy conversation's last 5 minutes.
+-- Sent messages only: imports (a migration's bulk) have their own rule, the primary key.
+CREATE INDEX c2c_messages_by_random ON c2c_messages (sdkappid, user_lo, user_hi, random, from_lo,
+    msg_time, sent) WHERE sent = 1;
 
 -- One row per account and conversation it takes part in. Unread counts are derived from
 -- counters here (received messages that count, and how many of them are read), never by

@@ -29,6 +29,7 @@ const SQL_FRAGMENTS: &[&str] = &[
     "MEMBER_COLS",
     "C2C_COLS",
     "COUNTER_COLS",
+    "UPSERT_SET",
     "group_cols",
     "member_cols",
     "lock",

@@ -10,6 +10,7 @@ use crate::store::{NewC2cMessage, StoreResult};
 
 /// Stores `msg` for each of `to` (`msg.to` is ignored), skipping a recipient whose
 /// conversation holds the message's key already, and returns the recipients it was stored for.
+/// `sent` marks a send (found by later repeat checks) rather than an import.
 ///
 /// Rows are locked in one order by every writer: conversation rows by (owner, peer), then
 /// unread totals by account, so concurrent sends in both directions cannot deadlock. A counted
@@ -20,6 +21,7 @@ pub async fn store_for(
     app: u64,
     msg: &NewC2cMessage,
     to: &[String],
+    sent: bool,
 ) -> StoreResult<Vec<String>> {
     let pairs: Vec<Pair> = to.iter().map(|t| Pair::new(&msg.from, t)).collect();
     let lo: Vec<&str> = pairs.iter().map(|p| p.lo).collect();
@@ -30,8 +32,8 @@ pub async fn store_for(
         "WITH r AS (SELECT * FROM unnest($2::text[], $3::text[], $4::bigint[]) \
              AS r(lo, hi, from_lo)), \
          msg AS (INSERT INTO c2c_messages (sdkappid, user_lo, user_hi, msg_time, msg_seq, random, \
-             from_lo, counts, sender_keeps, msg_body, cloud_custom_data) \
-             SELECT $1, lo, hi, $5, $6, $7, from_lo, $8, $9, $10, $11 FROM r \
+             from_lo, counts, sender_keeps, msg_body, cloud_custom_data, sent) \
+             SELECT $1, lo, hi, $5, $6, $7, from_lo, $8, $9, $10, $11, $14 FROM r \
              ON CONFLICT DO NOTHING \
              RETURNING CASE WHEN from_lo = 1 THEN user_hi ELSE user_lo END AS peer), \
          sides AS (SELECT $12::text AS owner, peer, 0::bigint AS counts FROM msg WHERE $9 = 1 \
@@ -71,6 +73,7 @@ pub async fn store_for(
     .bind(msg.cloud_custom_data.as_deref())
     .bind(&msg.from)
     .bind(i64::from(msg.updates_conversation))
+    .bind(i64::from(sent))
     .fetch_all(&mut *conn)
     .await?)
 }
@@ -94,6 +97,7 @@ pub async fn repeats(
          FROM unnest($2::text[], $3::text[], $4::bigint[], $5::int[]) AS r(lo, hi, from_lo, idx) \
          JOIN c2c_messages m ON m.sdkappid = $1 AND m.user_lo = r.lo AND m.user_hi = r.hi \
          AND m.msg_time >= $6 AND m.msg_time <= $7 AND m.random = $8 AND m.from_lo = r.from_lo \
+         AND m.sent = 1 \
          ORDER BY r.idx, m.msg_time, m.msg_seq",
     )
     .bind(app as i64)

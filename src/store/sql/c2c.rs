@@ -37,7 +37,8 @@ fn key_from_row(r: &dyn Columns, at: usize) -> StoreResult<MsgKey> {
 }
 
 impl SqlStore {
-    /// The stored message the new one repeats, if any.
+    /// The stored message a send repeats (same sender, recipient and MsgRandom within the
+    /// window), if any.
     async fn stored_repeat(
         db: &mut Db<'_>,
         app: u64,
@@ -46,42 +47,27 @@ impl SqlStore {
     ) -> StoreResult<Option<MsgKey>> {
         let pair = Pair::new(&msg.from, &msg.to);
         let key = msg.key;
-        let row = match repeat {
-            C2cRepeat::SameKey => {
-                db.opt(
-                    "SELECT msg_time, msg_seq, random FROM c2c_messages WHERE sdkappid = $1 \
-                     AND user_lo = $2 AND user_hi = $3 AND msg_time = $4 AND msg_seq = $5 \
-                     AND random = $6",
-                    params![
-                        app as i64,
-                        pair.lo,
-                        pair.hi,
-                        key.time,
-                        i64::from(key.seq),
-                        i64::from(key.random)
-                    ],
-                )
-                .await?
-            }
-            // A key range of the conversation: the cost follows its messages in the window.
-            C2cRepeat::SameRandomWithin(window) => {
-                db.opt(
-                    "SELECT msg_time, msg_seq, random FROM c2c_messages WHERE sdkappid = $1 \
-                     AND user_lo = $2 AND user_hi = $3 AND msg_time >= $4 AND msg_time <= $5 \
-                     AND random = $6 AND from_lo = $7 ORDER BY msg_time, msg_seq LIMIT 1",
-                    params![
-                        app as i64,
-                        pair.lo,
-                        pair.hi,
-                        key.time - window,
-                        key.time + window,
-                        i64::from(key.random),
-                        pair.lo == msg.from,
-                    ],
-                )
-                .await?
-            }
+        let C2cRepeat::SameRandomWithin(window) = repeat else {
+            // The same key is found by the insert itself (its primary key), in either direction.
+            return Ok(None);
         };
+        // A key lookup (c2c_messages_by_random): the cost does not follow the conversation.
+        let row = db
+            .opt(
+                "SELECT msg_time, msg_seq, random FROM c2c_messages WHERE sdkappid = $1 \
+                 AND user_lo = $2 AND user_hi = $3 AND msg_time >= $4 AND msg_time <= $5 \
+                 AND random = $6 AND from_lo = $7 AND sent = 1 ORDER BY msg_time LIMIT 1",
+                params![
+                    app as i64,
+                    pair.lo,
+                    pair.hi,
+                    key.time - window,
+                    key.time + window,
+                    i64::from(key.random),
+                    pair.lo == msg.from,
+                ],
+            )
+            .await?;
         row.map(|r| key_from_row(&r, 0)).transpose()
     }
 
@@ -105,8 +91,8 @@ impl SqlStore {
         let inserted = db
             .exec(
                 "INSERT INTO c2c_messages (sdkappid, user_lo, user_hi, msg_time, msg_seq, random, \
-                 from_lo, counts, sender_keeps, msg_body, cloud_custom_data) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+                 from_lo, counts, sender_keeps, msg_body, cloud_custom_data, sent) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12) ON CONFLICT DO NOTHING",
                 params![
                     app as i64,
                     pair.lo,
@@ -119,6 +105,7 @@ impl SqlStore {
                     msg.sender_keeps,
                     msg.msg_body.as_slice(),
                     msg.cloud_custom_data.as_deref(),
+                    repeat != C2cRepeat::SameKey,
                 ],
             )
             .await?;
@@ -214,7 +201,8 @@ impl C2cStore for SqlStore {
                         });
                     }
                 }
-                let stored = pg::store_for(conn, app, &msg, &to).await?;
+                let sent = repeat != C2cRepeat::SameKey;
+                let stored = pg::store_for(conn, app, &msg, &to, sent).await?;
                 Ok(C2cStored {
                     key: msg.key,
                     duplicate: stored.is_empty(),
@@ -246,7 +234,7 @@ impl C2cStore for SqlStore {
                         .filter(|(_, repeat)| repeat.is_none())
                         .map(|(t, _)| t)
                         .collect();
-                    pg::store_for(conn, app, &msg, &fresh).await?;
+                    pg::store_for(conn, app, &msg, &fresh, true).await?;
                     return Ok(());
                 }
                 for recipient in to {
@@ -420,7 +408,7 @@ impl C2cStore for SqlStore {
                 .await?;
                 let last = first_time + count - 1;
                 for (owner, peer) in [(&a, &b), (&b, &a)] {
-                    Self::upsert_conversation(&mut db, app, owner, peer, last, true, None).await?;
+                    Self::upsert_conversation(&mut db, app, owner, peer, last, true).await?;
                 }
                 Ok(())
             })

@@ -20,6 +20,43 @@ fn counters_from_row(r: &Row) -> StoreResult<ConversationCounters> {
     })
 }
 
+/// How a conversation row takes a message (the row's values in `excluded`): its newest message;
+/// its place in the list when `listed` (not NoLastMsg); its counters when it counts. Counters
+/// change by increments, never by values read before.
+const UPSERT_SET: &str = "ON CONFLICT (sdkappid, owner, kind, peer) DO UPDATE SET \
+     listed = CASE WHEN excluded.listed = 1 THEN 1 ELSE conversations.listed END, \
+     last_time = CASE WHEN excluded.listed = 1 AND excluded.newest_time > conversations.last_time \
+         THEN excluded.newest_time ELSE conversations.last_time END, \
+     newest_time = CASE WHEN excluded.newest_time > conversations.newest_time \
+         THEN excluded.newest_time ELSE conversations.newest_time END, \
+     counted = conversations.counted + excluded.counted, \
+     read_count = conversations.read_count + excluded.read_count, \
+     newest_counted_time = CASE WHEN excluded.newest_counted_time > conversations.newest_counted_time \
+         THEN excluded.newest_counted_time ELSE conversations.newest_counted_time END";
+
+/// A message `$2` sent `$3` at `$5` (`$4` listed, `$6`–`$8` the recipient's counted, read and
+/// counted time) in the recipient's row only.
+static UPSERT_RECIPIENT: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO conversations (sdkappid, owner, kind, peer, listed, last_time, newest_time, \
+         counted, read_count, read_time, newest_counted_time, cleared_time) VALUES \
+         ($1, $3, 1, $2, $4, CASE WHEN $4 = 1 THEN $5 ELSE 0 END, $5, $6, $7, 0, $8, 0) \
+         {UPSERT_SET}"
+    )
+});
+
+/// The same in the sender's row too, in one statement (the sender's row first: rows are
+/// written in the order given).
+static UPSERT_BOTH: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
+    format!(
+        "INSERT INTO conversations (sdkappid, owner, kind, peer, listed, last_time, newest_time, \
+         counted, read_count, read_time, newest_counted_time, cleared_time) VALUES \
+         ($1, $2, 1, $3, $4, CASE WHEN $4 = 1 THEN $5 ELSE 0 END, $5, 0, 0, 0, 0, 0), \
+         ($1, $3, 1, $2, $4, CASE WHEN $4 = 1 THEN $5 ELSE 0 END, $5, $6, $7, 0, $8, 0) \
+         {UPSERT_SET}"
+    )
+});
+
 /// A counted message's effect on its recipient's conversation row.
 #[derive(Debug, Clone, Copy)]
 pub(super) struct Received {
@@ -72,10 +109,6 @@ impl SqlStore {
         msg: &NewC2cMessage,
     ) -> StoreResult<()> {
         let time = msg.key.time;
-        let update = msg.updates_conversation;
-        if msg.sender_keeps {
-            Self::upsert_conversation(db, app, &msg.from, &msg.to, time, update, None).await?;
-        }
         let received = if msg.counts {
             let mut counters = Self::counters(db, app, &msg.to, &msg.from)
                 .await?
@@ -91,17 +124,35 @@ impl SqlStore {
         } else {
             None
         };
-        Self::upsert_conversation(db, app, &msg.to, &msg.from, time, update, received).await
+        let sql = if msg.sender_keeps {
+            UPSERT_BOTH.as_str()
+        } else {
+            UPSERT_RECIPIENT.as_str()
+        };
+        let update = msg.updates_conversation;
+        Self::upsert(db, sql, app, (&msg.from, &msg.to), time, update, received).await
     }
 
-    /// Creates or updates a one-to-one conversation row for a message at `time`: its newest
-    /// message; its place in the list when `update` (not NoLastMsg); its counters when it
-    /// counts. The counters change by increments, never by values read before.
+    /// Creates or updates `owner`'s conversation with `peer` for a message at `time` that does
+    /// not count.
     pub(super) async fn upsert_conversation(
         db: &mut Db<'_>,
         app: u64,
         owner: &str,
         peer: &str,
+        time: i64,
+        update: bool,
+    ) -> StoreResult<()> {
+        let sql = UPSERT_RECIPIENT.as_str();
+        Self::upsert(db, sql, app, (peer, owner), time, update, None).await
+    }
+
+    /// Runs [`UPSERT_BOTH`] or [`UPSERT_RECIPIENT`] for a message `from` sent `to`.
+    async fn upsert(
+        db: &mut Db<'_>,
+        sql: &str,
+        app: u64,
+        (from, to): (&str, &str),
         time: i64,
         update: bool,
         received: Option<Received>,
@@ -110,32 +161,17 @@ impl SqlStore {
             Some(r) => (1, r.read, r.time),
             None => (0, 0, 0),
         };
-        db.exec(
-            "INSERT INTO conversations (sdkappid, owner, kind, peer, listed, last_time, \
-             newest_time, counted, read_count, read_time, newest_counted_time, cleared_time) \
-             VALUES ($1, $2, 1, $3, $4, CASE WHEN $4 = 1 THEN $5 ELSE 0 END, $5, $6, $7, 0, $8, 0) \
-             ON CONFLICT (sdkappid, owner, kind, peer) DO UPDATE SET \
-             listed = CASE WHEN $4 = 1 THEN 1 ELSE conversations.listed END, \
-             last_time = CASE WHEN $4 = 1 AND $5 > conversations.last_time THEN $5 \
-                 ELSE conversations.last_time END, \
-             newest_time = CASE WHEN $5 > conversations.newest_time THEN $5 \
-                 ELSE conversations.newest_time END, \
-             counted = conversations.counted + $6, \
-             read_count = conversations.read_count + $7, \
-             newest_counted_time = CASE WHEN $8 > conversations.newest_counted_time THEN $8 \
-                 ELSE conversations.newest_counted_time END",
-            params![
-                app as i64,
-                owner,
-                peer,
-                update,
-                time,
-                counted,
-                read,
-                counted_time
-            ],
-        )
-        .await?;
+        let params = params![
+            app as i64,
+            from,
+            to,
+            update,
+            time,
+            counted,
+            read,
+            counted_time
+        ];
+        db.exec(sql, params).await?;
         Ok(())
     }
 
