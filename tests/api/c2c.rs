@@ -101,3 +101,57 @@ async fn send_import_read_and_recall(backend: Backend) {
     assert_eq!(list["CompleteFlag"], 1);
 }
 both!(send_import_read_and_recall);
+
+/// Many stores at once (on PostgreSQL they share statements): senders to one recipient, a
+/// conversation stored twice at once, repeats of one send, history and real-time imports. Every
+/// message lands once and the recipient's counts add up.
+async fn concurrent_stores_add_up(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    let senders: Vec<String> = (0..24).map(|i| format!("s{i}")).collect();
+    let mut ids: Vec<&str> = senders.iter().map(String::as_str).collect();
+    ids.push("r");
+    s.import_accounts(&ids).await;
+    let t = s.now() - 50;
+    let mut calls = Vec::new();
+    for (i, from) in senders.iter().enumerate() {
+        for k in 0..2u32 {
+            // Real-time (counted) and history (not counted) imports, two per conversation.
+            let sync = if k == 0 { 5 } else { 2 };
+            calls.push(("openim/importmsg", json!({"SyncFromOldSystem": sync,
+                "From_Account": from, "To_Account": "r", "MsgSeq": k, "MsgRandom": i,
+                "MsgTimeStamp": t + i as i64, "MsgBody": text("i")})));
+        }
+        // The same send three times: stored once.
+        for _ in 0..3 {
+            calls.push(("openim/sendmsg", json!({"From_Account": from, "To_Account": "r",
+                "MsgRandom": 1000 + i, "MsgBody": text("s")})));
+        }
+    }
+    let answers = futures_util::future::join_all(
+        calls.iter().map(|(cmd, body)| s.ok(cmd, body.clone())),
+    )
+    .await;
+    for sender in 0..senders.len() {
+        let keys: Vec<&Value> = answers[sender * 5 + 2..sender * 5 + 5]
+            .iter()
+            .map(|a| &a["MsgKey"])
+            .collect();
+        assert!(keys.iter().all(|k| *k == keys[0]), "repeats answer the first key");
+    }
+    // Per sender: one counted import and one send unread; the history import not.
+    assert_eq!(unread_total(&s, "r").await, 2 * senders.len() as i64);
+    for from in &senders {
+        assert_eq!(history(&s, "r", from).await.len(), 3, "{from}");
+    }
+    let list = s
+        .ok(
+            "recentcontact/get_list",
+            json!({"From_Account": "r", "TimeStamp": 0, "StartIndex": 0,
+                "TopTimeStamp": 0, "TopStartIndex": 0, "AssistFlags": 7}),
+        )
+        .await;
+    assert_eq!(list["SessionItem"].as_array().map(Vec::len), Some(senders.len()));
+}
+both!(concurrent_stores_add_up);

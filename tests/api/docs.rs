@@ -30,6 +30,7 @@ const SQL_FRAGMENTS: &[&str] = &[
     "C2C_COLS",
     "COUNTER_COLS",
     "UPSERT_SET",
+    "CONVERSATION_SET",
     "group_cols",
     "member_cols",
     "lock",

@@ -12,6 +12,7 @@ use super::db::{Db, DbOp};
 use super::redact_url;
 
 pub mod c2c;
+pub mod c2c_batch;
 pub mod statements;
 pub mod unread_batch;
 

@@ -184,30 +184,42 @@ impl C2cStore for SqlStore {
         msg: &NewC2cMessage,
         repeat: C2cRepeat,
     ) -> StoreResult<C2cStored> {
-        let msg = msg.clone();
-        // PostgreSQL: a repeat lookup (sends only) and one statement, without a transaction.
-        self.write_statement(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let Db::Pg(conn) = &mut db else {
-                    return Self::write_c2c(&mut db, app, &msg, repeat).await;
-                };
-                let to = [msg.to.clone()];
-                if let C2cRepeat::SameRandomWithin(window) = repeat {
-                    let found = pg::repeats(conn, app, &msg, &to, window).await?;
-                    if let Some(key) = found.into_iter().flatten().next() {
-                        return Ok(C2cStored {
-                            key,
-                            duplicate: true,
-                        });
-                    }
-                }
-                let sent = repeat != C2cRepeat::SameKey;
-                let stored = pg::store_for(conn, app, &msg, &to, sent).await?;
-                Ok(C2cStored {
+        let sent = repeat != C2cRepeat::SameKey;
+        if let Some(batch) = &self.c2c_batch {
+            // PostgreSQL: a statement shared with the stores running at the same moment, which
+            // also leaves out a send's repeat; only then is the first one looked up.
+            if batch.store(app, msg.clone(), sent).await? {
+                return Ok(C2cStored {
                     key: msg.key,
-                    duplicate: stored.is_empty(),
-                })
-            })
+                    duplicate: false,
+                });
+            }
+            let key = match repeat {
+                C2cRepeat::SameKey => None,
+                C2cRepeat::SameRandomWithin(window) => {
+                    let m = msg.clone();
+                    let found = self
+                        .read(move |mut db: Db<'_>| {
+                            Box::pin(async move {
+                                let Db::Pg(conn) = &mut db else {
+                                    return Ok(Vec::new());
+                                };
+                                let to = [m.to.clone()];
+                                pg::repeats(conn, app, &m, &to, window).await
+                            })
+                        })
+                        .await?;
+                    found.into_iter().flatten().next()
+                }
+            };
+            return Ok(C2cStored {
+                key: key.unwrap_or(msg.key),
+                duplicate: true,
+            });
+        }
+        let msg = msg.clone();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move { Self::write_c2c(&mut db, app, &msg, repeat).await })
         })
         .await
     }

@@ -20,7 +20,7 @@ use sqlx::PgPool;
 
 use super::db::DbOp;
 use super::known_accounts::KnownAccounts;
-use super::postgres::{self, unread_batch::UnreadBatcher};
+use super::postgres::{self, c2c_batch::C2cBatcher, unread_batch::UnreadBatcher};
 use super::sqlite::readers::Readers;
 use super::sqlite::writer::WriteQueue;
 use super::{Store, StoreResult};
@@ -43,6 +43,8 @@ pub struct SqlStore {
     known_accounts: KnownAccounts,
     /// PostgreSQL: set_unread_msg_num calls batched into shared statements.
     unread_batch: Option<UnreadBatcher>,
+    /// PostgreSQL: one-to-one imports and sends batched into shared statements.
+    c2c_batch: Option<C2cBatcher>,
 }
 
 impl SqlStore {
@@ -51,6 +53,7 @@ impl SqlStore {
             backend: Backend::Sqlite { writes, readers },
             known_accounts: KnownAccounts::default(),
             unread_batch: None,
+            c2c_batch: None,
         }
     }
 
@@ -58,6 +61,7 @@ impl SqlStore {
     pub fn postgres(pool: PgPool) -> SqlStore {
         SqlStore {
             unread_batch: Some(UnreadBatcher::start(pool.clone())),
+            c2c_batch: Some(C2cBatcher::start(pool.clone())),
             backend: Backend::Postgres(pool),
             known_accounts: KnownAccounts::default(),
         }
