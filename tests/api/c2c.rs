@@ -119,26 +119,34 @@ async fn concurrent_stores_add_up(backend: Backend) {
         for k in 0..2u32 {
             // Real-time (counted) and history (not counted) imports, two per conversation.
             let sync = if k == 0 { 5 } else { 2 };
-            calls.push(("openim/importmsg", json!({"SyncFromOldSystem": sync,
+            calls.push((
+                "openim/importmsg",
+                json!({"SyncFromOldSystem": sync,
                 "From_Account": from, "To_Account": "r", "MsgSeq": k, "MsgRandom": i,
-                "MsgTimeStamp": t + i as i64, "MsgBody": text("i")})));
+                "MsgTimeStamp": t + i as i64, "MsgBody": text("i")}),
+            ));
         }
         // The same send three times: stored once.
         for _ in 0..3 {
-            calls.push(("openim/sendmsg", json!({"From_Account": from, "To_Account": "r",
-                "MsgRandom": 1000 + i, "MsgBody": text("s")})));
+            calls.push((
+                "openim/sendmsg",
+                json!({"From_Account": from, "To_Account": "r",
+                "MsgRandom": 1000 + i, "MsgBody": text("s")}),
+            ));
         }
     }
-    let answers = futures_util::future::join_all(
-        calls.iter().map(|(cmd, body)| s.ok(cmd, body.clone())),
-    )
-    .await;
+    let answers =
+        futures_util::future::join_all(calls.iter().map(|(cmd, body)| s.ok(cmd, body.clone())))
+            .await;
     for sender in 0..senders.len() {
         let keys: Vec<&Value> = answers[sender * 5 + 2..sender * 5 + 5]
             .iter()
             .map(|a| &a["MsgKey"])
             .collect();
-        assert!(keys.iter().all(|k| *k == keys[0]), "repeats answer the first key");
+        assert!(
+            keys.iter().all(|k| *k == keys[0]),
+            "repeats answer the first key"
+        );
     }
     // Per sender: one counted import and one send unread; the history import not.
     assert_eq!(unread_total(&s, "r").await, 2 * senders.len() as i64);
@@ -152,6 +160,9 @@ async fn concurrent_stores_add_up(backend: Backend) {
                 "TopTimeStamp": 0, "TopStartIndex": 0, "AssistFlags": 7}),
         )
         .await;
-    assert_eq!(list["SessionItem"].as_array().map(Vec::len), Some(senders.len()));
+    assert_eq!(
+        list["SessionItem"].as_array().map(Vec::len),
+        Some(senders.len())
+    );
 }
 both!(concurrent_stores_add_up);
