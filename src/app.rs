@@ -120,6 +120,7 @@ async fn resolve_apps(
         return Ok((stored, None));
     }
     let app = AppConfig {
+        profile_custom_tags: Vec::new(),
         sdkappid: DEFAULT_SDKAPPID,
         secret_key: random_key(),
         previous_keys: Vec::new(),

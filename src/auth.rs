@@ -295,6 +295,7 @@ mod tests {
     #[test]
     fn kick_invalidates_earlier_sigs_and_cache() {
         let app = AppConfig {
+            profile_custom_tags: Vec::new(),
             sdkappid: 7,
             secret_key: "k".into(),
             previous_keys: Vec::new(),
@@ -323,6 +324,7 @@ mod tests {
     #[test]
     fn wrong_signatures_lock_out_their_identifier_for_a_minute() {
         let app = AppConfig {
+            profile_custom_tags: Vec::new(),
             sdkappid: 7,
             secret_key: "k".into(),
             previous_keys: Vec::new(),

@@ -26,6 +26,10 @@ pub struct AppConfig {
     pub previous_keys: Vec<String>,
     #[serde(default = "default_admins")]
     pub admins: Vec<String>,
+    /// The custom profile tags the app declared (`Tag_Profile_Custom_` and up to 8 letters), as
+    /// Tencent's console declares them: portrait_set and portrait_get refuse others (40009).
+    #[serde(default)]
+    pub profile_custom_tags: Vec<String>,
 }
 
 impl AppConfig {
@@ -263,6 +267,7 @@ impl Settings {
             };
             self.apps.retain(|a| a.sdkappid != sdkappid);
             self.apps.push(AppConfig {
+                profile_custom_tags: Vec::new(),
                 sdkappid,
                 secret_key,
                 previous_keys: Vec::new(),
@@ -306,6 +311,16 @@ impl Settings {
             }
             if app.secret_key.is_empty() {
                 return invalid(format!("app {} has an empty secret_key", app.sdkappid));
+            }
+            if let Some(tag) = app
+                .profile_custom_tags
+                .iter()
+                .find(|t| !crate::domain::profile::is_custom_name(t))
+            {
+                return invalid(format!(
+                    "app {}: profile tag {tag:?} is not Tag_Profile_Custom_ and 1 to 8 letters",
+                    app.sdkappid
+                ));
             }
             if app.admins.is_empty() || app.admins.len() > MAX_ADMINS {
                 return invalid(format!(
@@ -365,6 +380,7 @@ mod tests {
     #[test]
     fn debug_output_hides_the_key() {
         let app = AppConfig {
+            profile_custom_tags: Vec::new(),
             sdkappid: 1,
             secret_key: "supersecret".into(),
             previous_keys: Vec::new(),

@@ -5,6 +5,7 @@
 //! carry a different number in each service family, so the family comes from the command table.
 //! `docs/errors.md` lists every number used here.
 
+use crate::domain::profile::TagError;
 use crate::domain::refusal::Refusal;
 use crate::store::{MemberResult, StoreError};
 use crate::usersig::SigError;
@@ -20,6 +21,8 @@ pub enum Family {
     OpenIm,
     /// `recentcontact` (conversations): 50002 / 50003 / 50004.
     RecentContact,
+    /// `profile`: 40001 / 40004 / 40006.
+    Profile,
     /// Answers produced before a command is known (framing, authentication).
     Rest,
 }
@@ -107,6 +110,10 @@ pub enum ApiError {
     C2cMsgNotFound(String),
     #[error("{0}")]
     C2cMsgAlreadyRecalled(String),
+
+    // ---- profiles ----
+    #[error("{0}")]
+    ProfileTag(TagError),
 }
 
 impl ApiError {
@@ -141,18 +148,21 @@ impl ApiError {
                 Family::Group => 10004,
                 Family::OpenIm => 90001,
                 Family::RecentContact => 50002,
+                Family::Profile => 40001,
                 _ => 70402,
             },
             InvalidField { field, .. } => match family {
                 Family::Group => 10004,
                 Family::OpenIm => openim_field_code(field),
                 Family::RecentContact => 50002,
+                Family::Profile => 40001,
                 _ => 70402,
             },
             NoPermission(_) => match family {
                 Family::Group => 10007,
                 Family::OpenIm => 90009,
                 Family::RecentContact => 50003,
+                Family::Profile => 40004,
                 _ => 70403,
             },
             Internal(_) => match family {
@@ -160,15 +170,20 @@ impl ApiError {
                 Family::Account => 70500,
                 Family::OpenIm => 91000,
                 Family::RecentContact => 50004,
+                Family::Profile => 40006,
                 Family::Rest => 60008,
             },
             TooManyItems(_) => match family {
                 Family::Group => 10005,
                 Family::OpenIm => 90011,
                 Family::RecentContact => 50002,
+                Family::Profile => 40001,
                 _ => 70402,
             },
-            AccountNotFound(_) => 70107,
+            AccountNotFound(_) => match family {
+                Family::Profile => 40003,
+                _ => 70107,
+            },
             GroupNotFound(_) => 10010,
             InvalidGroupId(_) => 10015,
             GroupIdTaken(_) => 10021,
@@ -191,6 +206,12 @@ impl ApiError {
             RecipientNotFound(_) => 90012,
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
+            ProfileTag(e) => match e {
+                TagError::Unknown(_) => 40009,
+                TagError::TooLong(_) => 40601,
+                TagError::BadValue(_) => 40605,
+                TagError::WrongType(_) => 40610,
+            },
         }
     }
 
@@ -266,6 +287,8 @@ pub enum ItemError {
     NoSuchMsg,
     /// `account_check`: the UserID breaks the rules.
     InvalidUserId,
+    /// `portrait_get`: the account is not imported.
+    ProfileAccountNotFound,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
     /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
@@ -281,6 +304,7 @@ impl ItemError {
             NoSuchMsg => 10030,
             InvalidUserId => 70402,
             AccountNotFound => 70107,
+            ProfileAccountNotFound => 40003,
         }
     }
 }
@@ -291,6 +315,22 @@ pub fn member_result_code(r: MemberResult) -> u8 {
         MemberResult::Failed => 0,
         MemberResult::Added => 1,
         MemberResult::AlreadyMember => 2,
+    }
+}
+
+impl std::fmt::Display for TagError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let (TagError::Unknown(m)
+        | TagError::TooLong(m)
+        | TagError::BadValue(m)
+        | TagError::WrongType(m)) = self;
+        f.write_str(m)
+    }
+}
+
+impl From<TagError> for ApiError {
+    fn from(e: TagError) -> ApiError {
+        ApiError::ProfileTag(e)
     }
 }
 

@@ -7,6 +7,7 @@ pub mod group_open_http_svc;
 pub mod im_open_login_svc;
 pub mod openim;
 pub mod opentim_bench;
+pub mod profile;
 pub mod recentcontact;
 pub mod strict_json;
 
@@ -229,6 +230,8 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::OpenIm, openim, querystate),
     command!(Family::RecentContact, recentcontact, get_list),
     command!(Family::RecentContact, recentcontact, delete),
+    command!(Family::Profile, profile, portrait_set),
+    command!(Family::Profile, profile, portrait_get),
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).
@@ -244,6 +247,7 @@ fn service_family(service: &str) -> Option<Family> {
         "group_open_http_svc" => Some(Family::Group),
         "openim" => Some(Family::OpenIm),
         "recentcontact" => Some(Family::RecentContact),
+        "profile" => Some(Family::Profile),
         _ => None,
     }
 }

@@ -8,6 +8,7 @@ pub mod group;
 pub mod ids;
 pub mod member;
 pub mod message;
+pub mod profile;
 pub mod refusal;
 pub mod sending;
 pub mod unread;

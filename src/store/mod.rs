@@ -1,5 +1,5 @@
 //! The store: one trait per aggregate (apps, accounts, groups, members, group messages,
-//! one-to-one messages, conversations), each
+//! one-to-one messages, conversations, profiles), each
 //! operation a whole transaction keyed by SDKAppID. [`sql::SqlStore`] implements them once for
 //! both engines, one file per aggregate; each engine's folder owns what differs (SQLite: the
 //! group-commit writer, readers, pragmas, migrations; PostgreSQL: the pool, batched and
@@ -291,6 +291,22 @@ pub trait ConversationStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Profiles: each account's tags (`Tag_Profile_IM_*`, `Tag_Profile_Custom_*`).
+#[async_trait::async_trait]
+pub trait ProfileStore: Send + Sync {
+    /// Stores tags (values as JSON text) of an account, replacing those given, all or none;
+    /// false when the account is not imported.
+    async fn set_profile(
+        &self,
+        app: u64,
+        user: &str,
+        items: &[(String, String)],
+    ) -> StoreResult<bool>;
+    /// Each account's stored tags and values (JSON text), by tag, in the accounts' order.
+    async fn profiles(&self, app: u64, users: &[String])
+    -> StoreResult<Vec<Vec<(String, String)>>>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
@@ -301,6 +317,7 @@ pub trait Store:
     + MessageStore
     + C2cStore
     + ConversationStore
+    + ProfileStore
     + 'static
 {
     /// Flushes and closes connections (graceful shutdown).

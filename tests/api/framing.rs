@@ -180,6 +180,7 @@ async fn key_rotation_takes_effect_on_reload_without_dropping_requests() {
     assert_eq!(code(&s.post_raw(&url(&old_sig), BODY).await), 0);
     assert_eq!(code(&s.post_raw(&url(&new_sig), BODY).await), 70009);
     let app = |key: &str, previous: &[&str]| opentim::config::AppConfig {
+        profile_custom_tags: Vec::new(),
         sdkappid: SDKAPPID,
         secret_key: key.into(),
         previous_keys: previous.iter().map(|k| k.to_string()).collect(),
@@ -212,6 +213,7 @@ async fn key_rotation_takes_effect_on_reload_without_dropping_requests() {
     assert_eq!(code(&s.post_raw(&url(&new_sig), BODY).await), 0);
     // Apps are added or removed only by a restart; a reload says so and changes nothing else.
     let other = opentim::config::AppConfig {
+        profile_custom_tags: Vec::new(),
         sdkappid: 1400000009,
         ..app("k", &[])
     };
@@ -354,6 +356,7 @@ async fn rate_limit_answers_60007_and_refills_with_time() {
 async fn apps_are_isolated() {
     let s = TestServer::start_with(Backend::Sqlite, |c| {
         c.apps.push(opentim::config::AppConfig {
+            profile_custom_tags: Vec::new(),
             sdkappid: 1400000001,
             secret_key: "second-key".into(),
             previous_keys: Vec::new(),

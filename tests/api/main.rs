@@ -16,5 +16,6 @@ mod framing;
 mod groups;
 mod hardening;
 mod migration;
+mod profiles;
 mod tls;
 mod unread_model;

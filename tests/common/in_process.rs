@@ -27,6 +27,7 @@ pub fn default_settings(database: &str) -> Settings {
         listen: "127.0.0.1:0".into(),
         database: database.into(),
         apps: vec![AppConfig {
+            profile_custom_tags: Vec::new(),
             sdkappid: SDKAPPID,
             secret_key: KEY.into(),
             previous_keys: Vec::new(),

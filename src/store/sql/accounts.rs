@@ -1,9 +1,11 @@
 //! Accounts: import, existence (with the known-accounts memory), deletion with memberships, kicks.
 
 use super::SqlStore;
+use crate::domain::profile::{IMAGE, NICK};
 use crate::store::db::{Db, params};
 use crate::store::model::*;
 use crate::store::postgres::statements;
+use crate::store::schema::to_json;
 use crate::store::*;
 
 impl SqlStore {
@@ -68,6 +70,12 @@ impl SqlStore {
                         )
                         .await?
                         > 0;
+                    // The profile goes with the account (an account imported again starts bare).
+                    db.exec(
+                        "DELETE FROM profiles WHERE sdkappid = $1 AND user_id = $2",
+                        params![app as i64, &ids[i]],
+                    )
+                    .await?;
                 }
                 let deleted = ids.iter().zip(&out).filter(|(_, d)| **d).map(|(id, _)| id);
                 let mut memberships = Vec::new();
@@ -137,6 +145,13 @@ impl AccountStore for SqlStore {
                     };
                     db.exec(sql, params![app as i64, &a.user_id, profile.as_str(), now])
                         .await?;
+                    // Nick and FaceUrl are profile tags: a given one replaces the stored one.
+                    let tags = [(NICK, &a.nick), (IMAGE, &a.face_url)];
+                    for (tag, value) in tags {
+                        if let Some(v) = value {
+                            Self::set_tag(&mut db, app, &a.user_id, tag, &to_json(v)).await?;
+                        }
+                    }
                 }
                 Ok(())
             })

@@ -20,6 +20,7 @@ impl AppStore for SqlStore {
                 rows.iter()
                     .map(|r| {
                         Ok(AppConfig {
+                            profile_custom_tags: Vec::new(),
                             sdkappid: r.int(0)? as u64,
                             secret_key: r.text(1)?,
                             previous_keys: Vec::new(),

@@ -13,6 +13,7 @@ mod conversations;
 mod groups;
 mod members;
 mod messages;
+mod profiles;
 
 use std::sync::Arc;
 

@@ -38,6 +38,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0004_sender_lookup.sql"),
     migration!("0005_members_in_join_order.sql"),
     migration!("0006_c2c.sql"),
+    migration!("0007_profiles.sql"),
 ];
 
 /// Where applied migrations are recorded: the table, definition and rows sqlx's migrator used

@@ -1,0 +1,14 @@
+-- Profiles: one row per account and tag, the value as JSON (a string or a number), so a tag
+-- keeps its type. account_import's Nick and FaceUrl are the tags Tag_Profile_IM_Nick and
+-- Tag_Profile_IM_Image; the ones imported before are copied here.
+CREATE TABLE profiles (
+    sdkappid INTEGER NOT NULL,
+    user_id  TEXT    NOT NULL,
+    tag      TEXT    NOT NULL,
+    value    TEXT    NOT NULL,
+    PRIMARY KEY (sdkappid, user_id, tag)
+) WITHOUT ROWID;
+INSERT INTO profiles SELECT sdkappid, user_id, 'Tag_Profile_IM_Nick', json_quote(json_extract(profile, '$.Nick'))
+    FROM accounts WHERE json_extract(profile, '$.Nick') IS NOT NULL;
+INSERT INTO profiles SELECT sdkappid, user_id, 'Tag_Profile_IM_Image', json_quote(json_extract(profile, '$.FaceUrl'))
+    FROM accounts WHERE json_extract(profile, '$.FaceUrl') IS NOT NULL;
