@@ -36,6 +36,7 @@ pub const SCENARIOS: &[&str] = &[
     "admin_getroammsg_1m",
     "get_list_100",
     "get_list_1m",
+    "portrait_set",
 ];
 /// Also accepted: `mixed`, rotating set_unread_msg_num (2 in 4), send_group_msg and
 /// get_joined_group_list, for soak runs (`scripts/soak.sh`).

@@ -153,6 +153,12 @@ pub(super) fn scenario_request(
             json!({"Member_Account": member((unique as usize) % members),
                    "ResponseFilter": {"SelfInfoFilter": ["Role", "MsgSeq", "UnreadMsgNum"]}}),
         ),
+        "portrait_set" => (
+            "profile/portrait_set".into(),
+            json!({"From_Account": member((unique as usize) % members), "ProfileItem": [
+                {"Tag": "Tag_Profile_IM_Nick", "Value": format!("nick {k}")},
+                {"Tag": "Tag_Profile_IM_Level", "Value": k % 100}]}),
+        ),
         _ => ("opentim_bench/ceiling".into(), json!({})),
     }
 }
