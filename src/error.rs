@@ -23,6 +23,8 @@ pub enum Family {
     RecentContact,
     /// `profile`: 40001 / 40004 / 40006.
     Profile,
+    /// `sns` (the relationship chain): 30001 / 30004 / 30006.
+    Sns,
     /// Answers produced before a command is known (framing, authentication).
     Rest,
 }
@@ -149,6 +151,7 @@ impl ApiError {
                 Family::OpenIm => 90001,
                 Family::RecentContact => 50002,
                 Family::Profile => 40001,
+                Family::Sns => 30001,
                 _ => 70402,
             },
             InvalidField { field, .. } => match family {
@@ -156,6 +159,7 @@ impl ApiError {
                 Family::OpenIm => openim_field_code(field),
                 Family::RecentContact => 50002,
                 Family::Profile => 40001,
+                Family::Sns => 30001,
                 _ => 70402,
             },
             NoPermission(_) => match family {
@@ -163,6 +167,7 @@ impl ApiError {
                 Family::OpenIm => 90009,
                 Family::RecentContact => 50003,
                 Family::Profile => 40004,
+                Family::Sns => 30004,
                 _ => 70403,
             },
             Internal(_) => match family {
@@ -171,6 +176,7 @@ impl ApiError {
                 Family::OpenIm => 91000,
                 Family::RecentContact => 50004,
                 Family::Profile => 40006,
+                Family::Sns => 30006,
                 Family::Rest => 60008,
             },
             TooManyItems(_) => match family {
@@ -178,10 +184,12 @@ impl ApiError {
                 Family::OpenIm => 90011,
                 Family::RecentContact => 50002,
                 Family::Profile => 40001,
+                Family::Sns => 30001,
                 _ => 70402,
             },
             AccountNotFound(_) => match family {
                 Family::Profile => 40003,
+                Family::Sns => 30003,
                 _ => 70107,
             },
             GroupNotFound(_) => 10010,
@@ -289,6 +297,12 @@ pub enum ItemError {
     InvalidUserId,
     /// `portrait_get`: the account is not imported.
     ProfileAccountNotFound,
+    /// `sns` items: a bad field of the item (30001).
+    SnsInvalid,
+    /// `sns` items: the account is not imported (30003).
+    SnsAccountNotFound,
+    /// `sns` items: the owner has the most friends allowed (30010).
+    SnsFriendLimit,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
     /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
@@ -305,6 +319,9 @@ impl ItemError {
             InvalidUserId => 70402,
             AccountNotFound => 70107,
             ProfileAccountNotFound => 40003,
+            SnsInvalid => 30001,
+            SnsAccountNotFound => 30003,
+            SnsFriendLimit => 30010,
         }
     }
 }

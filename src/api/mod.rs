@@ -9,6 +9,7 @@ pub mod openim;
 pub mod opentim_bench;
 pub mod profile;
 pub mod recentcontact;
+pub mod sns;
 pub mod strict_json;
 
 use std::sync::Arc;
@@ -232,6 +233,9 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::RecentContact, recentcontact, delete),
     command!(Family::Profile, profile, portrait_set),
     command!(Family::Profile, profile, portrait_get),
+    command!(Family::Sns, sns, friend_import),
+    command!(Family::Sns, sns, friend_check),
+    command!(Family::Sns, sns, friend_get),
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).
@@ -248,6 +252,7 @@ fn service_family(service: &str) -> Option<Family> {
         "openim" => Some(Family::OpenIm),
         "recentcontact" => Some(Family::RecentContact),
         "profile" => Some(Family::Profile),
+        "sns" => Some(Family::Sns),
         _ => None,
     }
 }

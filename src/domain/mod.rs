@@ -4,6 +4,7 @@
 
 pub mod c2c;
 pub mod controls;
+pub mod friend;
 pub mod group;
 pub mod ids;
 pub mod member;

@@ -1,5 +1,5 @@
 //! The store: one trait per aggregate (apps, accounts, groups, members, group messages,
-//! one-to-one messages, conversations, profiles), each
+//! one-to-one messages, conversations, profiles, friends), each
 //! operation a whole transaction keyed by SDKAppID. [`sql::SqlStore`] implements them once for
 //! both engines, one file per aggregate; each engine's folder owns what differs (SQLite: the
 //! group-commit writer, readers, pragmas, migrations; PostgreSQL: the pool, batched and
@@ -307,6 +307,35 @@ pub trait ProfileStore: Send + Sync {
     -> StoreResult<Vec<Vec<(String, String)>>>;
 }
 
+/// The relationship chain: friends (one row per direction).
+#[async_trait::async_trait]
+pub trait SnsStore: Send + Sync {
+    /// Adds friends to `owner`'s list, one direction each (a friend already there has its
+    /// data replaced), up to `max` friends in all; per item what happened.
+    async fn import_friends(
+        &self,
+        app: u64,
+        owner: &str,
+        friends: &[FriendData],
+        max: i64,
+    ) -> StoreResult<Vec<FriendImport>>;
+    /// For each of `others`: whether it is in `owner`'s list, and `owner` in its list.
+    async fn friendships(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+    ) -> StoreResult<Vec<(bool, bool)>>;
+    /// Up to `limit` friends of `owner` from position `start` (a serial) on.
+    async fn friend_page(
+        &self,
+        app: u64,
+        owner: &str,
+        start: i64,
+        limit: i64,
+    ) -> StoreResult<FriendPage>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
@@ -318,6 +347,7 @@ pub trait Store:
     + C2cStore
     + ConversationStore
     + ProfileStore
+    + SnsStore
     + 'static
 {
     /// Flushes and closes connections (graceful shutdown).

@@ -287,3 +287,39 @@ pub struct ConversationRow {
     /// The time of its last message.
     pub msg_time: i64,
 }
+
+/// One friend of an account, as imported or stored (one direction).
+#[derive(Debug, Clone, PartialEq)]
+pub struct FriendData {
+    pub friend: String,
+    pub add_time: i64,
+    pub add_source: String,
+    pub add_wording: String,
+    pub remark: String,
+    pub remark_time: i64,
+    /// Friend-list names.
+    pub groups: Vec<String>,
+    /// `Tag_SNS_Custom_*` → value.
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+/// What importing one friend did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FriendImport {
+    Added,
+    /// It was a friend already: its data was replaced.
+    Replaced,
+    /// The owner has the most friends allowed.
+    Full,
+}
+
+/// A page of an account's friends, in the order they were added.
+#[derive(Debug, Clone, Default)]
+pub struct FriendPage {
+    pub friends: Vec<FriendData>,
+    /// Where the next page starts; None when this one is the last.
+    pub next: Option<i64>,
+    pub friend_num: i64,
+    pub standard_seq: i64,
+    pub custom_seq: i64,
+}

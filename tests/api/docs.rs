@@ -31,6 +31,7 @@ const SQL_FRAGMENTS: &[&str] = &[
     "COUNTER_COLS",
     "UPSERT_SET",
     "CONVERSATION_SET",
+    "FRIEND_COLS",
     "group_cols",
     "member_cols",
     "lock",

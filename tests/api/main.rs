@@ -13,6 +13,7 @@ mod catalogue;
 mod concurrency;
 mod docs;
 mod framing;
+mod friends;
 mod groups;
 mod hardening;
 mod migration;

@@ -70,12 +70,14 @@ impl SqlStore {
                         )
                         .await?
                         > 0;
-                    // The profile goes with the account (an account imported again starts bare).
+                    // The profile and friendships go with the account (an account imported
+                    // again starts bare).
                     db.exec(
                         "DELETE FROM profiles WHERE sdkappid = $1 AND user_id = $2",
                         params![app as i64, &ids[i]],
                     )
                     .await?;
+                    Self::delete_friendships(&mut db, app, &ids[i]).await?;
                 }
                 let deleted = ids.iter().zip(&out).filter(|(_, d)| **d).map(|(id, _)| id);
                 let mut memberships = Vec::new();

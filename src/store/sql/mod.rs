@@ -14,6 +14,7 @@ mod groups;
 mod members;
 mod messages;
 mod profiles;
+mod sns;
 
 use std::sync::Arc;
 

@@ -39,6 +39,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0005_members_in_join_order.sql"),
     migration!("0006_c2c.sql"),
     migration!("0007_profiles.sql"),
+    migration!("0008_sns.sql"),
 ];
 
 /// Where applied migrations are recorded: the table, definition and rows sqlx's migrator used

@@ -1,0 +1,32 @@
+-- The relationship chain. A friendship is one row per direction (owner → friend): Tencent's
+-- friendships are one-way records, a two-way friendship is two of them. `serial` orders an
+-- owner's friends as they were added, so friend_get pages by key whatever the list's length.
+CREATE TABLE friends (
+    sdkappid    BIGINT  NOT NULL,
+    owner       TEXT    NOT NULL,
+    friend      TEXT    NOT NULL,
+    serial      BIGINT  NOT NULL,
+    add_time    BIGINT  NOT NULL,
+    add_source  TEXT    NOT NULL,
+    add_wording TEXT    NOT NULL DEFAULT '',
+    remark      TEXT    NOT NULL DEFAULT '',
+    remark_time BIGINT  NOT NULL DEFAULT 0,
+    groups      TEXT    NOT NULL DEFAULT '[]',   -- JSON array of friend-list names
+    custom      TEXT    NOT NULL DEFAULT '{}',   -- JSON object: Tag_SNS_Custom_* → value
+    PRIMARY KEY (sdkappid, owner, friend)
+);
+CREATE UNIQUE INDEX friends_by_serial ON friends (sdkappid, owner, serial);
+-- Who has an account as a friend: account_delete removes both directions.
+CREATE INDEX friends_by_friend ON friends (sdkappid, friend);
+
+-- Per owner: the next serial, the friend count, and the sequences friend_get answers with
+-- (they change whenever the standard or the custom friend data changes).
+CREATE TABLE sns_owners (
+    sdkappid     BIGINT  NOT NULL,
+    owner        TEXT    NOT NULL,
+    next_serial  BIGINT  NOT NULL,
+    friend_num   BIGINT  NOT NULL,
+    standard_seq BIGINT  NOT NULL,
+    custom_seq   BIGINT  NOT NULL,
+    PRIMARY KEY (sdkappid, owner)
+);

@@ -1,0 +1,226 @@
+//! The relationship chain: friends, one row per direction, ordered per owner by a serial so
+//! pages are key ranges; each owner's counters (next serial, friend count, sequences).
+
+use super::SqlStore;
+use crate::store::db::{Columns, Db, params};
+use crate::store::schema::{corrupt, to_json};
+use crate::store::*;
+
+/// Friend columns, in the order [`friend_from_row`] reads them.
+const FRIEND_COLS: &str =
+    "friend, add_time, add_source, add_wording, remark, remark_time, groups, custom, serial";
+
+fn friend_from_row(r: &dyn Columns) -> StoreResult<(FriendData, i64)> {
+    let friend = FriendData {
+        friend: r.text(0)?,
+        add_time: r.int(1)?,
+        add_source: r.text(2)?,
+        add_wording: r.text(3)?,
+        remark: r.text(4)?,
+        remark_time: r.int(5)?,
+        groups: serde_json::from_str(r.str(6)?).map_err(|_| corrupt("friend lists"))?,
+        custom: serde_json::from_str(r.str(7)?).map_err(|_| corrupt("custom friend data"))?,
+    };
+    Ok((friend, r.int(8)?))
+}
+
+/// An owner's counters: next serial, friend count, standard and custom sequences.
+type OwnerCounters = (i64, i64, i64, i64);
+
+impl SqlStore {
+    /// The owner's counters (`lock`: locked for a write), zeros for an owner with no row yet.
+    async fn owner_counters(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        lock: bool,
+    ) -> StoreResult<OwnerCounters> {
+        let lock = if lock { db.lock_clause(false) } else { "" };
+        let sql = format!(
+            "SELECT next_serial, friend_num, standard_seq, custom_seq FROM sns_owners \
+             WHERE sdkappid = $1 AND owner = $2{lock}"
+        );
+        Ok(match db.opt(&sql, params![app as i64, owner]).await? {
+            Some(r) => (r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?),
+            None => (1, 0, 0, 0),
+        })
+    }
+
+    async fn save_owner_counters(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        (next, num, standard, custom): OwnerCounters,
+    ) -> StoreResult<()> {
+        db.exec(
+            "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, standard_seq, \
+             custom_seq) VALUES ($1, $2, $3, $4, $5, $6) ON CONFLICT (sdkappid, owner) DO UPDATE \
+             SET next_serial = excluded.next_serial, friend_num = excluded.friend_num, \
+             standard_seq = excluded.standard_seq, custom_seq = excluded.custom_seq",
+            params![app as i64, owner, next, num, standard, custom],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Removes every friendship of deleted accounts, in both directions (account_delete).
+    pub(super) async fn delete_friendships(db: &mut Db<'_>, app: u64, id: &str) -> StoreResult<()> {
+        db.exec(
+            "UPDATE sns_owners SET friend_num = friend_num - 1, standard_seq = standard_seq + 1 \
+             WHERE sdkappid = $1 AND owner IN \
+             (SELECT owner FROM friends WHERE sdkappid = $1 AND friend = $2)",
+            params![app as i64, id],
+        )
+        .await?;
+        for sql in [
+            "DELETE FROM friends WHERE sdkappid = $1 AND friend = $2",
+            "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2",
+            "DELETE FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
+        ] {
+            db.exec(sql, params![app as i64, id]).await?;
+        }
+        Ok(())
+    }
+
+    /// Stores one friend: a new row at `serial`, or the existing row's data replaced.
+    async fn write_friend(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        f: &FriendData,
+        serial: i64,
+    ) -> StoreResult<()> {
+        let (groups, custom) = (to_json(&f.groups), to_json(&f.custom));
+        db.exec(
+            "INSERT INTO friends (sdkappid, owner, friend, serial, add_time, add_source, \
+             add_wording, remark, remark_time, groups, custom) \
+             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
+             ON CONFLICT (sdkappid, owner, friend) DO UPDATE SET add_time = excluded.add_time, \
+             add_source = excluded.add_source, add_wording = excluded.add_wording, \
+             remark = excluded.remark, remark_time = excluded.remark_time, \
+             groups = excluded.groups, custom = excluded.custom",
+            params![
+                app as i64,
+                owner,
+                &f.friend,
+                serial,
+                f.add_time,
+                &f.add_source,
+                &f.add_wording,
+                &f.remark,
+                f.remark_time,
+                groups.as_str(),
+                custom.as_str()
+            ],
+        )
+        .await?;
+        Ok(())
+    }
+
+    async fn is_friend(db: &mut Db<'_>, app: u64, owner: &str, friend: &str) -> StoreResult<bool> {
+        let sql = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3";
+        Ok(db
+            .opt(sql, params![app as i64, owner, friend])
+            .await?
+            .is_some())
+    }
+}
+
+#[async_trait::async_trait]
+impl SnsStore for SqlStore {
+    async fn import_friends(
+        &self,
+        app: u64,
+        owner: &str,
+        friends: &[FriendData],
+        max: i64,
+    ) -> StoreResult<Vec<FriendImport>> {
+        let (owner, friends) = (owner.to_string(), friends.to_vec());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let (mut next, mut num, standard, custom) =
+                    Self::owner_counters(&mut db, app, &owner, true).await?;
+                let mut out = Vec::with_capacity(friends.len());
+                for f in &friends {
+                    let exists = Self::is_friend(&mut db, app, &owner, &f.friend).await?;
+                    if !exists && num >= max {
+                        out.push(FriendImport::Full);
+                        continue;
+                    }
+                    Self::write_friend(&mut db, app, &owner, f, next).await?;
+                    if exists {
+                        out.push(FriendImport::Replaced);
+                    } else {
+                        (next, num) = (next + 1, num + 1);
+                        out.push(FriendImport::Added);
+                    }
+                }
+                let changed = out.iter().any(|o| *o != FriendImport::Full);
+                let seq = i64::from(changed);
+                let counters = (next, num, standard + seq, custom + seq);
+                Self::save_owner_counters(&mut db, app, &owner, counters).await?;
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn friendships(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+    ) -> StoreResult<Vec<(bool, bool)>> {
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let a_has_b = Self::is_friend(&mut db, app, &owner, other).await?;
+                    let b_has_a = Self::is_friend(&mut db, app, other, &owner).await?;
+                    out.push((a_has_b, b_has_a));
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn friend_page(
+        &self,
+        app: u64,
+        owner: &str,
+        start: i64,
+        limit: i64,
+    ) -> StoreResult<FriendPage> {
+        let owner = owner.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let (_, friend_num, standard_seq, custom_seq) =
+                    Self::owner_counters(&mut db, app, &owner, false).await?;
+                let sql = format!(
+                    "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
+                     AND serial >= $3 ORDER BY serial LIMIT $4"
+                );
+                let mut rows = db
+                    .map_all(&sql, params![app as i64, &owner, start, limit + 1], |r| {
+                        friend_from_row(r)
+                    })
+                    .await?;
+                let next = if rows.len() as i64 > limit {
+                    rows.pop().map(|(_, serial)| serial)
+                } else {
+                    None
+                };
+                Ok(FriendPage {
+                    friends: rows.into_iter().map(|(f, _)| f).collect(),
+                    next,
+                    friend_num,
+                    standard_seq,
+                    custom_seq,
+                })
+            })
+        })
+        .await
+    }
+}

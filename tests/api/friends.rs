@@ -1,0 +1,259 @@
+//! The relationship chain (`sns`): importing friends (one direction each, per-item failures),
+//! checking relations both ways, paging friends with their data, and account_delete.
+
+use serde_json::{Value, json};
+
+use crate::both;
+use crate::common::*;
+
+fn item(to: &str) -> Value {
+    json!({"To_Account": to, "AddSource": "AddSource_Type_Import"})
+}
+
+async fn import(s: &TestServer, owner: &str, items: Value) -> Value {
+    s.ok(
+        "sns/friend_import",
+        json!({"From_Account": owner, "AddFriendItem": items}),
+    )
+    .await
+}
+
+/// `From_Account`'s relation with each of `to`, as friend_check answers them.
+async fn relations(s: &TestServer, owner: &str, to: &[&str], check: &str) -> Vec<String> {
+    let v = s
+        .ok(
+            "sns/friend_check",
+            json!({"From_Account": owner, "To_Account": to, "CheckType": check}),
+        )
+        .await;
+    v["InfoItem"]
+        .as_array()
+        .expect("InfoItem")
+        .iter()
+        .map(|i| i["Relation"].as_str().unwrap_or_default().to_string())
+        .collect()
+}
+
+async fn imports_are_one_way_and_fail_per_item(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b", "c", "d"]).await;
+    let v = import(
+        &s,
+        "a",
+        json!([
+            {"To_Account": "b", "AddSource": "AddSource_Type_Android", "Remark": "bee",
+             "GroupName": ["work", "close"], "AddTime": 1600000000,
+             "CustomItem": [{"Tag": "Tag_SNS_Custom_Level", "Value": "gold"}]},
+            item("c"),
+            item("nobody"),
+            item("a"),
+            {"To_Account": "d", "AddSource": "Android"},
+            {"To_Account": "d"},
+            {"To_Account": "d", "AddSource": "AddSource_Type_X", "Remark": "r".repeat(97)},
+            {"To_Account": "d", "AddSource": "AddSource_Type_X", "GroupName": [""]},
+            {"To_Account": "d", "AddSource": "AddSource_Type_X",
+             "CustomItem": [{"Tag": "Tag_SNS_IM_Bogus", "Value": "x"}]},
+        ]),
+    )
+    .await;
+    let codes: Vec<i64> = v["ResultItem"]
+        .as_array()
+        .expect("ResultItem")
+        .iter()
+        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
+        .collect();
+    assert_eq!(
+        codes,
+        [0, 0, 30003, 30001, 30001, 30001, 30001, 30001, 30001]
+    );
+    assert_eq!(v["ResultItem"][2]["To_Account"], "nobody");
+    assert_eq!(
+        v["Fail_Account"],
+        json!(["nobody", "a", "d", "d", "d", "d", "d"])
+    );
+    assert_eq!(v["ErrorDisplay"], "");
+    // One way: a has b and c; b and c do not have a; d was never added.
+    let both = "CheckResult_Type_Both";
+    assert_eq!(
+        relations(&s, "a", &["b", "c", "d"], both).await,
+        [
+            "CheckResult_Type_AWithB",
+            "CheckResult_Type_AWithB",
+            "CheckResult_Type_NoRelation"
+        ]
+    );
+    assert_eq!(
+        relations(&s, "b", &["a"], both).await,
+        ["CheckResult_Type_BWithA"]
+    );
+    assert_eq!(
+        relations(&s, "b", &["a"], "CheckResult_Type_Single").await,
+        ["CheckResult_Type_NoRelation"]
+    );
+    import(&s, "b", json!([item("a")])).await;
+    assert_eq!(
+        relations(&s, "a", &["b"], both).await,
+        ["CheckResult_Type_BothWay"]
+    );
+    // The friend data, read back.
+    let v = s
+        .ok(
+            "sns/friend_get",
+            json!({"From_Account": "a", "StartIndex": 0}),
+        )
+        .await;
+    assert_eq!(v["FriendNum"], 2);
+    assert_eq!(v["CompleteFlag"], 1);
+    let b = &v["UserDataItem"][0];
+    assert_eq!(b["To_Account"], "b");
+    let tags: Vec<(&str, &Value)> = b["ValueItem"]
+        .as_array()
+        .expect("ValueItem")
+        .iter()
+        .map(|t| (t["Tag"].as_str().unwrap_or_default(), &t["Value"]))
+        .collect();
+    assert_eq!(
+        tags,
+        [
+            ("Tag_SNS_IM_AddSource", &json!("AddSource_Type_Android")),
+            ("Tag_SNS_IM_Remark", &json!("bee")),
+            ("Tag_SNS_IM_Group", &json!(["work", "close"])),
+            ("Tag_SNS_IM_AddTime", &json!(1600000000)),
+            ("Tag_SNS_Custom_Level", &json!("gold")),
+        ]
+    );
+    // With both sequences current, only the accounts come back.
+    let body = json!({"From_Account": "a", "StartIndex": 0,
+        "StandardSequence": v["StandardSequence"], "CustomSequence": v["CustomSequence"]});
+    let again = s.ok("sns/friend_get", body).await;
+    assert_eq!(again["UserDataItem"][0]["ValueItem"], json!([]));
+    // Importing a friend again replaces its data, not its place.
+    import(
+        &s,
+        "a",
+        json!([{"To_Account": "b", "AddSource": "AddSource_Type_Web"}]),
+    )
+    .await;
+    let v = s
+        .ok(
+            "sns/friend_get",
+            json!({"From_Account": "a", "StartIndex": 0}),
+        )
+        .await;
+    assert_eq!(v["FriendNum"], 2);
+    assert_eq!(
+        v["UserDataItem"][0]["ValueItem"][0]["Value"],
+        "AddSource_Type_Web"
+    );
+}
+both!(imports_are_one_way_and_fail_per_item);
+
+async fn friend_get_pages_in_the_order_added(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    let ids: Vec<String> = (0..230).map(|i| format!("f{i:03}")).collect();
+    let mut all: Vec<&str> = ids.iter().map(String::as_str).collect();
+    all.push("owner");
+    for chunk in all.chunks(100) {
+        s.import_accounts(chunk).await;
+    }
+    let items: Vec<Value> = ids.iter().map(|id| item(id)).collect();
+    import(&s, "owner", json!(items)).await;
+    let mut seen = Vec::new();
+    let mut start = json!(0);
+    loop {
+        let v = s
+            .ok(
+                "sns/friend_get",
+                json!({"From_Account": "owner", "StartIndex": start}),
+            )
+            .await;
+        assert_eq!(v["FriendNum"], 230);
+        for f in v["UserDataItem"].as_array().expect("UserDataItem") {
+            seen.push(f["To_Account"].as_str().unwrap_or_default().to_string());
+        }
+        if v["CompleteFlag"] == 1 {
+            assert_eq!(v["NextStartIndex"], 0);
+            break;
+        }
+        start = v["NextStartIndex"].clone();
+    }
+    assert_eq!(seen, ids, "every friend once, in the order added");
+}
+both!(friend_get_pages_in_the_order_added);
+
+async fn bad_requests_and_deleted_accounts(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b"]).await;
+    s.fails(
+        "sns/friend_import",
+        json!({"From_Account": "nobody", "AddFriendItem": [item("b")]}),
+        30003,
+    )
+    .await;
+    s.fails("sns/friend_import", json!({"From_Account": "a"}), 30001)
+        .await;
+    s.fails(
+        "sns/friend_import",
+        json!({"From_Account": "a", "AddFriendItem": []}),
+        30001,
+    )
+    .await;
+    let many: Vec<Value> = (0..1001).map(|i| item(&format!("x{i}"))).collect();
+    s.fails(
+        "sns/friend_import",
+        json!({"From_Account": "a", "AddFriendItem": many}),
+        30001,
+    )
+    .await;
+    let check = json!({"From_Account": "a", "To_Account": ["b"], "CheckType": "Both"});
+    s.fails("sns/friend_check", check, 30001).await;
+    s.fails("sns/friend_get", json!({"From_Account": "a"}), 30001)
+        .await;
+    // Nothing was stored by the refused calls.
+    let v = s
+        .ok(
+            "sns/friend_get",
+            json!({"From_Account": "a", "StartIndex": 0}),
+        )
+        .await;
+    assert_eq!(v["FriendNum"], 0);
+    // account_delete removes friendships in both directions.
+    import(&s, "a", json!([item("b")])).await;
+    import(&s, "b", json!([item("a")])).await;
+    s.ok(
+        "im_open_login_svc/account_delete",
+        json!({"DeleteItem": [{"UserID": "b"}]}),
+    )
+    .await;
+    let v = s
+        .ok(
+            "sns/friend_get",
+            json!({"From_Account": "a", "StartIndex": 0}),
+        )
+        .await;
+    assert_eq!(
+        (v["FriendNum"].clone(), v["UserDataItem"].clone()),
+        (json!(0), json!([]))
+    );
+    s.import_accounts(&["b"]).await;
+    let both = "CheckResult_Type_Both";
+    assert_eq!(
+        relations(&s, "a", &["b"], both).await,
+        ["CheckResult_Type_NoRelation"]
+    );
+    let v = s
+        .ok(
+            "sns/friend_check",
+            json!({"From_Account": "a", "To_Account": ["ghost"], "CheckType": both}),
+        )
+        .await;
+    assert_eq!(v["InfoItem"][0]["ResultCode"], 30003);
+    assert_eq!(v["Fail_Account"], json!(["ghost"]));
+}
+both!(bad_requests_and_deleted_accounts);
