@@ -12,6 +12,7 @@ mod load;
 mod report;
 mod scenarios;
 mod server;
+mod social;
 
 use std::time::{Duration, Instant};
 
@@ -37,6 +38,12 @@ pub const SCENARIOS: &[&str] = &[
     "get_list_100",
     "get_list_1m",
     "portrait_set",
+    "friend_import",
+    "friend_get_10",
+    "friend_get_100",
+    "friend_get_5000",
+    "friend_check_10",
+    "friend_check_5000",
 ];
 /// Also accepted: `mixed`, rotating set_unread_msg_num (2 in 4), send_group_msg and
 /// get_joined_group_list, for soak runs (`scripts/soak.sh`).
@@ -217,6 +224,13 @@ pub async fn run(opts: BenchOptions) -> Result<Vec<ScenarioResult>, String> {
         .any(|s| c2c::C2C_SCENARIOS.contains(&s.as_str()))
     {
         c2c::prepare(&client, opts.concurrency).await?;
+    }
+    if opts
+        .scenarios
+        .iter()
+        .any(|s| social::SOCIAL_SCENARIOS.contains(&s.as_str()))
+    {
+        social::prepare(&client).await?;
     }
     println!(
         "prepared {} groups x {} members x {} messages in {:.1} s",

@@ -108,6 +108,9 @@ pub(super) fn scenario_request(
     if let Some(c2c) = super::c2c::request(name, conn, k, t0, spread(unique ^ salt)) {
         return c2c;
     }
+    if let Some(social) = super::social::request(name, conn, k) {
+        return social;
+    }
     let name = match (name, k % 4) {
         (MIXED, 0 | 1) => "set_unread_msg_num",
         (MIXED, 2) => "send_group_msg",

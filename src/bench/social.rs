@@ -1,0 +1,101 @@
+//! The relationship-chain scenarios: friend_import of 100 friends a call, and friend_get and
+//! friend_check pages of accounts with 10, 100 and 5,000 friends. A friend_check of 10 accounts
+//! must cost alike for all; a friend_get page holds up to 100 friends, so the 100- and
+//! 5,000-friend accounts answer the same size of page (the 10-friend one a tenth of it).
+
+use serde_json::{Value, json};
+
+use super::client::{Client, run_all};
+
+/// Accounts friends are drawn from.
+const POOL: usize = 5000;
+/// Friends per friend_import call.
+const PER_IMPORT: usize = 100;
+
+pub const SOCIAL_SCENARIOS: &[&str] = &[
+    "friend_import",
+    "friend_get_10",
+    "friend_get_100",
+    "friend_get_5000",
+    "friend_check_10",
+    "friend_check_5000",
+];
+
+fn pool(i: usize) -> String {
+    format!("p{}", i % POOL)
+}
+
+fn items(from: usize, n: usize) -> Vec<Value> {
+    (from..from + n)
+        .map(|i| json!({"To_Account": pool(i), "AddSource": "AddSource_Type_Bench"}))
+        .collect()
+}
+
+/// The pool of accounts, and three owners: with 10, 100 and 5,000 friends.
+pub(super) async fn prepare(client: &Client) -> Result<(), String> {
+    let mut ids: Vec<String> = (0..POOL).map(pool).collect();
+    ids.extend(["few", "hundred", "many"].map(String::from));
+    let calls: Vec<(String, Value)> = ids
+        .chunks(100)
+        .map(|c| {
+            (
+                "im_open_login_svc/multiaccount_import".to_string(),
+                json!({"Accounts": c}),
+            )
+        })
+        .collect();
+    run_all(client, 8, calls).await?;
+    let mut calls = vec![
+        (
+            "sns/friend_import".to_string(),
+            json!({"From_Account": "few", "AddFriendItem": items(0, 10)}),
+        ),
+        (
+            "sns/friend_import".to_string(),
+            json!({"From_Account": "hundred", "AddFriendItem": items(0, 100)}),
+        ),
+    ];
+    for start in (0..POOL).step_by(1000) {
+        calls.push((
+            "sns/friend_import".to_string(),
+            json!({"From_Account": "many", "AddFriendItem": items(start, 1000)}),
+        ));
+    }
+    // One owner's imports one after the other (each locks the owner's counters).
+    run_all(client, 1, calls).await
+}
+
+/// The request of a relationship-chain scenario, or None for another scenario.
+pub(super) fn request(name: &str, conn: usize, k: u64) -> Option<(String, Value)> {
+    let (command, body) = match name {
+        "friend_import" => {
+            // Owners spread over the pool; each call 100 friends that follow its owner.
+            let owner = conn * 997 + k as usize * 131;
+            (
+                "sns/friend_import",
+                json!({"From_Account": pool(owner), "AddFriendItem": items(owner + 1, PER_IMPORT)}),
+            )
+        }
+        "friend_get_10" | "friend_get_100" | "friend_get_5000" => {
+            let owner = match name {
+                "friend_get_10" => "few",
+                "friend_get_100" => "hundred",
+                _ => "many",
+            };
+            (
+                "sns/friend_get",
+                json!({"From_Account": owner, "StartIndex": 0}),
+            )
+        }
+        "friend_check_10" | "friend_check_5000" => {
+            let owner = if name.ends_with("_10") { "few" } else { "many" };
+            let to: Vec<String> = (0..10).map(|i| pool(k as usize * 10 + i)).collect();
+            (
+                "sns/friend_check",
+                json!({"From_Account": owner, "To_Account": to, "CheckType": "CheckResult_Type_Both"}),
+            )
+        }
+        _ => return None,
+    };
+    Some((command.to_string(), body))
+}
