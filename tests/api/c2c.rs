@@ -166,3 +166,46 @@ async fn concurrent_stores_add_up(backend: Backend) {
     );
 }
 both!(concurrent_stores_add_up);
+
+/// Input that only one engine could store is refused alike on both: a NUL character in
+/// CloudCustomData; account names with one are unknown accounts, not errors. A read mark ahead
+/// of the clock counts as now, so later messages are unread again.
+async fn nul_characters_and_future_read_marks(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b"]).await;
+    let body = json!({"From_Account": "a", "To_Account": "b", "MsgRandom": 1,
+        "MsgBody": text("x"), "CloudCustomData": "bad\u{0}data"});
+    s.fails("openim/sendmsg", body, 90001).await;
+    assert_eq!(history(&s, "a", "b").await.len(), 0);
+    let v = s
+        .ok(
+            "openim/get_c2c_unread_msg_num",
+            json!({"To_Account": "a", "Peer_Account": ["b\u{0}"]}),
+        )
+        .await;
+    assert_eq!(v["ErrorList"][0]["ErrorCode"], 70107);
+    let v = s
+        .ok(
+            "openim/query_online_status",
+            json!({"To_Account": ["a\u{0}", "a"]}),
+        )
+        .await;
+    assert_eq!(v["ErrorList"][0]["ErrorCode"], 70107);
+    assert_eq!(v["QueryResult"][0]["To_Account"], "a");
+    let future = (s.now() + 86_400).to_string();
+    s.ok(
+        "openim/admin_set_msg_read",
+        json!({"Report_Account": "b", "Peer_Account": "a", "MsgReadTime": future}),
+    )
+    .await;
+    s.clock.advance(std::time::Duration::from_secs(10));
+    s.ok(
+        "openim/sendmsg",
+        json!({"From_Account": "a", "To_Account": "b", "MsgRandom": 2, "MsgBody": text("y")}),
+    )
+    .await;
+    assert_eq!(unread_total(&s, "b").await, 1);
+}
+both!(nul_characters_and_future_read_marks);

@@ -2,7 +2,8 @@
 //! as read (TC 1047/38996).
 //!
 //! Messages up to `MsgReadTime` (a string of Unix seconds on the page; a number is accepted
-//! too) become read; absent, everything up to now. The read mark never moves back.
+//! too) become read; absent, everything up to now, and a time ahead of now counts as now. The
+//! read mark never moves back.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -45,7 +46,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         ("Report_Account", req.report_account),
         ("Peer_Account", req.peer_account),
     )?;
-    let time = read_time(req.msg_read_time, ctx.now())?;
+    // A mark ahead of the clock would leave every later message read on arrival.
+    let time = read_time(req.msg_read_time, ctx.now())?.min(ctx.now());
     require_imported(
         ctx,
         &[("Report_Account", &reader), ("Peer_Account", &peer)],

@@ -56,6 +56,9 @@ pub fn checked_body(
     cloud_custom_data: Option<&str>,
 ) -> Result<Vec<u8>, ApiError> {
     let body = required("MsgBody", body)?;
+    if let Some(data) = cloud_custom_data {
+        super::no_nul("CloudCustomData", data)?;
+    }
     message::check_body(&body, cloud_custom_data).map_err(|e| match e {
         BodyError::Invalid(m) => ApiError::field("MsgBody", m),
         BodyError::TooLong => ApiError::MsgTooLong,

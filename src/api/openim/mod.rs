@@ -49,15 +49,36 @@ pub fn two_accounts(
     Ok((a, b))
 }
 
-/// Whether each account is imported (app admins always are), in one read.
+/// Whether each account is imported (app admins always are), in one read. A string that is no
+/// UserID names no account, and never reaches the database.
 pub async fn imported(ctx: &Ctx, ids: &[&str]) -> Result<Vec<bool>, ApiError> {
-    let owned: Vec<String> = ids.iter().map(|s| s.to_string()).collect();
-    let found = ctx.store().accounts_exist(ctx.sdkappid(), &owned).await?;
-    Ok(owned
+    let valid: Vec<String> = ids
         .iter()
-        .zip(found)
-        .map(|(id, ok)| ok || ctx.app.admins.contains(id))
+        .filter(|id| UserId::parse(id).is_ok())
+        .map(|s| s.to_string())
+        .collect();
+    let found = ctx.store().accounts_exist(ctx.sdkappid(), &valid).await?;
+    let mut found = valid.iter().zip(found);
+    Ok(ids
+        .iter()
+        .map(|id| match UserId::parse(id) {
+            Err(_) => false,
+            Ok(_) => found
+                .next()
+                .is_some_and(|(id, ok)| ok || ctx.app.admins.contains(id)),
+        })
         .collect())
+}
+
+/// Refuses a NUL character in a text field: it cannot be stored as text everywhere.
+pub fn no_nul(field: &str, s: &str) -> Result<(), ApiError> {
+    if s.contains('\0') {
+        return Err(ApiError::field(
+            field,
+            format!("{field} must not contain NUL"),
+        ));
+    }
+    Ok(())
 }
 
 /// Fails with the first field whose account is not imported: its field's error, or for a

@@ -53,8 +53,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         }
         None => None,
     };
-    if ccd.as_ref().is_some_and(|c| c.len() > MAX_MSG_BYTES) {
-        return Err(ApiError::MsgTooLong);
+    if let Some(data) = &ccd {
+        super::no_nul("CloudCustomData", data)?;
+        if data.len() > MAX_MSG_BYTES {
+            return Err(ApiError::MsgTooLong);
+        }
     }
     require_imported(ctx, &[("From_Account", &from), ("To_Account", &to)], None).await?;
     let change = ctx

@@ -88,6 +88,11 @@ impl Item {
         friend::check_len("AddWording", &add_wording, MAX_ADD_WORDING_BYTES)?;
         let groups = self.group_name.unwrap_or_default();
         friend::check_lists(&groups)?;
+        // Stored as text: a NUL character cannot be.
+        let texts = [&remark, &add_wording].into_iter().chain(&groups);
+        if texts.into_iter().any(|t| t.contains('\0')) {
+            return Err("Remark, AddWording and GroupName must not contain NUL".into());
+        }
         let mut custom = serde_json::Map::new();
         for c in self.custom_item.unwrap_or_default() {
             friend::check_custom(&c.tag, &c.value)?;

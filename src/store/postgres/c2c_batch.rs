@@ -113,38 +113,30 @@ async fn run(pool: PgPool, mut calls: mpsc::Receiver<Call>, hasher: RandomState)
 }
 
 async fn execute(pool: &PgPool, batch: Vec<Call>) {
-    if let [call] = batch.as_slice() {
-        // Alone: the statement for one message.
-        let stored = match pool.acquire().await {
-            Ok(mut conn) => {
-                let to = [call.msg.to.clone()];
-                store_for(&mut conn, call.app, &call.msg, &to, call.sent)
-                    .await
-                    .map(|s| !s.is_empty())
+    if batch.len() > 1 {
+        match run_statement(pool, &batch).await {
+            Ok(stored) => {
+                for (call, stored) in batch.into_iter().zip(stored) {
+                    let _ = call.reply.send(Ok(stored));
+                }
+                return;
             }
-            Err(e) => Err(e.into()),
-        };
-        for call in batch {
-            let _ = call.reply.send(match &stored {
-                Ok(s) => Ok(*s),
-                Err(e) => Err(StoreError::Internal(e.to_string())),
-            });
-        }
-        return;
-    }
-    match run_statement(pool, &batch).await {
-        Ok(stored) => {
-            for (call, stored) in batch.into_iter().zip(stored) {
-                let _ = call.reply.send(Ok(stored));
-            }
-        }
-        Err(e) => {
-            let message = e.to_string();
-            for call in batch {
-                let _ = call.reply.send(Err(StoreError::Internal(message.clone())));
-            }
+            // One store's failure must not fail the others: each runs again alone.
+            Err(e) => tracing::warn!(error = %e, "a batched C2C store failed; storing one by one"),
         }
     }
+    for call in batch {
+        let stored = store_alone(pool, &call).await;
+        let _ = call.reply.send(stored);
+    }
+}
+
+/// One store, in the statement for one message.
+async fn store_alone(pool: &PgPool, call: &Call) -> StoreResult<bool> {
+    let mut conn = pool.acquire().await?;
+    let to = [call.msg.to.clone()];
+    let stored = store_for(&mut conn, call.app, &call.msg, &to, call.sent).await?;
+    Ok(!stored.is_empty())
 }
 
 /// For each store, whether its message was stored.

@@ -108,11 +108,6 @@ pub async fn insert_messages(
 
 /// A sent message's four writes (the message, its Random entry, the group's counters, the
 /// sender's read mark and last-send time) in one statement: one round trip instead of four.
-/// The time a message gives its group's conversations, or 0 when it leaves them as they are.
-fn contact_time(msg: &NewMessage) -> i64 {
-    if msg.updates_contacts { msg.time } else { 0 }
-}
-
 pub async fn write_sent(
     conn: &mut PgConnection,
     app: u64,
@@ -155,4 +150,9 @@ pub async fn write_sent(
         )
         .await?;
     Ok(())
+}
+
+/// The time a message gives its group's conversations, or 0 when it leaves them as they are.
+fn contact_time(msg: &NewMessage) -> i64 {
+    if msg.updates_contacts { msg.time } else { 0 }
 }

@@ -239,14 +239,8 @@ impl C2cStore for SqlStore {
         self.write_statement(move |mut db: Db<'_>| {
             Box::pin(async move {
                 if let Db::Pg(conn) = &mut db {
-                    let found = pg::repeats(conn, app, &msg, &to, window).await?;
-                    let fresh: Vec<String> = to
-                        .into_iter()
-                        .zip(found)
-                        .filter(|(_, repeat)| repeat.is_none())
-                        .map(|(t, _)| t)
-                        .collect();
-                    pg::store_for(conn, app, &msg, &fresh, true).await?;
+                    // The statement leaves out the recipients who got the message already.
+                    pg::store_for(conn, app, &msg, &to, true).await?;
                     return Ok(());
                 }
                 for recipient in to {

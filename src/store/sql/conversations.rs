@@ -85,14 +85,14 @@ impl SqlStore {
         Ok(())
     }
 
-    /// A one-to-one conversation's counters (locked in a PostgreSQL write).
+    /// A one-to-one conversation's counters (`lock`: locked for a PostgreSQL write).
     async fn counters(
         db: &mut Db<'_>,
         app: u64,
-        owner: &str,
-        peer: &str,
+        (owner, peer): (&str, &str),
+        lock: bool,
     ) -> StoreResult<Option<ConversationCounters>> {
-        let lock = db.lock_clause(false);
+        let lock = if lock { db.lock_clause(false) } else { "" };
         let sql = format!(
             "SELECT {COUNTER_COLS} FROM conversations WHERE sdkappid = $1 AND owner = $2 \
              AND kind = 1 AND peer = $3{lock}"
@@ -110,7 +110,7 @@ impl SqlStore {
     ) -> StoreResult<()> {
         let time = msg.key.time;
         let received = if msg.counts {
-            let mut counters = Self::counters(db, app, &msg.to, &msg.from)
+            let mut counters = Self::counters(db, app, (&msg.to, &msg.from), true)
                 .await?
                 .unwrap_or_default();
             let unread = counters.receive(time);
@@ -195,16 +195,26 @@ impl SqlStore {
         peer: &str,
         time: i64,
     ) -> StoreResult<Option<ConversationCounters>> {
-        let Some(mut counters) = Self::counters(db, app, reader, peer).await? else {
-            // No message yet: the mark is kept for the ones to come (an older one arrives read).
-            db.exec(
-                "INSERT INTO conversations (sdkappid, owner, kind, peer, listed, last_time, \
-                 newest_time, counted, read_count, read_time, newest_counted_time, cleared_time) \
-                 VALUES ($1, $2, 1, $3, 0, 0, 0, 0, 0, $4, 0, 0) ON CONFLICT DO NOTHING",
-                params![app as i64, reader, peer, time],
-            )
-            .await?;
-            return Ok(None);
+        let mut counters = match Self::counters(db, app, (reader, peer), true).await? {
+            Some(counters) => counters,
+            None => {
+                // No message yet: the mark is kept for the ones to come (an older one arrives
+                // read).
+                let inserted = db
+                    .exec(
+                        "INSERT INTO conversations (sdkappid, owner, kind, peer, listed, \
+                         last_time, newest_time, counted, read_count, read_time, \
+                         newest_counted_time, cleared_time) \
+                         VALUES ($1, $2, 1, $3, 0, 0, 0, 0, 0, $4, 0, 0) ON CONFLICT DO NOTHING",
+                        params![app as i64, reader, peer, time],
+                    )
+                    .await?;
+                // PostgreSQL: a first message may have made the row meanwhile; read it then.
+                match Self::counters(db, app, (reader, peer), true).await? {
+                    Some(counters) if inserted == 0 => counters,
+                    _ => return Ok(None),
+                }
+            }
         };
         let mut passed = 0;
         if counters.needs_count(time) {
@@ -212,8 +222,8 @@ impl SqlStore {
             passed = db
                 .int(
                     "SELECT COUNT(*) FROM c2c_messages WHERE sdkappid = $1 AND user_lo = $2 \
-                     AND user_hi = $3 AND msg_time > $4 AND msg_time <= $5 AND counts = 1 \
-                     AND from_lo = $6",
+                     AND user_hi = $3 AND from_lo = $6 AND counts = 1 \
+                     AND msg_time > $4 AND msg_time <= $5",
                     params![
                         app as i64,
                         pair.lo,
@@ -333,7 +343,7 @@ impl ConversationStore for SqlStore {
             Box::pin(async move {
                 let mut out = Vec::with_capacity(peers.len());
                 for peer in &peers {
-                    let counters = Self::counters(&mut db, app, &user, peer).await?;
+                    let counters = Self::counters(&mut db, app, (&user, peer), false).await?;
                     out.push(counters.map_or(0, |c| c.unread()));
                 }
                 Ok(out)
@@ -356,7 +366,7 @@ impl ConversationStore for SqlStore {
                 let mut list = db
                     .map_all(
                         "SELECT peer, last_time FROM conversations WHERE sdkappid = $1 \
-                         AND owner = $2 AND listed = 1 ORDER BY last_time DESC LIMIT $3",
+                         AND owner = $2 AND listed = 1 ORDER BY last_time DESC, peer LIMIT $3",
                         params![app as i64, &owner, cap],
                         |r| {
                             Ok(ConversationRow {
@@ -377,7 +387,7 @@ impl ConversationStore for SqlStore {
                          WHERE m.sdkappid = $1 AND m.user_id = $2 AND g.destroyed = 0 \
                          AND g.contact_time > 0 \
                          AND (c.cleared_seq IS NULL OR g.contact_seq > c.cleared_seq) \
-                         ORDER BY g.contact_time DESC LIMIT $3",
+                         ORDER BY g.contact_time DESC, g.group_id LIMIT $3",
                         params![app as i64, &owner, cap],
                         |r| {
                             Ok(ConversationRow {
@@ -414,7 +424,8 @@ impl ConversationStore for SqlStore {
                     Peer::Account(peer) => peer,
                 };
                 Self::lock_pair_conversations(&mut db, app, &Pair::new(&owner, &peer)).await?;
-                let Some(counters) = Self::counters(&mut db, app, &owner, &peer).await? else {
+                let Some(counters) = Self::counters(&mut db, app, (&owner, &peer), true).await?
+                else {
                     return Ok(());
                 };
                 // Everything received so far becomes read.
