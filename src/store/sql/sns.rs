@@ -82,39 +82,47 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Stores one friend: a new row at `serial`, or the existing row's data replaced.
+    /// Stores one friend: a new row at `serial` (true), or, when it is a friend already, its
+    /// data replaced (false). New friends, the common case, take one statement.
     async fn write_friend(
         db: &mut Db<'_>,
         app: u64,
         owner: &str,
         f: &FriendData,
         serial: i64,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<bool> {
         let (groups, custom) = (to_json(&f.groups), to_json(&f.custom));
-        db.exec(
-            "INSERT INTO friends (sdkappid, owner, friend, serial, add_time, add_source, \
-             add_wording, remark, remark_time, groups, custom) \
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) \
-             ON CONFLICT (sdkappid, owner, friend) DO UPDATE SET add_time = excluded.add_time, \
-             add_source = excluded.add_source, add_wording = excluded.add_wording, \
-             remark = excluded.remark, remark_time = excluded.remark_time, \
-             groups = excluded.groups, custom = excluded.custom",
-            params![
-                app as i64,
-                owner,
-                &f.friend,
-                serial,
-                f.add_time,
-                &f.add_source,
-                &f.add_wording,
-                &f.remark,
-                f.remark_time,
-                groups.as_str(),
-                custom.as_str()
-            ],
-        )
-        .await?;
-        Ok(())
+        let params = params![
+            app as i64,
+            owner,
+            &f.friend,
+            serial,
+            f.add_time,
+            &f.add_source,
+            &f.add_wording,
+            &f.remark,
+            f.remark_time,
+            groups.as_str(),
+            custom.as_str()
+        ];
+        let added = db
+            .exec(
+                "INSERT INTO friends (sdkappid, owner, friend, serial, add_time, add_source, \
+                 add_wording, remark, remark_time, groups, custom) \
+                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
+                params,
+            )
+            .await?;
+        if added == 0 {
+            db.exec(
+                "UPDATE friends SET add_time = $5, add_source = $6, add_wording = $7, \
+                 remark = $8, remark_time = $9, groups = $10, custom = $11 \
+                 WHERE sdkappid = $1 AND owner = $2 AND friend = $3 AND $4 = $4",
+                params,
+            )
+            .await?;
+        }
+        Ok(added > 0)
     }
 
     async fn is_friend(db: &mut Db<'_>, app: u64, owner: &str, friend: &str) -> StoreResult<bool> {
@@ -142,17 +150,15 @@ impl SnsStore for SqlStore {
                     Self::owner_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(friends.len());
                 for f in &friends {
-                    let exists = Self::is_friend(&mut db, app, &owner, &f.friend).await?;
-                    if !exists && num >= max {
+                    if num >= max && !Self::is_friend(&mut db, app, &owner, &f.friend).await? {
                         out.push(FriendImport::Full);
                         continue;
                     }
-                    Self::write_friend(&mut db, app, &owner, f, next).await?;
-                    if exists {
-                        out.push(FriendImport::Replaced);
-                    } else {
+                    if Self::write_friend(&mut db, app, &owner, f, next).await? {
                         (next, num) = (next + 1, num + 1);
                         out.push(FriendImport::Added);
+                    } else {
+                        out.push(FriendImport::Replaced);
                     }
                 }
                 let changed = out.iter().any(|o| *o != FriendImport::Full);
