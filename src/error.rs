@@ -303,6 +303,8 @@ pub enum ItemError {
     SnsAccountNotFound,
     /// `sns` items: the owner has the most friends allowed (30010).
     SnsFriendLimit,
+    /// `friend_delete` items: there is no friendship to remove (31704).
+    SnsNotFriend,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
     /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
@@ -322,6 +324,7 @@ impl ItemError {
             SnsInvalid => 30001,
             SnsAccountNotFound => 30003,
             SnsFriendLimit => 30010,
+            SnsNotFriend => 31704,
         }
     }
 }

@@ -236,6 +236,9 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::Sns, sns, friend_import),
     command!(Family::Sns, sns, friend_check),
     command!(Family::Sns, sns, friend_get),
+    command!(Family::Sns, sns, friend_get_list),
+    command!(Family::Sns, sns, friend_delete),
+    command!(Family::Sns, sns, friend_delete_all),
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).

@@ -326,6 +326,24 @@ pub trait SnsStore: Send + Sync {
         owner: &str,
         others: &[String],
     ) -> StoreResult<Vec<(bool, bool)>>;
+    /// The friend data `owner` keeps for each of `others` (None: not in `owner`'s list).
+    async fn friends_of(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+    ) -> StoreResult<Vec<Option<FriendData>>>;
+    /// Removes each of `others` from `owner`'s list and, with `both`, `owner` from theirs; for
+    /// each, whether anything was removed.
+    async fn delete_friends(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+        both: bool,
+    ) -> StoreResult<Vec<bool>>;
+    /// Empties `owner`'s list and, with `both`, removes `owner` from every list it is in.
+    async fn delete_all_friends(&self, app: u64, owner: &str, both: bool) -> StoreResult<()>;
     /// Up to `limit` friends of `owner` from position `start` (a serial) on.
     async fn friend_page(
         &self,

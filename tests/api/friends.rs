@@ -257,3 +257,131 @@ async fn bad_requests_and_deleted_accounts(backend: Backend) {
     assert_eq!(v["Fail_Account"], json!(["ghost"]));
 }
 both!(bad_requests_and_deleted_accounts);
+
+async fn friends_are_deleted_one_way_or_both(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b", "c", "d"]).await;
+    for (owner, others) in [
+        ("a", ["b", "c", "d"]),
+        ("b", ["a", "c", "d"]),
+        ("c", ["a", "b", "d"]),
+    ] {
+        let items: Vec<Value> = others.iter().map(|o| item(o)).collect();
+        import(&s, owner, json!(items)).await;
+    }
+    let both = "CheckResult_Type_Both";
+    // Single (the default): only a's list changes.
+    let v = s
+        .ok(
+            "sns/friend_delete",
+            json!({"From_Account": "a", "To_Account": ["b", "nobody"]}),
+        )
+        .await;
+    assert_eq!(v["ResultItem"][0]["ResultCode"], 0);
+    assert_eq!(v["ResultItem"][1]["ResultCode"], 30003);
+    assert_eq!(v["Fail_Account"], json!(["nobody"]));
+    assert_eq!(
+        relations(&s, "a", &["b"], both).await,
+        ["CheckResult_Type_BWithA"]
+    );
+    // Again: nothing to remove.
+    let v = s
+        .ok(
+            "sns/friend_delete",
+            json!({"From_Account": "a", "To_Account": ["b"], "DeleteType": "Delete_Type_Single"}),
+        )
+        .await;
+    assert_eq!(v["ResultItem"][0]["ResultCode"], 31704);
+    // Both: the friendship goes in either direction.
+    s.ok(
+        "sns/friend_delete",
+        json!({"From_Account": "a", "To_Account": ["c"], "DeleteType": "Delete_Type_Both"}),
+    )
+    .await;
+    assert_eq!(
+        relations(&s, "a", &["c"], both).await,
+        ["CheckResult_Type_NoRelation"]
+    );
+    s.fails(
+        "sns/friend_delete",
+        json!({"From_Account": "a", "To_Account": ["c"], "DeleteType": "Both"}),
+        30001,
+    )
+    .await;
+    // delete_all, Both: b keeps nobody, and nobody keeps b.
+    s.ok(
+        "sns/friend_delete_all",
+        json!({"From_Account": "b", "DeleteType": "Delete_Type_Both"}),
+    )
+    .await;
+    let v = s
+        .ok(
+            "sns/friend_get",
+            json!({"From_Account": "b", "StartIndex": 0}),
+        )
+        .await;
+    assert_eq!(v["FriendNum"], 0);
+    let v = s
+        .ok(
+            "sns/friend_get",
+            json!({"From_Account": "c", "StartIndex": 0}),
+        )
+        .await;
+    assert_eq!(v["FriendNum"], 1, "c keeps d only");
+    assert_eq!(v["UserDataItem"][0]["To_Account"], "d");
+    // delete_all, Single: a's list empties, d stays unaware.
+    import(&s, "d", json!([item("a")])).await;
+    s.ok("sns/friend_delete_all", json!({"From_Account": "a"}))
+        .await;
+    assert_eq!(
+        relations(&s, "a", &["d"], both).await,
+        ["CheckResult_Type_BWithA"]
+    );
+}
+both!(friends_are_deleted_one_way_or_both);
+
+async fn friend_get_list_mixes_friend_and_profile_tags(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b", "c"]).await;
+    s.ok(
+        "profile/portrait_set",
+        json!({"From_Account": "b", "ProfileItem": [{"Tag": "Tag_Profile_IM_Nick", "Value": "bee"}]}),
+    )
+    .await;
+    import(
+        &s,
+        "a",
+        json!([{"To_Account": "b", "AddSource": "AddSource_Type_Web", "Remark": "B",
+            "CustomItem": [{"Tag": "Tag_SNS_Custom_Score", "Value": 7}]}]),
+    )
+    .await;
+    let v = s
+        .ok(
+            "sns/friend_get_list",
+            json!({"From_Account": "a", "To_Account": ["b", "c", "nobody"],
+                "TagList": ["Tag_Profile_IM_Nick", "Tag_SNS_IM_Remark", "Tag_SNS_Custom_Score",
+                    "Tag_SNS_IM_Group", "Tag_Profile_IM_Gender"]}),
+        )
+        .await;
+    assert_eq!(
+        v["InfoItem"][0]["SnsProfileItem"],
+        json!([{"Tag": "Tag_Profile_IM_Nick", "Value": "bee"},
+            {"Tag": "Tag_SNS_IM_Remark", "Value": "B"},
+            {"Tag": "Tag_SNS_Custom_Score", "Value": 7}])
+    );
+    assert_eq!(v["InfoItem"][0]["ResultCode"], 0);
+    assert_eq!(v["InfoItem"][1]["ResultCode"], 30001, "not a friend");
+    assert_eq!(v["InfoItem"][2]["ResultCode"], 30003);
+    assert_eq!(v["Fail_Account"], json!(["c", "nobody"]));
+    s.fails(
+        "sns/friend_get_list",
+        json!({"From_Account": "a", "To_Account": ["b"], "TagList": ["Tag_Profile_IM_Bogus"]}),
+        30001,
+    )
+    .await;
+}
+both!(friend_get_list_mixes_friend_and_profile_tags);

@@ -1,10 +1,13 @@
-//! `v4/sns/*`: the relationship chain — friends, checked and read.
+//! `v4/sns/*`: the relationship chain — friends: imported, checked, read and deleted.
 //!
 //! This module holds what the commands share: the owner account, the per-item answer
 //! (`ResultItem` with `ResultCode`/`ResultInfo`, and `Fail_Account` listing the failed items).
 
 pub mod friend_check;
+pub mod friend_delete;
+pub mod friend_delete_all;
 pub mod friend_get;
+pub mod friend_get_list;
 pub mod friend_import;
 
 use serde::Serialize;
@@ -21,6 +24,18 @@ pub async fn owner(ctx: &Ctx, raw: Option<String>) -> Result<UserId, ApiError> {
         return Err(ApiError::AccountNotFound(id.into_string()));
     }
     Ok(id)
+}
+
+/// `DeleteType`: whether both directions go (`Delete_Type_Both`); absent, one
+/// (`Delete_Type_Single`).
+pub fn delete_type(raw: Option<&str>) -> Result<bool, ApiError> {
+    match raw {
+        None | Some("Delete_Type_Single") => Ok(false),
+        Some("Delete_Type_Both") => Ok(true),
+        Some(other) => Err(ApiError::invalid(format!(
+            "DeleteType {other:?} must be Delete_Type_Single or Delete_Type_Both"
+        ))),
+    }
 }
 
 /// One item of a batch answer.

@@ -125,6 +125,31 @@ impl SqlStore {
         Ok(added > 0)
     }
 
+    /// Removes `friend` from `owner`'s list; whether it was there.
+    async fn remove_friend(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        friend: &str,
+    ) -> StoreResult<bool> {
+        let removed = db
+            .exec(
+                "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3",
+                params![app as i64, owner, friend],
+            )
+            .await?;
+        if removed > 0 {
+            db.exec(
+                "UPDATE sns_owners SET friend_num = friend_num - 1, \
+                 standard_seq = standard_seq + 1, custom_seq = custom_seq + 1 \
+                 WHERE sdkappid = $1 AND owner = $2",
+                params![app as i64, owner],
+            )
+            .await?;
+        }
+        Ok(removed > 0)
+    }
+
     async fn is_friend(db: &mut Db<'_>, app: u64, owner: &str, friend: &str) -> StoreResult<bool> {
         let sql = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3";
         Ok(db
@@ -187,6 +212,96 @@ impl SnsStore for SqlStore {
                     out.push((a_has_b, b_has_a));
                 }
                 Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn friends_of(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+    ) -> StoreResult<Vec<Option<FriendData>>> {
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let sql = format!(
+                    "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
+                     AND friend = $3"
+                );
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let rows = db
+                        .map_all(&sql, params![app as i64, &owner, other], friend_from_row)
+                        .await?;
+                    out.push(rows.into_iter().next().map(|(f, _)| f));
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn delete_friends(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+        both: bool,
+    ) -> StoreResult<Vec<bool>> {
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let mut removed = Self::remove_friend(&mut db, app, &owner, other).await?;
+                    if both {
+                        removed |= Self::remove_friend(&mut db, app, other, &owner).await?;
+                    }
+                    out.push(removed);
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn delete_all_friends(&self, app: u64, owner: &str, both: bool) -> StoreResult<()> {
+        let owner = owner.to_string();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                if both {
+                    // Everyone who has the owner loses it (their counts and sequences move).
+                    db.exec(
+                        "UPDATE sns_owners SET friend_num = friend_num - 1, \
+                         standard_seq = standard_seq + 1, custom_seq = custom_seq + 1 \
+                         WHERE sdkappid = $1 AND owner IN \
+                         (SELECT owner FROM friends WHERE sdkappid = $1 AND friend = $2)",
+                        params![app as i64, &owner],
+                    )
+                    .await?;
+                    db.exec(
+                        "DELETE FROM friends WHERE sdkappid = $1 AND friend = $2",
+                        params![app as i64, &owner],
+                    )
+                    .await?;
+                }
+                let removed = db
+                    .exec(
+                        "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2",
+                        params![app as i64, &owner],
+                    )
+                    .await?;
+                if removed > 0 {
+                    db.exec(
+                        "UPDATE sns_owners SET friend_num = 0, standard_seq = standard_seq + 1, \
+                         custom_seq = custom_seq + 1 WHERE sdkappid = $1 AND owner = $2",
+                        params![app as i64, &owner],
+                    )
+                    .await?;
+                }
+                Ok(())
             })
         })
         .await
