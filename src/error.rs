@@ -112,6 +112,8 @@ pub enum ApiError {
     C2cMsgNotFound(String),
     #[error("{0}")]
     C2cMsgAlreadyRecalled(String),
+    #[error("{0}")]
+    BlockedByRecipient(String),
 
     // ---- profiles ----
     #[error("{0}")]
@@ -214,6 +216,7 @@ impl ApiError {
             RecipientNotFound(_) => 90012,
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
+            BlockedByRecipient(_) => 20007,
             ProfileTag(e) => match e {
                 TagError::Unknown(_) => 40009,
                 TagError::TooLong(_) => 40601,
@@ -305,6 +308,10 @@ pub enum ItemError {
     SnsFriendLimit,
     /// `friend_delete` items: there is no friendship to remove (31704).
     SnsNotFriend,
+    /// `black_list_add` items: the blocklist is full (30013).
+    SnsBlocklistFull,
+    /// `batchsendmsg` items: the recipient blocks the sender (20007).
+    BlockedByRecipient,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
     /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
@@ -325,6 +332,8 @@ impl ItemError {
             SnsAccountNotFound => 30003,
             SnsFriendLimit => 30010,
             SnsNotFriend => 31704,
+            SnsBlocklistFull => 30013,
+            BlockedByRecipient => 20007,
         }
     }
 }

@@ -28,5 +28,21 @@ CREATE TABLE sns_owners (
     friend_num   BIGINT  NOT NULL,
     standard_seq BIGINT  NOT NULL,
     custom_seq   BIGINT  NOT NULL,
+    black_serial BIGINT  NOT NULL DEFAULT 1,   -- the next blocklist serial
+    black_num    BIGINT  NOT NULL DEFAULT 0,
+    black_seq    BIGINT  NOT NULL DEFAULT 0,   -- changes with the blocklist
     PRIMARY KEY (sdkappid, owner)
 );
+
+-- Blocklists: one row per blocked account, in the order they were added (black_list_get pages
+-- by that order).
+CREATE TABLE blocklist (
+    sdkappid BIGINT  NOT NULL,
+    owner    TEXT    NOT NULL,
+    blocked  TEXT    NOT NULL,
+    serial   BIGINT  NOT NULL,
+    added_at BIGINT  NOT NULL,
+    PRIMARY KEY (sdkappid, owner, blocked)
+);
+CREATE UNIQUE INDEX blocklist_by_serial ON blocklist (sdkappid, owner, serial);
+CREATE INDEX blocklist_by_blocked ON blocklist (sdkappid, blocked);

@@ -28,5 +28,21 @@ CREATE TABLE sns_owners (
     friend_num   INTEGER NOT NULL,
     standard_seq INTEGER NOT NULL,
     custom_seq   INTEGER NOT NULL,
+    black_serial INTEGER NOT NULL DEFAULT 1,   -- the next blocklist serial
+    black_num    INTEGER NOT NULL DEFAULT 0,
+    black_seq    INTEGER NOT NULL DEFAULT 0,   -- changes with the blocklist
     PRIMARY KEY (sdkappid, owner)
 ) WITHOUT ROWID;
+
+-- Blocklists: one row per blocked account, in the order they were added (black_list_get pages
+-- by that order).
+CREATE TABLE blocklist (
+    sdkappid INTEGER NOT NULL,
+    owner    TEXT    NOT NULL,
+    blocked  TEXT    NOT NULL,
+    serial   INTEGER NOT NULL,
+    added_at INTEGER NOT NULL,
+    PRIMARY KEY (sdkappid, owner, blocked)
+) WITHOUT ROWID;
+CREATE UNIQUE INDEX blocklist_by_serial ON blocklist (sdkappid, owner, serial);
+CREATE INDEX blocklist_by_blocked ON blocklist (sdkappid, blocked);

@@ -239,6 +239,10 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::Sns, sns, friend_get_list),
     command!(Family::Sns, sns, friend_delete),
     command!(Family::Sns, sns, friend_delete_all),
+    command!(Family::Sns, sns, black_list_add),
+    command!(Family::Sns, sns, black_list_delete),
+    command!(Family::Sns, sns, black_list_get),
+    command!(Family::Sns, sns, black_list_check),
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).

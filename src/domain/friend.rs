@@ -5,6 +5,8 @@ use serde_json::Value;
 
 /// Most friends an account may have.
 pub const MAX_FRIENDS: i64 = 3000;
+/// Most accounts an account may block.
+pub const MAX_BLOCKED: i64 = 1000;
 /// Most friend lists an account may have, and a list name's longest length in bytes.
 pub const MAX_FRIEND_LISTS: usize = 32;
 pub const MAX_LIST_NAME_BYTES: usize = 30;

@@ -354,6 +354,38 @@ pub trait SnsStore: Send + Sync {
     ) -> StoreResult<FriendPage>;
 }
 
+/// Blocklists.
+#[async_trait::async_trait]
+pub trait BlocklistStore: Send + Sync {
+    /// Blocks each of `others` for `owner` at `now`, up to `max` blocked in all; a block also
+    /// ends any friendship between the two, both ways.
+    async fn block(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+        now: i64,
+        max: i64,
+    ) -> StoreResult<Vec<BlockResult>>;
+    /// Unblocks each of `others`; for each, whether it was blocked.
+    async fn unblock(&self, app: u64, owner: &str, others: &[String]) -> StoreResult<Vec<bool>>;
+    /// For each of `others`: whether `owner` blocks it, and it blocks `owner`.
+    async fn blocks(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+    ) -> StoreResult<Vec<(bool, bool)>>;
+    /// Up to `limit` blocked accounts of `owner` from position `start` on.
+    async fn blocked_page(
+        &self,
+        app: u64,
+        owner: &str,
+        start: i64,
+        limit: i64,
+    ) -> StoreResult<BlockPage>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
@@ -366,6 +398,7 @@ pub trait Store:
     + ConversationStore
     + ProfileStore
     + SnsStore
+    + BlocklistStore
     + 'static
 {
     /// Flushes and closes connections (graceful shutdown).

@@ -323,3 +323,22 @@ pub struct FriendPage {
     pub standard_seq: i64,
     pub custom_seq: i64,
 }
+
+/// What blocking one account did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum BlockResult {
+    Added,
+    AlreadyBlocked,
+    /// The owner's blocklist is full.
+    Full,
+}
+
+/// A page of an account's blocklist, in the order it was added to.
+#[derive(Debug, Clone, Default)]
+pub struct BlockPage {
+    /// Blocked accounts and when.
+    pub blocked: Vec<(String, i64)>,
+    /// Where the next page starts; None when this one is the last.
+    pub next: Option<i64>,
+    pub sequence: i64,
+}

@@ -6,6 +6,7 @@ mod common;
 
 mod accounts;
 mod administration;
+mod blocklist;
 mod c2c;
 mod c2c_input;
 mod c2c_model;

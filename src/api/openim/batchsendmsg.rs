@@ -1,7 +1,8 @@
 //! `v4/openim/batchsendmsg` — send one message to up to 500 accounts (CT 269/1612).
 //!
 //! One `MsgKey` for every recipient. Recipients that are not imported are listed in
-//! `ErrorList` (70107) while the others get the message: `ActionStatus` is then
+//! `ErrorList` (70107), and so are those who blocked the sender (20007), while the others get
+//! the message: `ActionStatus` is then
 //! `"SomeError"` with `ErrorCode` 0; when none could get it, the call fails with 90012. Fires
 //! no callback. Delivery options as sendmsg (`SyncOtherMachine`, `MsgLifeTime`,
 //! `OnlineOnlyFlag`, `SendMsgControl`). Over 500 recipients → 90011. All recipients are
@@ -127,7 +128,18 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
     let ids: Vec<&str> = to.iter().map(UserId::as_str).collect();
     let found = imported(ctx, &ids).await?;
     let (known, unknown): (Vec<_>, Vec<_>) = ids.iter().zip(found).partition(|(_, ok)| *ok);
-    if known.is_empty() {
+    // Recipients who blocked the sender do not get it (20007 each).
+    let known_ids: Vec<String> = known.iter().map(|(id, _)| id.to_string()).collect();
+    let blocks = ctx
+        .store()
+        .blocks(ctx.sdkappid(), from.as_str(), &known_ids)
+        .await?;
+    let (known, blocking): (Vec<_>, Vec<_>) = known
+        .into_iter()
+        .zip(blocks)
+        .partition(|(_, (_, blocks_sender))| !blocks_sender);
+    let known: Vec<(&&str, bool)> = known.into_iter().map(|(k, _)| k).collect();
+    if known.is_empty() && blocking.is_empty() {
         // No recipient can get it: the call fails, naming the first.
         let first = unknown.first().map(|(id, _)| id.to_string());
         return Err(ApiError::RecipientNotFound(first.unwrap_or_default()));
@@ -153,11 +165,17 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
             .store_c2c_batch(ctx.sdkappid(), &msg, &known, DEDUP_WINDOW_SECS)
             .await?;
     }
-    let error_list: Vec<RecipientError> = unknown
+    let unknown = unknown
         .iter()
-        .map(|(id, _)| RecipientError {
+        .map(|(id, _)| (id, ItemError::AccountNotFound));
+    let blocked = blocking
+        .iter()
+        .map(|((id, _), _)| (id, ItemError::BlockedByRecipient));
+    let error_list: Vec<RecipientError> = unknown
+        .chain(blocked)
+        .map(|(id, error)| RecipientError {
             to_account: id.to_string(),
-            error_code: ItemError::AccountNotFound.code(),
+            error_code: error.code(),
         })
         .collect();
     let status = if error_list.is_empty() {

@@ -1,7 +1,8 @@
 //! `v4/openim/sendmsg` — send a one-to-one message as an account or the admin (CT 269/2282,
 //! TC 1047/34919).
 //!
-//! No friendship, blocklist or mute checks, as at Tencent. The message is stamped with the
+//! No friendship or mute checks, as at Tencent; a recipient who blocked the sender → 20007 (the
+//! blocker may still message the blocked). The message is stamped with the
 //! server's time (`MsgTimeStamp` is type-checked only) and answers `MsgTime` and `MsgKey`. The
 //! same sender, recipient and `MsgRandom` within 5 minutes is a duplicate: the first message's
 //! key is answered and nothing is stored. `SyncOtherMachine: 2` leaves the message out of the
@@ -145,6 +146,20 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         Some("To_Account"),
     )
     .await?;
+    let blocks = ctx
+        .store()
+        .blocks(ctx.sdkappid(), from.as_str(), &[to.as_str().to_string()])
+        .await?;
+    if blocks
+        .first()
+        .is_some_and(|(_, to_blocks_from)| *to_blocks_from)
+    {
+        return Err(ApiError::BlockedByRecipient(format!(
+            "{} has blocked {}",
+            to.as_str(),
+            from.as_str()
+        )));
+    }
     let key = MsgKey {
         time: ctx.now(),
         seq: content.seq,

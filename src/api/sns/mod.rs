@@ -3,6 +3,10 @@
 //! This module holds what the commands share: the owner account, the per-item answer
 //! (`ResultItem` with `ResultCode`/`ResultInfo`, and `Fail_Account` listing the failed items).
 
+pub mod black_list_add;
+pub mod black_list_check;
+pub mod black_list_delete;
+pub mod black_list_get;
 pub mod friend_check;
 pub mod friend_delete;
 pub mod friend_delete_all;
@@ -24,6 +28,44 @@ pub async fn owner(ctx: &Ctx, raw: Option<String>) -> Result<UserId, ApiError> {
         return Err(ApiError::AccountNotFound(id.into_string()));
     }
     Ok(id)
+}
+
+/// The other accounts of a batch (1 to `max`), each with its failure when it has one now: not
+/// a UserID or the owner itself (30001), not imported (30003).
+pub async fn target_accounts(
+    ctx: &Ctx,
+    owner: &UserId,
+    raw: Option<Vec<String>>,
+    max: usize,
+) -> Result<Vec<(String, Option<ResultItem>)>, ApiError> {
+    let to = crate::api::openim::required("To_Account", raw)?;
+    if to.is_empty() || to.len() > max {
+        return Err(ApiError::invalid(format!(
+            "To_Account must list 1 to {max} accounts"
+        )));
+    }
+    let ids: Vec<&str> = to.iter().map(String::as_str).collect();
+    let found = imported(ctx, &ids).await?;
+    Ok(to
+        .into_iter()
+        .zip(found)
+        .map(|(id, ok)| {
+            let failed = if id == owner.as_str() {
+                let info = "an account cannot name itself".to_string();
+                Some(ResultItem::failed(id.clone(), ItemError::SnsInvalid, info))
+            } else if !ok {
+                let info = format!("the account {id} is not imported");
+                Some(ResultItem::failed(
+                    id.clone(),
+                    ItemError::SnsAccountNotFound,
+                    info,
+                ))
+            } else {
+                None
+            };
+            (id, failed)
+        })
+        .collect())
 }
 
 /// `DeleteType`: whether both directions go (`Delete_Type_Both`); absent, one

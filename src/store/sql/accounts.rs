@@ -78,6 +78,12 @@ impl SqlStore {
                     )
                     .await?;
                     Self::delete_friendships(&mut db, app, &ids[i]).await?;
+                    Self::delete_blocks(&mut db, app, &ids[i]).await?;
+                    db.exec(
+                        "DELETE FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
+                        params![app as i64, &ids[i]],
+                    )
+                    .await?;
                 }
                 let deleted = ids.iter().zip(&out).filter(|(_, d)| **d).map(|(id, _)| id);
                 let mut memberships = Vec::new();

@@ -8,6 +8,7 @@
 
 mod accounts;
 mod apps;
+mod blocklist;
 mod c2c;
 mod conversations;
 mod groups;

@@ -75,7 +75,6 @@ impl SqlStore {
         for sql in [
             "DELETE FROM friends WHERE sdkappid = $1 AND friend = $2",
             "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2",
-            "DELETE FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
         ] {
             db.exec(sql, params![app as i64, id]).await?;
         }
@@ -126,7 +125,7 @@ impl SqlStore {
     }
 
     /// Removes `friend` from `owner`'s list; whether it was there.
-    async fn remove_friend(
+    pub(super) async fn remove_friend(
         db: &mut Db<'_>,
         app: u64,
         owner: &str,

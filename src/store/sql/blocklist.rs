@@ -1,0 +1,200 @@
+//! Blocklists: one row per blocked account, ordered per owner by a serial so pages are key
+//! ranges; the owner's count and sequence live in `sns_owners`.
+
+use super::SqlStore;
+use crate::store::db::{Db, params};
+use crate::store::*;
+
+impl SqlStore {
+    /// Whether `owner` blocks `other`.
+    async fn is_blocked(db: &mut Db<'_>, app: u64, owner: &str, other: &str) -> StoreResult<bool> {
+        let sql = "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 AND blocked = $3";
+        Ok(db
+            .opt(sql, params![app as i64, owner, other])
+            .await?
+            .is_some())
+    }
+
+    /// The owner's next blocklist serial, blocked count and sequence (locked for a write).
+    async fn block_counters(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        lock: bool,
+    ) -> StoreResult<(i64, i64, i64)> {
+        let lock = if lock { db.lock_clause(false) } else { "" };
+        let sql = format!(
+            "SELECT black_serial, black_num, black_seq FROM sns_owners \
+             WHERE sdkappid = $1 AND owner = $2{lock}"
+        );
+        Ok(match db.opt(&sql, params![app as i64, owner]).await? {
+            Some(r) => (r.int(0)?, r.int(1)?, r.int(2)?),
+            None => (1, 0, 0),
+        })
+    }
+
+    async fn save_block_counters(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        (serial, num, seq): (i64, i64, i64),
+    ) -> StoreResult<()> {
+        db.exec(
+            "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, standard_seq, \
+             custom_seq, black_serial, black_num, black_seq) \
+             VALUES ($1, $2, 1, 0, 0, 0, $3, $4, $5) ON CONFLICT (sdkappid, owner) DO UPDATE \
+             SET black_serial = excluded.black_serial, black_num = excluded.black_num, \
+             black_seq = excluded.black_seq",
+            params![app as i64, owner, serial, num, seq],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Removes a deleted account's blocklist and its place in others' (account_delete).
+    pub(super) async fn delete_blocks(db: &mut Db<'_>, app: u64, id: &str) -> StoreResult<()> {
+        db.exec(
+            "UPDATE sns_owners SET black_num = black_num - 1, black_seq = black_seq + 1 \
+             WHERE sdkappid = $1 AND owner IN \
+             (SELECT owner FROM blocklist WHERE sdkappid = $1 AND blocked = $2)",
+            params![app as i64, id],
+        )
+        .await?;
+        for sql in [
+            "DELETE FROM blocklist WHERE sdkappid = $1 AND blocked = $2",
+            "DELETE FROM blocklist WHERE sdkappid = $1 AND owner = $2",
+        ] {
+            db.exec(sql, params![app as i64, id]).await?;
+        }
+        Ok(())
+    }
+}
+
+#[async_trait::async_trait]
+impl BlocklistStore for SqlStore {
+    async fn block(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+        now: i64,
+        max: i64,
+    ) -> StoreResult<Vec<BlockResult>> {
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let (mut serial, mut num, seq) =
+                    Self::block_counters(&mut db, app, &owner, true).await?;
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    if Self::is_blocked(&mut db, app, &owner, other).await? {
+                        out.push(BlockResult::AlreadyBlocked);
+                        continue;
+                    }
+                    if num >= max {
+                        out.push(BlockResult::Full);
+                        continue;
+                    }
+                    db.exec(
+                        "INSERT INTO blocklist (sdkappid, owner, blocked, serial, added_at) \
+                         VALUES ($1, $2, $3, $4, $5)",
+                        params![app as i64, &owner, other, serial, now],
+                    )
+                    .await?;
+                    // Blocking ends the friendship, both ways.
+                    Self::remove_friend(&mut db, app, &owner, other).await?;
+                    Self::remove_friend(&mut db, app, other, &owner).await?;
+                    (serial, num) = (serial + 1, num + 1);
+                    out.push(BlockResult::Added);
+                }
+                let changed = i64::from(out.contains(&BlockResult::Added));
+                Self::save_block_counters(&mut db, app, &owner, (serial, num, seq + changed))
+                    .await?;
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn unblock(&self, app: u64, owner: &str, others: &[String]) -> StoreResult<Vec<bool>> {
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let (serial, mut num, seq) =
+                    Self::block_counters(&mut db, app, &owner, true).await?;
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let removed = db
+                        .exec(
+                            "DELETE FROM blocklist WHERE sdkappid = $1 AND owner = $2 \
+                             AND blocked = $3",
+                            params![app as i64, &owner, other],
+                        )
+                        .await?;
+                    num -= removed as i64;
+                    out.push(removed > 0);
+                }
+                let changed = i64::from(out.contains(&true));
+                Self::save_block_counters(&mut db, app, &owner, (serial, num, seq + changed))
+                    .await?;
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn blocks(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+    ) -> StoreResult<Vec<(bool, bool)>> {
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let a_blocks_b = Self::is_blocked(&mut db, app, &owner, other).await?;
+                    let b_blocks_a = Self::is_blocked(&mut db, app, other, &owner).await?;
+                    out.push((a_blocks_b, b_blocks_a));
+                }
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn blocked_page(
+        &self,
+        app: u64,
+        owner: &str,
+        start: i64,
+        limit: i64,
+    ) -> StoreResult<BlockPage> {
+        let owner = owner.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let (_, _, sequence) = Self::block_counters(&mut db, app, &owner, false).await?;
+                let mut rows = db
+                    .map_all(
+                        "SELECT blocked, added_at, serial FROM blocklist WHERE sdkappid = $1 \
+                         AND owner = $2 AND serial >= $3 ORDER BY serial LIMIT $4",
+                        params![app as i64, &owner, start, limit + 1],
+                        |r| Ok((r.text(0)?, r.int(1)?, r.int(2)?)),
+                    )
+                    .await?;
+                let next = if rows.len() as i64 > limit {
+                    rows.pop().map(|(_, _, serial)| serial)
+                } else {
+                    None
+                };
+                Ok(BlockPage {
+                    blocked: rows.into_iter().map(|(b, t, _)| (b, t)).collect(),
+                    next,
+                    sequence,
+                })
+            })
+        })
+        .await
+    }
+}
