@@ -310,6 +310,20 @@ pub enum ItemError {
     SnsNotFriend,
     /// `black_list_add` items: the blocklist is full (30013).
     SnsBlocklistFull,
+    /// `friend_add` items: the target has the most friends allowed (30014).
+    SnsPeerFriendLimit,
+    /// `friend_add` items: the owner may not send friend requests (30009).
+    SnsAddForbidden,
+    /// `friend_add` items: the target is in the owner's blocklist (30515).
+    SnsInOwnBlocklist,
+    /// `friend_add` items: the owner is in the target's blocklist (30525).
+    SnsInTargetBlocklist,
+    /// `friend_add` items: the target accepts no friend requests (30516).
+    SnsTargetDenies,
+    /// `friend_add` items: the target must confirm (30539, a request left pending).
+    SnsPending,
+    /// `friend_update` items: too many friend lists (30011).
+    SnsListLimit,
     /// `batchsendmsg` items: the recipient blocks the sender (20007).
     BlockedByRecipient,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
@@ -333,6 +347,13 @@ impl ItemError {
             SnsFriendLimit => 30010,
             SnsNotFriend => 31704,
             SnsBlocklistFull => 30013,
+            SnsPeerFriendLimit => 30014,
+            SnsAddForbidden => 30009,
+            SnsInOwnBlocklist => 30515,
+            SnsInTargetBlocklist => 30525,
+            SnsTargetDenies => 30516,
+            SnsPending => 30539,
+            SnsListLimit => 30011,
             BlockedByRecipient => 20007,
         }
     }

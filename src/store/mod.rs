@@ -319,6 +319,24 @@ pub trait SnsStore: Send + Sync {
         friends: &[FriendData],
         max: i64,
     ) -> StoreResult<Vec<FriendImport>>;
+    /// Adds friends to `owner`'s list and, with `both`, `owner` to theirs (with `friends`'
+    /// AddSource and time), in one transaction; per item what happened.
+    async fn add_friends(
+        &self,
+        app: u64,
+        owner: &str,
+        friends: &[FriendData],
+        both: bool,
+        max: i64,
+    ) -> StoreResult<Vec<FriendAdd>>;
+    /// Applies `edit` to the friend `owner` keeps; false when it is not a friend.
+    async fn update_friend(
+        &self,
+        app: u64,
+        owner: &str,
+        friend: &str,
+        edit: &FriendEdit,
+    ) -> StoreResult<bool>;
     /// For each of `others`: whether it is in `owner`'s list, and `owner` in its list.
     async fn friendships(
         &self,

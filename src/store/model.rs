@@ -342,3 +342,24 @@ pub struct BlockPage {
     pub next: Option<i64>,
     pub sequence: i64,
 }
+
+/// What adding one friend did (friend_add).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum FriendAdd {
+    Added,
+    /// The friendship asked for is there already.
+    AlreadyFriends,
+    /// The owner has the most friends allowed.
+    OwnerFull,
+    /// The other account has the most friends allowed (two-way adds).
+    PeerFull,
+}
+
+/// Changes to one friend's data (friend_update): each given part replaces the stored one;
+/// custom tags are set one by one.
+#[derive(Debug, Clone, Default)]
+pub struct FriendEdit {
+    pub remark: Option<String>,
+    pub groups: Option<Vec<String>>,
+    pub custom: serde_json::Map<String, serde_json::Value>,
+}

@@ -385,3 +385,141 @@ async fn friend_get_list_mixes_friend_and_profile_tags(backend: Backend) {
     .await;
 }
 both!(friend_get_list_mixes_friend_and_profile_tags);
+
+async fn set_profile(s: &TestServer, user: &str, tag: &str, value: &str) {
+    s.ok(
+        "profile/portrait_set",
+        json!({"From_Account": user, "ProfileItem": [{"Tag": tag, "Value": value}]}),
+    )
+    .await;
+}
+
+async fn friend_add_follows_allow_type_and_blocklists(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "any", "deny", "ask", "blocked", "blocker", "banned"])
+        .await;
+    let allow = "Tag_Profile_IM_AllowType";
+    set_profile(&s, "any", allow, "AllowType_Type_AllowAny").await;
+    set_profile(&s, "deny", allow, "AllowType_Type_DenyAny").await;
+    set_profile(&s, "blocked", allow, "AllowType_Type_AllowAny").await;
+    set_profile(&s, "blocker", allow, "AllowType_Type_AllowAny").await;
+    s.ok(
+        "sns/black_list_add",
+        json!({"From_Account": "a", "To_Account": ["blocked"]}),
+    )
+    .await;
+    s.ok(
+        "sns/black_list_add",
+        json!({"From_Account": "blocker", "To_Account": ["a"]}),
+    )
+    .await;
+    let add = |to: &[&str], force: i64| {
+        let items: Vec<Value> = to.iter().map(|t| item(t)).collect();
+        json!({"From_Account": "a", "AddFriendItem": items, "ForceAddFlags": force})
+    };
+    let v = s
+        .ok(
+            "sns/friend_add",
+            add(&["any", "deny", "ask", "blocked", "blocker", "nobody"], 0),
+        )
+        .await;
+    let codes: Vec<i64> = v["ResultItem"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
+        .collect();
+    assert_eq!(codes, [0, 30516, 30539, 30515, 30525, 30003]);
+    let both = "CheckResult_Type_Both";
+    assert_eq!(
+        relations(&s, "a", &["any", "deny", "ask"], both).await,
+        [
+            "CheckResult_Type_BothWay",
+            "CheckResult_Type_NoRelation",
+            "CheckResult_Type_NoRelation"
+        ]
+    );
+    // Forced: AllowType does not apply, blocklists still do; again → already friends.
+    let v = s
+        .ok("sns/friend_add", add(&["deny", "ask", "blocked", "any"], 1))
+        .await;
+    let codes: Vec<i64> = v["ResultItem"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
+        .collect();
+    assert_eq!(codes, [0, 0, 30515, 30001]);
+    // One way.
+    let body = json!({"From_Account": "ask", "AddType": "Add_Type_Single", "ForceAddFlags": 1,
+        "AddFriendItem": [item("banned")]});
+    s.ok("sns/friend_add", body).await;
+    assert_eq!(
+        relations(&s, "ask", &["banned"], both).await,
+        ["CheckResult_Type_AWithB"]
+    );
+    // An account forbidden to send requests.
+    set_profile(
+        &s,
+        "banned",
+        "Tag_Profile_IM_AdminForbidType",
+        "AdminForbid_Type_SendOut",
+    )
+    .await;
+    let body = json!({"From_Account": "banned", "AddFriendItem": [item("any")]});
+    let v = s.ok("sns/friend_add", body).await;
+    assert_eq!(v["ResultItem"][0]["ResultCode"], 30009);
+    s.fails(
+        "sns/friend_add",
+        json!({"From_Account": "a", "AddType": "Both", "AddFriendItem": [item("any")]}),
+        30001,
+    )
+    .await;
+}
+both!(friend_add_follows_allow_type_and_blocklists);
+
+async fn friend_update_changes_remark_lists_and_custom_tags(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b", "c"]).await;
+    import(&s, "a", json!([item("b")])).await;
+    let lists: Vec<String> = (0..33).map(|i| format!("l{i}")).collect();
+    let v = s
+        .ok(
+            "sns/friend_update",
+            json!({"From_Account": "a", "UpdateItem": [
+                {"To_Account": "b", "SnsItem": [
+                    {"Tag": "Tag_SNS_IM_Remark", "Value": "bee"},
+                    {"Tag": "Tag_SNS_IM_Group", "Value": ["work"]},
+                    {"Tag": "Tag_SNS_Custom_Score", "Value": 9}]},
+                {"To_Account": "c", "SnsItem": [{"Tag": "Tag_SNS_IM_Remark", "Value": "x"}]},
+                {"To_Account": "b", "SnsItem": [{"Tag": "Tag_SNS_IM_AddSource", "Value": "x"}]},
+                {"To_Account": "b", "SnsItem": [{"Tag": "Tag_SNS_IM_Group", "Value": lists}]},
+            ]}),
+        )
+        .await;
+    let codes: Vec<i64> = v["ResultItem"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
+        .collect();
+    assert_eq!(codes, [0, 30001, 30001, 30011]);
+    let v = s
+        .ok(
+            "sns/friend_get_list",
+            json!({"From_Account": "a", "To_Account": ["b"],
+                "TagList": ["Tag_SNS_IM_Remark", "Tag_SNS_IM_Group", "Tag_SNS_Custom_Score"]}),
+        )
+        .await;
+    assert_eq!(
+        v["InfoItem"][0]["SnsProfileItem"],
+        json!([{"Tag": "Tag_SNS_IM_Remark", "Value": "bee"},
+            {"Tag": "Tag_SNS_IM_Group", "Value": ["work"]},
+            {"Tag": "Tag_SNS_Custom_Score", "Value": 9}])
+    );
+}
+both!(friend_update_changes_remark_lists_and_custom_tags);

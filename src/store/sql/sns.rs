@@ -216,6 +216,106 @@ impl SnsStore for SqlStore {
         .await
     }
 
+    async fn add_friends(
+        &self,
+        app: u64,
+        owner: &str,
+        friends: &[FriendData],
+        both: bool,
+        max: i64,
+    ) -> StoreResult<Vec<FriendAdd>> {
+        let (owner, friends) = (owner.to_string(), friends.to_vec());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut mine = Self::owner_counters(&mut db, app, &owner, true).await?;
+                let mut out = Vec::with_capacity(friends.len());
+                for f in &friends {
+                    let has = Self::is_friend(&mut db, app, &owner, &f.friend).await?;
+                    let had_by = both && Self::is_friend(&mut db, app, &f.friend, &owner).await?;
+                    if has && (!both || had_by) {
+                        out.push(FriendAdd::AlreadyFriends);
+                        continue;
+                    }
+                    if !has && mine.1 >= max {
+                        out.push(FriendAdd::OwnerFull);
+                        continue;
+                    }
+                    if both && !had_by {
+                        let mut theirs =
+                            Self::owner_counters(&mut db, app, &f.friend, true).await?;
+                        if theirs.1 >= max {
+                            out.push(FriendAdd::PeerFull);
+                            continue;
+                        }
+                        // The other side gets the owner with the same source and time.
+                        let back = FriendData {
+                            friend: owner.clone(),
+                            add_time: f.add_time,
+                            add_source: f.add_source.clone(),
+                            add_wording: String::new(),
+                            remark: String::new(),
+                            remark_time: 0,
+                            groups: Vec::new(),
+                            custom: serde_json::Map::new(),
+                        };
+                        Self::write_friend(&mut db, app, &f.friend, &back, theirs.0).await?;
+                        theirs = (theirs.0 + 1, theirs.1 + 1, theirs.2 + 1, theirs.3 + 1);
+                        Self::save_owner_counters(&mut db, app, &f.friend, theirs).await?;
+                    }
+                    if !has {
+                        Self::write_friend(&mut db, app, &owner, f, mine.0).await?;
+                        mine = (mine.0 + 1, mine.1 + 1, mine.2 + 1, mine.3 + 1);
+                    }
+                    out.push(FriendAdd::Added);
+                }
+                Self::save_owner_counters(&mut db, app, &owner, mine).await?;
+                Ok(out)
+            })
+        })
+        .await
+    }
+
+    async fn update_friend(
+        &self,
+        app: u64,
+        owner: &str,
+        friend: &str,
+        edit: &FriendEdit,
+    ) -> StoreResult<bool> {
+        let (owner, friend, edit) = (owner.to_string(), friend.to_string(), edit.clone());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let lock = db.lock_clause(false);
+                let sql = format!(
+                    "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
+                     AND friend = $3{lock}"
+                );
+                let rows = db
+                    .map_all(&sql, params![app as i64, &owner, &friend], friend_from_row)
+                    .await?;
+                let Some((mut f, serial)) = rows.into_iter().next() else {
+                    return Ok(false);
+                };
+                if let Some(remark) = edit.remark {
+                    f.remark = remark;
+                }
+                if let Some(groups) = edit.groups {
+                    f.groups = groups;
+                }
+                f.custom.extend(edit.custom);
+                Self::write_friend(&mut db, app, &owner, &f, serial).await?;
+                db.exec(
+                    "UPDATE sns_owners SET standard_seq = standard_seq + 1, \
+                     custom_seq = custom_seq + 1 WHERE sdkappid = $1 AND owner = $2",
+                    params![app as i64, &owner],
+                )
+                .await?;
+                Ok(true)
+            })
+        })
+        .await
+    }
+
     async fn friends_of(
         &self,
         app: u64,
