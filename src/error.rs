@@ -115,6 +115,10 @@ pub enum ApiError {
     #[error("{0}")]
     BlockedByRecipient(String),
 
+    // ---- relationship chain ----
+    #[error("{0}")]
+    ListLimit(String),
+
     // ---- profiles ----
     #[error("{0}")]
     ProfileTag(TagError),
@@ -217,6 +221,7 @@ impl ApiError {
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
             BlockedByRecipient(_) => 20007,
+            ListLimit(_) => 30011,
             ProfileTag(e) => match e {
                 TagError::Unknown(_) => 40009,
                 TagError::TooLong(_) => 40601,
@@ -324,6 +329,8 @@ pub enum ItemError {
     SnsPending,
     /// `friend_update` items: too many friend lists (30011).
     SnsListLimit,
+    /// `group_add` items: the account is not a friend (32216, Tencent's sample).
+    SnsListNotFriend,
     /// `batchsendmsg` items: the recipient blocks the sender (20007).
     BlockedByRecipient,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
@@ -354,6 +361,7 @@ impl ItemError {
             SnsTargetDenies => 30516,
             SnsPending => 30539,
             SnsListLimit => 30011,
+            SnsListNotFriend => 32216,
             BlockedByRecipient => 20007,
         }
     }

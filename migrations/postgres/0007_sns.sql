@@ -31,6 +31,7 @@ CREATE TABLE sns_owners (
     black_serial BIGINT  NOT NULL DEFAULT 1,   -- the next blocklist serial
     black_num    BIGINT  NOT NULL DEFAULT 0,
     black_seq    BIGINT  NOT NULL DEFAULT 0,   -- changes with the blocklist
+    list_seq     BIGINT  NOT NULL DEFAULT 0,   -- changes with the friend lists
     PRIMARY KEY (sdkappid, owner)
 );
 
@@ -46,3 +47,12 @@ CREATE TABLE blocklist (
 );
 CREATE UNIQUE INDEX blocklist_by_serial ON blocklist (sdkappid, owner, serial);
 CREATE INDEX blocklist_by_blocked ON blocklist (sdkappid, blocked);
+
+-- Friend lists ("groups" in Tencent's sns commands): their names per owner. A friend's lists
+-- are in its `friends.groups`; a name used there is a list here too.
+CREATE TABLE friend_lists (
+    sdkappid BIGINT  NOT NULL,
+    owner    TEXT    NOT NULL,
+    name     TEXT    NOT NULL,
+    PRIMARY KEY (sdkappid, owner, name)
+);

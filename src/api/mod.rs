@@ -245,6 +245,9 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::Sns, sns, black_list_delete),
     command!(Family::Sns, sns, black_list_get),
     command!(Family::Sns, sns, black_list_check),
+    command!(Family::Sns, sns, group_add),
+    command!(Family::Sns, sns, group_delete),
+    command!(Family::Sns, sns, group_get),
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).

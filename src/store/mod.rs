@@ -337,6 +337,19 @@ pub trait SnsStore: Send + Sync {
         friend: &str,
         edit: &FriendEdit,
     ) -> StoreResult<bool>;
+    /// Creates friend lists and puts each of `friends` in all of them; the lists' new
+    /// sequence, and for each friend whether it is one.
+    async fn add_lists(
+        &self,
+        app: u64,
+        owner: &str,
+        names: &[String],
+        friends: &[String],
+    ) -> StoreResult<(i64, Vec<bool>)>;
+    /// Deletes friend lists (friends leave them); the lists' new sequence.
+    async fn delete_lists(&self, app: u64, owner: &str, names: &[String]) -> StoreResult<i64>;
+    /// The lists' sequence, and each list with its friends, by name.
+    async fn lists(&self, app: u64, owner: &str) -> StoreResult<(i64, Vec<(String, Vec<String>)>)>;
     /// For each of `others`: whether it is in `owner`'s list, and `owner` in its list.
     async fn friendships(
         &self,

@@ -523,3 +523,83 @@ async fn friend_update_changes_remark_lists_and_custom_tags(backend: Backend) {
     );
 }
 both!(friend_update_changes_remark_lists_and_custom_tags);
+
+async fn friend_lists_hold_friends(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b", "c", "d"]).await;
+    import(
+        &s,
+        "a",
+        json!([item("b"), {"To_Account": "c", "AddSource": "AddSource_Type_X",
+            "GroupName": ["school"]}]),
+    )
+    .await;
+    let v = s
+        .ok(
+            "sns/group_add",
+            json!({"From_Account": "a", "GroupName": ["work", "close"], "To_Account": ["b", "d"]}),
+        )
+        .await;
+    assert_eq!(v["ResultItem"][0]["ResultCode"], 0);
+    assert_eq!(v["ResultItem"][1]["ResultCode"], 32216);
+    assert_eq!(v["Fail_Account"], json!(["d"]));
+    let seq = v["CurrentSequence"].clone();
+    let get = |last: &Value| json!({"From_Account": "a", "LastSequence": last, "NeedFriend": "Need_Friend_Type_Yes"});
+    let v = s.ok("sns/group_get", get(&json!(0))).await;
+    assert_eq!(v["CurrentSequence"], seq);
+    assert_eq!(
+        v["ResultItem"],
+        json!([
+            {"GroupName": "close", "FriendNumber": 1, "To_Account": ["b"]},
+            {"GroupName": "school", "FriendNumber": 1, "To_Account": ["c"]},
+            {"GroupName": "work", "FriendNumber": 1, "To_Account": ["b"]},
+        ])
+    );
+    let v = s.ok("sns/group_get", get(&seq)).await;
+    assert_eq!(v["ResultItem"], json!([]), "nothing changed since");
+    let v = s
+        .ok(
+            "sns/group_delete",
+            json!({"From_Account": "a", "GroupName": ["work", "nope"]}),
+        )
+        .await;
+    assert_ne!(v["CurrentSequence"], seq);
+    let v = s
+        .ok(
+            "sns/group_get",
+            json!({"From_Account": "a", "LastSequence": 0, "GroupName": ["close", "work"]}),
+        )
+        .await;
+    assert_eq!(
+        v["ResultItem"],
+        json!([{"GroupName": "close", "FriendNumber": 1}])
+    );
+    let v = s
+        .ok(
+            "sns/friend_get_list",
+            json!({"From_Account": "a", "To_Account": ["b"], "TagList": ["Tag_SNS_IM_Group"]}),
+        )
+        .await;
+    assert_eq!(
+        v["InfoItem"][0]["SnsProfileItem"][0]["Value"],
+        json!(["close"])
+    );
+    let many: Vec<String> = (0..31).map(|i| format!("l{i}")).collect();
+    s.fails(
+        "sns/group_add",
+        json!({"From_Account": "a", "GroupName": many}),
+        30011,
+    )
+    .await;
+    s.fails(
+        "sns/group_add",
+        json!({"From_Account": "a", "GroupName": [""]}),
+        30001,
+    )
+    .await;
+    s.fails("sns/group_get", json!({"From_Account": "a"}), 30001)
+        .await;
+}
+both!(friend_lists_hold_friends);

@@ -1,4 +1,4 @@
-//! `v4/sns/*`: the relationship chain — friends: imported, checked, read and deleted.
+//! `v4/sns/*`: the relationship chain — friends, blocklists and friend lists.
 //!
 //! This module holds what the commands share: the owner account, the per-item answer
 //! (`ResultItem` with `ResultCode`/`ResultInfo`, and `Fail_Account` listing the failed items).
@@ -15,6 +15,9 @@ pub mod friend_get;
 pub mod friend_get_list;
 pub mod friend_import;
 pub mod friend_update;
+pub mod group_add;
+pub mod group_delete;
+pub mod group_get;
 
 use serde::Serialize;
 

@@ -75,6 +75,7 @@ impl SqlStore {
         for sql in [
             "DELETE FROM friends WHERE sdkappid = $1 AND friend = $2",
             "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2",
+            "DELETE FROM friend_lists WHERE sdkappid = $1 AND owner = $2",
         ] {
             db.exec(sql, params![app as i64, id]).await?;
         }
@@ -112,6 +113,10 @@ impl SqlStore {
                 params,
             )
             .await?;
+        // A list name a friend is put in is a list of the owner's.
+        for name in &f.groups {
+            Self::ensure_list(db, app, owner, name).await?;
+        }
         if added == 0 {
             db.exec(
                 "UPDATE friends SET add_time = $5, add_source = $6, add_wording = $7, \
@@ -122,6 +127,45 @@ impl SqlStore {
             .await?;
         }
         Ok(added > 0)
+    }
+
+    async fn ensure_list(db: &mut Db<'_>, app: u64, owner: &str, name: &str) -> StoreResult<()> {
+        db.exec(
+            "INSERT INTO friend_lists (sdkappid, owner, name) VALUES ($1, $2, $3) \
+             ON CONFLICT DO NOTHING",
+            params![app as i64, owner, name],
+        )
+        .await?;
+        Ok(())
+    }
+
+    /// Moves the owner's list sequence on; returns it.
+    async fn next_list_seq(db: &mut Db<'_>, app: u64, owner: &str) -> StoreResult<i64> {
+        db.exec(
+            "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, standard_seq, \
+             custom_seq, list_seq) VALUES ($1, $2, 1, 0, 0, 0, 1) \
+             ON CONFLICT (sdkappid, owner) DO UPDATE SET list_seq = sns_owners.list_seq + 1",
+            params![app as i64, owner],
+        )
+        .await?;
+        db.int(
+            "SELECT list_seq FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
+            params![app as i64, owner],
+        )
+        .await
+    }
+
+    /// Every friend of `owner` with its serial (friend-list changes rewrite them).
+    async fn all_friends(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+    ) -> StoreResult<Vec<(FriendData, i64)>> {
+        let sql = format!(
+            "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 ORDER BY serial"
+        );
+        db.map_all(&sql, params![app as i64, owner], friend_from_row)
+            .await
     }
 
     /// Removes `friend` from `owner`'s list; whether it was there.
@@ -311,6 +355,111 @@ impl SnsStore for SqlStore {
                 )
                 .await?;
                 Ok(true)
+            })
+        })
+        .await
+    }
+
+    async fn add_lists(
+        &self,
+        app: u64,
+        owner: &str,
+        names: &[String],
+        friends: &[String],
+    ) -> StoreResult<(i64, Vec<bool>)> {
+        let (owner, names, friends) = (owner.to_string(), names.to_vec(), friends.to_vec());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                for name in &names {
+                    Self::ensure_list(&mut db, app, &owner, name).await?;
+                }
+                let lock = db.lock_clause(false);
+                let sql = format!(
+                    "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
+                     AND friend = $3{lock}"
+                );
+                let mut found = Vec::with_capacity(friends.len());
+                for friend in &friends {
+                    let rows = db
+                        .map_all(&sql, params![app as i64, &owner, friend], friend_from_row)
+                        .await?;
+                    let Some((mut f, serial)) = rows.into_iter().next() else {
+                        found.push(false);
+                        continue;
+                    };
+                    for name in &names {
+                        if !f.groups.contains(name) {
+                            f.groups.push(name.clone());
+                        }
+                    }
+                    Self::write_friend(&mut db, app, &owner, &f, serial).await?;
+                    found.push(true);
+                }
+                Ok((Self::next_list_seq(&mut db, app, &owner).await?, found))
+            })
+        })
+        .await
+    }
+
+    async fn delete_lists(&self, app: u64, owner: &str, names: &[String]) -> StoreResult<i64> {
+        let (owner, names) = (owner.to_string(), names.to_vec());
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                for name in &names {
+                    db.exec(
+                        "DELETE FROM friend_lists WHERE sdkappid = $1 AND owner = $2 AND name = $3",
+                        params![app as i64, &owner, name],
+                    )
+                    .await?;
+                }
+                // Friends leave the deleted lists (at most 3,000 friends to look at).
+                for (mut f, serial) in Self::all_friends(&mut db, app, &owner).await? {
+                    let before = f.groups.len();
+                    f.groups.retain(|g| !names.contains(g));
+                    if f.groups.len() != before {
+                        Self::write_friend(&mut db, app, &owner, &f, serial).await?;
+                    }
+                }
+                Self::next_list_seq(&mut db, app, &owner).await
+            })
+        })
+        .await
+    }
+
+    async fn lists(&self, app: u64, owner: &str) -> StoreResult<(i64, Vec<(String, Vec<String>)>)> {
+        let owner = owner.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let seq = db
+                    .opt(
+                        "SELECT list_seq FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
+                        params![app as i64, &owner],
+                    )
+                    .await?
+                    .map(|r| r.int(0))
+                    .transpose()?
+                    .unwrap_or(0);
+                let names = db
+                    .map_all(
+                        "SELECT name FROM friend_lists WHERE sdkappid = $1 AND owner = $2 \
+                         ORDER BY name",
+                        params![app as i64, &owner],
+                        |r| r.text(0),
+                    )
+                    .await?;
+                let friends = Self::all_friends(&mut db, app, &owner).await?;
+                let lists = names
+                    .into_iter()
+                    .map(|name| {
+                        let members = friends
+                            .iter()
+                            .filter(|(f, _)| f.groups.contains(&name))
+                            .map(|(f, _)| f.friend.clone())
+                            .collect();
+                        (name, members)
+                    })
+                    .collect();
+                Ok((seq, lists))
             })
         })
         .await

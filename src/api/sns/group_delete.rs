@@ -1,0 +1,41 @@
+//! `v4/sns/group_delete` — delete friend lists (CT 269/10108). Friends leave them; names that
+//! are no list are ignored. Answers the lists' new `CurrentSequence`.
+
+use serde::{Deserialize, Serialize};
+
+use super::owner;
+use crate::api::Ctx;
+use crate::api::openim::required;
+use crate::error::ApiError;
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "From_Account")]
+    from_account: Option<String>,
+    #[serde(rename = "GroupName")]
+    group_name: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {
+    #[serde(rename = "CurrentSequence")]
+    current_sequence: i64,
+    #[serde(rename = "ErrorDisplay")]
+    error_display: &'static str,
+}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let owner = owner(ctx, req.from_account).await?;
+    let names = required("GroupName", req.group_name)?;
+    if names.is_empty() || names.iter().any(|n| n.contains('\0')) {
+        return Err(ApiError::invalid("GroupName must list friend-list names"));
+    }
+    let current_sequence = ctx
+        .store()
+        .delete_lists(ctx.sdkappid(), owner.as_str(), &names)
+        .await?;
+    Ok(Response {
+        current_sequence,
+        error_display: "",
+    })
+}
