@@ -69,11 +69,15 @@ pub(super) async fn prepare(client: &Client) -> Result<(), String> {
 pub(super) fn request(name: &str, conn: usize, k: u64) -> Option<(String, Value)> {
     let (command, body) = match name {
         "friend_import" => {
-            // Owners spread over the pool; each call 100 friends that follow its owner.
-            let owner = conn * 997 + k as usize * 131;
+            // As a migration imports: every call new friends. Calls go round the pool's owners;
+            // an owner's next call takes the next 100 accounts after it (up to 3,000 friends
+            // before an owner comes round 30 times).
+            let call = k as usize * 64 + conn;
+            let (owner, round) = (call % POOL, call / POOL % 30);
+            let first = owner + 1 + round * PER_IMPORT;
             (
                 "sns/friend_import",
-                json!({"From_Account": pool(owner), "AddFriendItem": items(owner + 1, PER_IMPORT)}),
+                json!({"From_Account": pool(owner), "AddFriendItem": items(first, PER_IMPORT)}),
             )
         }
         "friend_get_10" | "friend_get_100" | "friend_get_5000" => {

@@ -217,15 +217,28 @@ fn lock(
         .map_err(|_| StoreError::Internal("the database connection is unusable".into()))
 }
 
-/// Binds `$N` parameters by their number, wherever and however often they appear.
+/// The SQL text as SQLite runs it: `$N` written `?N`. SQLite numbers `?N` parameters by N, so
+/// they bind by position; `$N` would be named parameters, found by a search for each name on
+/// every execution, which costs as the square of their count.
+fn positional(sql: &str) -> String {
+    let mut out = String::with_capacity(sql.len());
+    let mut chars = sql.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+            out.push('?');
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
+/// Binds `?N` parameters by their number, wherever and however often they appear.
 fn bind_lite(st: &mut rusqlite::Statement<'_>, params: &[Param<'_>]) -> StoreResult<()> {
     for i in 1..=st.parameter_count() {
-        let param = st
-            .parameter_name(i)
-            .and_then(|n| n.strip_prefix('$'))
-            .and_then(|n| n.parse::<usize>().ok())
-            .and_then(|n| n.checked_sub(1))
-            .and_then(|n| params.get(n).copied())
+        let param = params
+            .get(i - 1)
+            .copied()
             .ok_or_else(|| StoreError::Internal(format!("statement parameter {i} is unbound")))?;
         match param {
             Param::Int(v) => st.raw_bind_parameter(i, v)?,
@@ -245,7 +258,7 @@ fn with_statement<R>(
     f: impl FnOnce(&mut rusqlite::Statement<'_>) -> StoreResult<R>,
 ) -> StoreResult<R> {
     let c = lock(c)?;
-    let mut st = c.prepare_cached(sql)?;
+    let mut st = c.prepare_cached(&positional(sql))?;
     bind_lite(&mut st, params)?;
     f(&mut st)
 }
@@ -389,5 +402,18 @@ impl Db<'_> {
             Some(r) => r.int(0),
             None => Err(StoreError::Internal("a count returned no row".into())),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::positional;
+
+    #[test]
+    fn numbered_parameters_become_positional() {
+        assert_eq!(
+            positional("SELECT 1 WHERE a = $1 AND b = $12 AND c = '$x' AND $2 = $2"),
+            "SELECT 1 WHERE a = ?1 AND b = ?12 AND c = '$x' AND ?2 = ?2"
+        );
     }
 }
