@@ -398,6 +398,7 @@ impl From<Refusal> for ApiError {
             Refusal::Invalid(m) => ApiError::InvalidParam(m),
             Refusal::NoPermission(m) => ApiError::NoPermission(m),
             Refusal::SenderMuted => ApiError::SenderMuted,
+            Refusal::BlockedByRecipient => ApiError::BlockedByRecipient(r.to_string()),
         }
     }
 }

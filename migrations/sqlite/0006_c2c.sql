@@ -55,7 +55,8 @@ CREATE TABLE conversations (
     cleared_random      INTEGER NOT NULL DEFAULT 0,
     PRIMARY KEY (sdkappid, owner, kind, peer)
 ) WITHOUT ROWID;
-CREATE INDEX conversations_by_time ON conversations (sdkappid, owner, listed, last_time);
+-- The list's order: newest first, ties by peer, read straight from the index.
+CREATE INDEX conversations_by_time ON conversations (sdkappid, owner, listed, last_time DESC, peer);
 
 -- Each account's one-to-one unread total, kept with every change to a conversation's counters.
 CREATE TABLE c2c_unread_totals (

@@ -12,4 +12,7 @@ pub enum Refusal {
     /// The sender is muted, or the group is muted for ordinary members.
     #[error("the sender is muted in this group")]
     SenderMuted,
+    /// The recipient of a one-to-one message has blocked its sender.
+    #[error("the recipient has blocked the sender")]
+    BlockedByRecipient,
 }

@@ -222,14 +222,15 @@ fn lock(
 /// every execution, which costs as the square of their count.
 fn positional(sql: &str) -> String {
     let mut out = String::with_capacity(sql.len());
-    let mut chars = sql.chars().peekable();
-    while let Some(c) = chars.next() {
-        if c == '$' && chars.peek().is_some_and(char::is_ascii_digit) {
+    let mut last = 0;
+    for (i, _) in sql.match_indices('$') {
+        if sql.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit) {
+            out.push_str(&sql[last..i]);
             out.push('?');
-        } else {
-            out.push(c);
+            last = i + 1;
         }
     }
+    out.push_str(&sql[last..]);
     out
 }
 

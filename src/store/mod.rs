@@ -215,7 +215,8 @@ pub trait MessageStore: Send + Sync {
 #[async_trait::async_trait]
 pub trait C2cStore: Send + Sync {
     /// Stores a message unless `repeat` finds it stored already (then the first copy's key is
-    /// answered and nothing changes).
+    /// answered and nothing changes). A send (`SameRandomWithin`) to a recipient who blocked
+    /// the sender is refused (`Refusal::BlockedByRecipient`).
     async fn store_c2c(
         &self,
         app: u64,

@@ -2,7 +2,7 @@
 //! TC 1047/34919).
 //!
 //! No friendship or mute checks, as at Tencent; a recipient who blocked the sender → 20007 (the
-//! blocker may still message the blocked). The message is stamped with the
+//! blocker may still message the blocked), checked by the store as it stores the message. The message is stamped with the
 //! server's time (`MsgTimeStamp` is type-checked only) and answers `MsgTime` and `MsgKey`. The
 //! same sender, recipient and `MsgRandom` within 5 minutes is a duplicate: the first message's
 //! key is answered and nothing is stored. `SyncOtherMachine: 2` leaves the message out of the

@@ -34,10 +34,13 @@ static STORE_FOR_SQL: LazyLock<String> = LazyLock::new(|| {
          msg AS (INSERT INTO c2c_messages (sdkappid, user_lo, user_hi, msg_time, msg_seq, random, \
              from_lo, counts, sender_keeps, msg_body, cloud_custom_data, sent) \
              SELECT $1, lo, hi, $5, $6, $7, from_lo, $8, $9, $10, $11, $14 FROM r \
-             WHERE $14 = 0 OR NOT EXISTS (SELECT 1 FROM c2c_messages m WHERE m.sdkappid = $1 \
+             WHERE $14 = 0 OR (NOT EXISTS (SELECT 1 FROM c2c_messages m WHERE m.sdkappid = $1 \
                  AND m.user_lo = r.lo AND m.user_hi = r.hi AND m.random = $7 \
                  AND m.from_lo = r.from_lo AND m.sent = 1 \
                  AND m.msg_time >= $5 - $15 AND m.msg_time <= $5 + $15) \
+               AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.sdkappid = $1 \
+                 AND b.owner = CASE WHEN r.from_lo = 1 THEN r.hi ELSE r.lo END \
+                 AND b.blocked = $12)) \
              ON CONFLICT DO NOTHING \
              RETURNING CASE WHEN from_lo = 1 THEN user_hi ELSE user_lo END AS peer), \
          sides AS (SELECT $12::text AS owner, peer, 0::bigint AS counts FROM msg WHERE $9 = 1 \
@@ -59,7 +62,8 @@ static STORE_FOR_SQL: LazyLock<String> = LazyLock::new(|| {
 /// conversation holds the message's key already, and returns the recipients it was stored for.
 /// `sent` marks a send rather than an import: it is found by later repeat checks, and is not
 /// stored for a recipient who got one with the same MsgRandom from the sender within
-/// [`DEDUP_WINDOW_SECS`] (the caller looks the first one up).
+/// [`DEDUP_WINDOW_SECS`] (the caller looks the first one up), nor for one who blocked the
+/// sender.
 ///
 /// Rows are locked in one order by every writer: conversation rows by (owner, peer), then
 /// unread totals by account, so concurrent sends in both directions cannot deadlock. A counted

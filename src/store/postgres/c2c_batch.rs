@@ -27,7 +27,7 @@ const MAX_BATCH: usize = 128;
 const QUEUE_DEPTH: usize = 1024;
 
 /// Whether the message was stored (false: its key was in the conversation already, or, for a
-/// send, a repeat of it was).
+/// send, a repeat of it was, or the recipient blocked the sender).
 type Reply = oneshot::Sender<StoreResult<bool>>;
 
 struct Call {
@@ -226,10 +226,12 @@ static BATCH_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
            from_lo, counts, sender_keeps, msg_body, cloud_custom_data, sent) \
            SELECT sdkappid, lo, hi, msg_time, msg_seq, random, from_lo, counts, sender_keeps, \
            msg_body, ccd, sent FROM r \
-           WHERE r.sent = 0 OR NOT EXISTS (SELECT 1 FROM c2c_messages m \
+           WHERE r.sent = 0 OR (NOT EXISTS (SELECT 1 FROM c2c_messages m \
              WHERE m.sdkappid = r.sdkappid AND m.user_lo = r.lo AND m.user_hi = r.hi \
              AND m.random = r.random AND m.from_lo = r.from_lo AND m.sent = 1 \
              AND m.msg_time >= r.msg_time - $16 AND m.msg_time <= r.msg_time + $16) \
+             AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.sdkappid = r.sdkappid \
+             AND b.owner = r.to_acc AND b.blocked = r.from_acc)) \
            ON CONFLICT DO NOTHING \
            RETURNING sdkappid, user_lo, user_hi), \
          new AS (SELECT r.* FROM r JOIN msg ON msg.sdkappid = r.sdkappid AND msg.user_lo = r.lo \

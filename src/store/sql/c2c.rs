@@ -4,6 +4,7 @@
 
 use super::SqlStore;
 use crate::domain::c2c::{MsgKey, Pair};
+use crate::domain::refusal::Refusal;
 use crate::store::db::{Columns, Db, Row, params};
 use crate::store::postgres::c2c as pg;
 use crate::store::schema::corrupt;
@@ -37,6 +38,22 @@ fn key_from_row(r: &dyn Columns, at: usize) -> StoreResult<MsgKey> {
 }
 
 impl SqlStore {
+    /// Whether `to` blocks `from` (read after a send was not stored, to say why).
+    async fn recipient_blocks(&self, app: u64, from: &str, to: &str) -> StoreResult<bool> {
+        let (from, to) = (from.to_string(), to.to_string());
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let sql = "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 \
+                           AND blocked = $3";
+                Ok(db
+                    .opt(sql, params![app as i64, &to, &from])
+                    .await?
+                    .is_some())
+            })
+        })
+        .await
+    }
+
     /// The stored message a send repeats (same sender, recipient and MsgRandom within the
     /// window), if any.
     async fn stored_repeat(
@@ -194,6 +211,10 @@ impl C2cStore for SqlStore {
                     duplicate: false,
                 });
             }
+            // Not stored: a repeat, or (a send) a recipient who blocked the sender.
+            if sent && self.recipient_blocks(app, &msg.from, &msg.to).await? {
+                return Err(StoreError::Refused(Refusal::BlockedByRecipient));
+            }
             let key = match repeat {
                 C2cRepeat::SameKey => None,
                 C2cRepeat::SameRandomWithin(window) => {
@@ -219,7 +240,19 @@ impl C2cStore for SqlStore {
         }
         let msg = msg.clone();
         self.write(move |mut db: Db<'_>| {
-            Box::pin(async move { Self::write_c2c(&mut db, app, &msg, repeat).await })
+            Box::pin(async move {
+                let sql = "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 \
+                           AND blocked = $3";
+                if sent
+                    && db
+                        .opt(sql, params![app as i64, &msg.to, &msg.from])
+                        .await?
+                        .is_some()
+                {
+                    return Err(StoreError::Refused(Refusal::BlockedByRecipient));
+                }
+                Self::write_c2c(&mut db, app, &msg, repeat).await
+            })
         })
         .await
     }
