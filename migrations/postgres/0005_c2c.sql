@@ -27,12 +27,6 @@ CREATE TABLE c2c_messages (
 CREATE INDEX c2c_messages_by_random ON c2c_messages (sdkappid, user_lo, user_hi, random, from_lo,
     msg_time, sent) WHERE sent = 1;
 
--- admin_set_msg_read counts the counted messages between two read marks (when the new mark
--- falls among unread ones): this index holds only those, so the count reads only them.
-CREATE INDEX c2c_messages_counted ON c2c_messages (sdkappid, user_lo, user_hi, from_lo, msg_time,
-    counts)
-    WHERE counts = 1;
-
 -- One row per account and conversation it takes part in. Unread counts are derived from
 -- counters here (received messages that count, and how many of them are read), never by
 -- counting history. A group conversation has a row only once its owner deleted it.
