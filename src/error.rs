@@ -29,6 +29,45 @@ pub enum Family {
     Rest,
 }
 
+impl Family {
+    /// The family's code for a bad request field.
+    fn invalid_param(self) -> i64 {
+        match self {
+            Family::Group => 10004,
+            Family::OpenIm => 90001,
+            Family::RecentContact => 50002,
+            Family::Profile => 40001,
+            Family::Sns => 30001,
+            Family::Account | Family::Rest => 70402,
+        }
+    }
+
+    /// The family's code for an operation not allowed.
+    fn no_permission(self) -> i64 {
+        match self {
+            Family::Group => 10007,
+            Family::OpenIm => 90009,
+            Family::RecentContact => 50003,
+            Family::Profile => 40004,
+            Family::Sns => 30004,
+            Family::Account | Family::Rest => 70403,
+        }
+    }
+
+    /// The family's code for an internal error.
+    fn internal(self) -> i64 {
+        match self {
+            Family::Group => 10002,
+            Family::Account => 70500,
+            Family::OpenIm => 91000,
+            Family::RecentContact => 50004,
+            Family::Profile => 40006,
+            Family::Sns => 30006,
+            Family::Rest => 60008,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum ApiError {
     // ---- framing (REST common codes) ----
@@ -152,46 +191,17 @@ impl ApiError {
             UserSigRevoked => 70052,
             TooManySigFailures(_) => 70050,
             NotAdmin(_) => 60010,
-            InvalidParam(_) => match family {
-                Family::Group => 10004,
-                Family::OpenIm => 90001,
-                Family::RecentContact => 50002,
-                Family::Profile => 40001,
-                Family::Sns => 30001,
-                _ => 70402,
-            },
+            InvalidParam(_) => family.invalid_param(),
             InvalidField { field, .. } => match family {
-                Family::Group => 10004,
                 Family::OpenIm => openim_field_code(field),
-                Family::RecentContact => 50002,
-                Family::Profile => 40001,
-                Family::Sns => 30001,
-                _ => 70402,
+                _ => family.invalid_param(),
             },
-            NoPermission(_) => match family {
-                Family::Group => 10007,
-                Family::OpenIm => 90009,
-                Family::RecentContact => 50003,
-                Family::Profile => 40004,
-                Family::Sns => 30004,
-                _ => 70403,
-            },
-            Internal(_) => match family {
-                Family::Group => 10002,
-                Family::Account => 70500,
-                Family::OpenIm => 91000,
-                Family::RecentContact => 50004,
-                Family::Profile => 40006,
-                Family::Sns => 30006,
-                Family::Rest => 60008,
-            },
+            NoPermission(_) => family.no_permission(),
+            Internal(_) => family.internal(),
             TooManyItems(_) => match family {
                 Family::Group => 10005,
                 Family::OpenIm => 90011,
-                Family::RecentContact => 50002,
-                Family::Profile => 40001,
-                Family::Sns => 30001,
-                _ => 70402,
+                _ => family.invalid_param(),
             },
             AccountNotFound(_) => match family {
                 Family::Profile => 40003,

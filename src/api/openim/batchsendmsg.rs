@@ -102,6 +102,37 @@ fn recipients(raw: Option<Vec<String>>, from: &UserId) -> Result<Vec<UserId>, Ap
     Ok(to)
 }
 
+/// The recipients in three: those who get the message, those not imported, and those who
+/// blocked the sender (one read each for the whole list).
+async fn split_recipients(
+    ctx: &Ctx,
+    from: &UserId,
+    to: &[UserId],
+) -> Result<(Vec<String>, Vec<String>, Vec<String>), ApiError> {
+    let ids: Vec<&str> = to.iter().map(UserId::as_str).collect();
+    let found = imported(ctx, &ids).await?;
+    let (known, unknown): (Vec<_>, Vec<_>) = ids
+        .into_iter()
+        .map(str::to_string)
+        .zip(found)
+        .partition(|(_, ok)| *ok);
+    let known: Vec<String> = known.into_iter().map(|(id, _)| id).collect();
+    let blocks = ctx
+        .store()
+        .blocks(ctx.sdkappid(), from.as_str(), &known)
+        .await?;
+    let (blocking, known): (Vec<_>, Vec<_>) = known
+        .into_iter()
+        .zip(blocks)
+        .partition(|(_, (_, blocks_sender))| *blocks_sender);
+    let ids = |list: Vec<(String, _)>| list.into_iter().map(|(id, _)| id).collect();
+    Ok((
+        ids(known),
+        unknown.into_iter().map(|(id, _)| id).collect(),
+        ids(blocking),
+    ))
+}
+
 /// Answers with its own envelope: `ActionStatus` is `"SomeError"` when some recipients failed.
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
     let from = account(
@@ -125,23 +156,10 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
     }
     .check()?;
     require_imported(ctx, &[("From_Account", &from)], None).await?;
-    let ids: Vec<&str> = to.iter().map(UserId::as_str).collect();
-    let found = imported(ctx, &ids).await?;
-    let (known, unknown): (Vec<_>, Vec<_>) = ids.iter().zip(found).partition(|(_, ok)| *ok);
-    // Recipients who blocked the sender do not get it (20007 each).
-    let known_ids: Vec<String> = known.iter().map(|(id, _)| id.to_string()).collect();
-    let blocks = ctx
-        .store()
-        .blocks(ctx.sdkappid(), from.as_str(), &known_ids)
-        .await?;
-    let (known, blocking): (Vec<_>, Vec<_>) = known
-        .into_iter()
-        .zip(blocks)
-        .partition(|(_, (_, blocks_sender))| !blocks_sender);
-    let known: Vec<(&&str, bool)> = known.into_iter().map(|(k, _)| k).collect();
+    let (known, unknown, blocking) = split_recipients(ctx, &from, &to).await?;
     if known.is_empty() && blocking.is_empty() {
         // No recipient can get it: the call fails, naming the first.
-        let first = unknown.first().map(|(id, _)| id.to_string());
+        let first = unknown.first().cloned();
         return Err(ApiError::RecipientNotFound(first.unwrap_or_default()));
     }
     let key = MsgKey {
@@ -160,21 +178,20 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
             msg_body: content.msg_body,
             cloud_custom_data: content.cloud_custom_data,
         };
-        let known: Vec<String> = known.iter().map(|(id, _)| id.to_string()).collect();
         ctx.store()
             .store_c2c_batch(ctx.sdkappid(), &msg, &known, DEDUP_WINDOW_SECS)
             .await?;
     }
     let unknown = unknown
-        .iter()
-        .map(|(id, _)| (id, ItemError::AccountNotFound));
+        .into_iter()
+        .map(|id| (id, ItemError::AccountNotFound));
     let blocked = blocking
-        .iter()
-        .map(|((id, _), _)| (id, ItemError::BlockedByRecipient));
+        .into_iter()
+        .map(|id| (id, ItemError::BlockedByRecipient));
     let error_list: Vec<RecipientError> = unknown
         .chain(blocked)
-        .map(|(id, error)| RecipientError {
-            to_account: id.to_string(),
+        .map(|(to_account, error)| RecipientError {
+            to_account,
             error_code: error.code(),
         })
         .collect();

@@ -5,9 +5,9 @@
 //! blocker cannot add it as a friend. Per item: already blocked → 30001, not imported → 30003,
 //! oneself → 30001, the blocklist at 1,000 → 30013.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::{ResultItem, fail_accounts, owner, target_accounts};
+use super::{ResultItem, ResultList, known, owner, target_accounts};
 use crate::api::Ctx;
 use crate::domain::friend::MAX_BLOCKED;
 use crate::error::{ApiError, ItemError};
@@ -21,24 +21,13 @@ pub struct Request {
     to_account: Option<Vec<String>>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Response {
-    #[serde(rename = "ResultItem")]
-    result_item: Vec<ResultItem>,
-    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
-    fail_account: Vec<String>,
-    #[serde(rename = "ErrorDisplay")]
-    error_display: &'static str,
-}
+/// Each item's result.
+pub type Response = ResultList;
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let owner = owner(ctx, req.from_account).await?;
     let targets = target_accounts(ctx, &owner, req.to_account, 1000).await?;
-    let known: Vec<String> = targets
-        .iter()
-        .filter(|t| t.1.is_none())
-        .map(|t| t.0.clone())
-        .collect();
+    let known = known(&targets);
     let mut done = ctx
         .store()
         .block(
@@ -67,9 +56,5 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             },
         })
         .collect();
-    Ok(Response {
-        fail_account: fail_accounts(&result_item),
-        result_item,
-        error_display: "",
-    })
+    Ok(result_item.into())
 }

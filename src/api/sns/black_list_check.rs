@@ -5,7 +5,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{ResultItem, owner, target_accounts};
+use super::{ResultItem, known, owner, target_accounts};
 use crate::api::Ctx;
 use crate::api::openim::required;
 use crate::error::ApiError;
@@ -60,11 +60,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         }
     };
     let targets = target_accounts(ctx, &owner, req.to_account, 1000).await?;
-    let known: Vec<String> = targets
-        .iter()
-        .filter(|t| t.1.is_none())
-        .map(|t| t.0.clone())
-        .collect();
+    let known = known(&targets);
     let mut blocks = ctx
         .store()
         .blocks(ctx.sdkappid(), owner.as_str(), &known)

@@ -12,9 +12,9 @@
 //! - already friends (the way asked) → 30001; the owner at 3,000 friends → 30010, the target →
 //!   30014; a bad field → 30001; not imported → 30003.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::{ResultItem, fail_accounts, owner};
+use super::{ResultItem, ResultList, owner};
 use crate::api::Ctx;
 use crate::api::openim::{flag, imported};
 use crate::domain::friend::{self, MAX_ADD_WORDING_BYTES, MAX_FRIENDS, MAX_REMARK_BYTES};
@@ -51,15 +51,8 @@ struct Item {
     add_wording: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Response {
-    #[serde(rename = "ResultItem")]
-    result_item: Vec<ResultItem>,
-    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
-    fail_account: Vec<String>,
-    #[serde(rename = "ErrorDisplay")]
-    error_display: &'static str,
-}
+/// Each item's result.
+pub type Response = ResultList;
 
 impl Item {
     fn check(self, owner: &UserId, now: i64) -> Result<FriendData, (String, String)> {
@@ -149,17 +142,31 @@ fn refusal(
     }
 }
 
+/// `AddType`: whether both ways (`Add_Type_Both`, the default).
+fn add_type(raw: Option<&str>) -> Result<bool, ApiError> {
+    match raw {
+        None | Some("Add_Type_Both") => Ok(true),
+        Some("Add_Type_Single") => Ok(false),
+        Some(other) => Err(ApiError::invalid(format!(
+            "AddType {other:?} must be Add_Type_Both or Add_Type_Single"
+        ))),
+    }
+}
+
+/// The answer for a friend the store was asked to add.
+fn outcome_item((f, outcome): (FriendData, FriendAdd)) -> ResultItem {
+    let (error, info) = match outcome {
+        FriendAdd::Added => return ResultItem::ok(f.friend),
+        FriendAdd::AlreadyFriends => (ItemError::SnsInvalid, "already friends"),
+        FriendAdd::OwnerFull => (ItemError::SnsFriendLimit, "you have 3000 friends"),
+        FriendAdd::PeerFull => (ItemError::SnsPeerFriendLimit, "the target has 3000 friends"),
+    };
+    ResultItem::failed(f.friend, error, info.into())
+}
+
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let owner = owner(ctx, req.from_account).await?;
-    let both = match req.add_type.as_deref() {
-        None | Some("Add_Type_Both") => true,
-        Some("Add_Type_Single") => false,
-        Some(other) => {
-            return Err(ApiError::invalid(format!(
-                "AddType {other:?} must be Add_Type_Both or Add_Type_Single"
-            )));
-        }
-    };
+    let both = add_type(req.add_type.as_deref())?;
     let forced = flag("ForceAddFlags", req.force_add_flags)?;
     let items = req
         .add_friend_item
@@ -181,8 +188,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .blocks(app, owner.as_str(), &targets)
         .await?
         .into_iter();
+    // A forced add looks at no profile (AllowType, AdminForbidType): none is read.
     let mut with_owner = vec![owner.as_str().to_string()];
-    with_owner.extend(targets.iter().cloned());
+    if !forced {
+        with_owner.extend(targets.iter().cloned());
+    }
     let mut profiles = ctx.store().profiles(app, &with_owner).await?.into_iter();
     let owner_profile = profiles.next().unwrap_or_default();
     let mut results: Vec<Option<ResultItem>> = Vec::with_capacity(checked.len());
@@ -223,25 +233,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let result_item: Vec<ResultItem> = results
         .into_iter()
         .map(|r| {
-            r.unwrap_or_else(|| match added.next() {
-                Some((f, FriendAdd::Added)) => ResultItem::ok(f.friend),
-                Some((f, outcome)) => {
-                    let (error, info) = match outcome {
-                        FriendAdd::AlreadyFriends => (ItemError::SnsInvalid, "already friends"),
-                        FriendAdd::OwnerFull => {
-                            (ItemError::SnsFriendLimit, "you have 3000 friends")
-                        }
-                        _ => (ItemError::SnsPeerFriendLimit, "the target has 3000 friends"),
-                    };
-                    ResultItem::failed(f.friend, error, info.into())
-                }
-                None => ResultItem::ok(String::new()),
+            r.unwrap_or_else(|| {
+                added
+                    .next()
+                    .map_or(ResultItem::ok(String::new()), outcome_item)
             })
         })
         .collect();
-    Ok(Response {
-        fail_account: fail_accounts(&result_item),
-        result_item,
-        error_display: "",
-    })
+    Ok(result_item.into())
 }

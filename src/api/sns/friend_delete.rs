@@ -4,9 +4,9 @@
 //! `From_Account`'s list only; `Delete_Type_Both` also removes `From_Account` from theirs. An
 //! account with no friendship to remove fails alone with 31704; one not imported with 30003.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 
-use super::{ResultItem, delete_type, fail_accounts, owner};
+use super::{ResultItem, ResultList, delete_type, owner};
 use crate::api::Ctx;
 use crate::api::openim::{imported, required};
 use crate::error::{ApiError, ItemError};
@@ -24,15 +24,8 @@ pub struct Request {
     delete_type: Option<String>,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Response {
-    #[serde(rename = "ResultItem")]
-    result_item: Vec<ResultItem>,
-    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
-    fail_account: Vec<String>,
-    #[serde(rename = "ErrorDisplay")]
-    error_display: &'static str,
-}
+/// Each item's result.
+pub type Response = ResultList;
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let owner = owner(ctx, req.from_account).await?;
@@ -73,9 +66,5 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             },
         )
         .collect();
-    Ok(Response {
-        fail_account: fail_accounts(&result_item),
-        result_item,
-        error_display: "",
-    })
+    Ok(result_item.into())
 }

@@ -69,6 +69,25 @@ fn friend_tag(f: &FriendData, tag: &str) -> Option<Value> {
     }
 }
 
+/// The requested tags that have a value, in `tags`' order: friend tags from the friend's data,
+/// profile tags from its stored profile.
+fn tag_values(tags: &[String], friend: &FriendData, profile: &[(String, String)]) -> Vec<TagValue> {
+    tags.iter()
+        .filter_map(|tag| {
+            let value = if is_friend_tag(tag) {
+                friend_tag(friend, tag)?
+            } else {
+                let (_, v) = profile.iter().find(|(t, _)| t == tag)?;
+                serde_json::from_str(v).ok()?
+            };
+            Some(TagValue {
+                tag: tag.clone(),
+                value,
+            })
+        })
+        .collect()
+}
+
 fn is_friend_tag(tag: &str) -> bool {
     tag.starts_with("Tag_SNS_IM_") || tag.starts_with("Tag_SNS_Custom_")
 }
@@ -100,7 +119,10 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         .friends_of(app, owner.as_str(), &known)
         .await?
         .into_iter();
-    let mut profiles = ctx.store().profiles(app, &known).await?.into_iter();
+    // Profiles are read only when a profile tag is asked for.
+    let wants_profile = tags.iter().any(|t| !is_friend_tag(t));
+    let readers = if wants_profile { &known[..] } else { &[] };
+    let mut profiles = ctx.store().profiles(app, readers).await?.into_iter();
     let mut info_item = Vec::with_capacity(to.len());
     for (id, ok) in to.into_iter().zip(found) {
         let (friend, profile) = if ok {
@@ -130,21 +152,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             });
             continue;
         };
-        let sns_profile_item = tags
-            .iter()
-            .filter_map(|tag| {
-                let value = if is_friend_tag(tag) {
-                    friend_tag(&friend, tag)?
-                } else {
-                    let (_, v) = profile.iter().find(|(t, _)| t == tag)?;
-                    serde_json::from_str(v).ok()?
-                };
-                Some(TagValue {
-                    tag: tag.clone(),
-                    value,
-                })
-            })
-            .collect();
+        let sns_profile_item = tag_values(&tags, &friend, &profile);
         info_item.push(Info {
             sns_profile_item,
             result: ResultItem::ok(id),

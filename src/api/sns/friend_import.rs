@@ -7,10 +7,10 @@
 //! friend imported again has its data replaced (an import can be re-run). At most 1,000 items
 //! per call (the usage-limit page). `AddTime` defaults to now.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{ResultItem, fail_accounts, owner};
+use super::{ResultItem, ResultList, owner};
 use crate::api::Ctx;
 use crate::api::openim::imported;
 use crate::domain::friend::{self, MAX_ADD_WORDING_BYTES, MAX_FRIENDS, MAX_REMARK_BYTES};
@@ -57,15 +57,8 @@ struct CustomItem {
     value: Value,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Response {
-    #[serde(rename = "ResultItem")]
-    result_item: Vec<ResultItem>,
-    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
-    fail_account: Vec<String>,
-    #[serde(rename = "ErrorDisplay")]
-    error_display: &'static str,
-}
+/// Each item's result.
+pub type Response = ResultList;
 
 impl Item {
     /// The friend to store, or the item's account and why it fails.
@@ -170,9 +163,5 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             },
         })
         .collect();
-    Ok(Response {
-        fail_account: fail_accounts(&result_item),
-        result_item,
-        error_display: "",
-    })
+    Ok(result_item.into())
 }

@@ -5,10 +5,10 @@
 //! replacing them) and `Tag_SNS_Custom_*` can be changed. Per item: not a friend, a bad tag or
 //! value → 30001; more than 32 lists → 30011.
 
-use serde::{Deserialize, Serialize};
+use serde::Deserialize;
 use serde_json::Value;
 
-use super::{ResultItem, fail_accounts, owner};
+use super::{ResultItem, ResultList, owner};
 use crate::api::Ctx;
 use crate::domain::friend::{self, MAX_FRIEND_LISTS, MAX_REMARK_BYTES};
 use crate::error::{ApiError, ItemError};
@@ -41,15 +41,8 @@ struct TagValue {
     value: Value,
 }
 
-#[derive(Debug, Serialize)]
-pub struct Response {
-    #[serde(rename = "ResultItem")]
-    result_item: Vec<ResultItem>,
-    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
-    fail_account: Vec<String>,
-    #[serde(rename = "ErrorDisplay")]
-    error_display: &'static str,
-}
+/// Each item's result.
+pub type Response = ResultList;
 
 /// The edit an item asks for, or its error.
 fn edit(items: Vec<TagValue>) -> Result<FriendEdit, (ItemError, String)> {
@@ -119,9 +112,5 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             ResultItem::failed(to, ItemError::SnsInvalid, info)
         });
     }
-    Ok(Response {
-        fail_account: fail_accounts(&result_item),
-        result_item,
-        error_display: "",
-    })
+    Ok(result_item.into())
 }

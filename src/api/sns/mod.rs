@@ -73,6 +73,15 @@ pub async fn target_accounts(
         .collect())
 }
 
+/// The accounts of [`target_accounts`] that have not failed, for the store.
+pub fn known(targets: &[(String, Option<ResultItem>)]) -> Vec<String> {
+    targets
+        .iter()
+        .filter(|(_, failed)| failed.is_none())
+        .map(|(id, _)| id.clone())
+        .collect()
+}
+
 /// `DeleteType`: whether both directions go (`Delete_Type_Both`); absent, one
 /// (`Delete_Type_Single`).
 pub fn delete_type(raw: Option<&str>) -> Result<bool, ApiError> {
@@ -110,6 +119,28 @@ impl ResultItem {
             to_account,
             result_code: error.code(),
             result_info: info,
+        }
+    }
+}
+
+/// The answer of a batch that reports each item in `ResultItem`, the failed ones also in
+/// `Fail_Account` (present only when some item failed).
+#[derive(Debug, Serialize)]
+pub struct ResultList {
+    #[serde(rename = "ResultItem")]
+    result_item: Vec<ResultItem>,
+    #[serde(rename = "Fail_Account", skip_serializing_if = "Vec::is_empty")]
+    fail_account: Vec<String>,
+    #[serde(rename = "ErrorDisplay")]
+    error_display: &'static str,
+}
+
+impl From<Vec<ResultItem>> for ResultList {
+    fn from(result_item: Vec<ResultItem>) -> ResultList {
+        ResultList {
+            fail_account: fail_accounts(&result_item),
+            result_item,
+            error_display: "",
         }
     }
 }
