@@ -8,12 +8,13 @@
 //! (a second store of it waits for the next), so no row is written twice by one statement;
 //! the unread totals of one recipient are added up before they are written.
 
-use std::collections::{HashSet, VecDeque};
+use std::collections::HashSet;
 use std::hash::{BuildHasher, RandomState};
 
 use sqlx::PgPool;
 use tokio::sync::{mpsc, oneshot};
 
+use super::batching::Queue;
 use super::c2c::{CONVERSATION_SET, store_for};
 use crate::domain::c2c::Pair;
 use crate::domain::message::DEDUP_WINDOW_SECS;
@@ -85,29 +86,12 @@ impl C2cBatcher {
 /// One batcher: waits for a store, takes every store already queued behind it (a
 /// conversation's second store waits for the next statement), runs them as one statement,
 /// answers, repeats.
-async fn run(pool: PgPool, mut calls: mpsc::Receiver<Call>, hasher: RandomState) {
-    let mut deferred: VecDeque<Call> = VecDeque::new();
-    loop {
-        let first = match deferred.pop_front() {
-            Some(call) => call,
-            None => match calls.recv().await {
-                Some(call) => call,
-                None => return,
-            },
-        };
-        let mut batch = vec![first];
-        let mut waiting = std::mem::take(&mut deferred);
-        let mut next = || waiting.pop_front().or_else(|| calls.try_recv().ok());
-        let mut conversations = HashSet::from([batch[0].conversation(&hasher)]);
-        while batch.len() < MAX_BATCH {
-            let Some(call) = next() else { break };
-            if conversations.insert(call.conversation(&hasher)) {
-                batch.push(call);
-            } else {
-                deferred.push_back(call);
-            }
-        }
-        deferred.extend(waiting);
+async fn run(pool: PgPool, calls: mpsc::Receiver<Call>, hasher: RandomState) {
+    let mut queue = Queue::new(calls);
+    while let Some(batch) = queue
+        .next_batch(MAX_BATCH, |c| c.conversation(&hasher))
+        .await
+    {
         execute(&pool, batch).await;
     }
 }

@@ -11,6 +11,7 @@ use super::StoreResult;
 use super::db::{Db, DbOp};
 use super::redact_url;
 
+pub mod batching;
 pub mod c2c;
 pub mod c2c_batch;
 pub mod statements;

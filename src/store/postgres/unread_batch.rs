@@ -7,11 +7,13 @@
 //! is always handled by the same batcher and appears at most once per statement, so two
 //! statements in flight never update the same row.
 
-use std::collections::{HashMap, HashSet, VecDeque};
+use std::collections::HashMap;
 use std::hash::{BuildHasher, RandomState};
 use std::sync::LazyLock;
 
 use sqlx::{AssertSqlSafe, PgPool};
+
+use super::batching::Queue;
 use tokio::sync::{mpsc, oneshot};
 
 use crate::domain::unread::{clamp_sql, unread_types_sql};
@@ -110,30 +112,9 @@ impl UnreadBatcher {
 
 /// One batcher: waits for a call, takes every call already queued behind it (a member's
 /// second call waits for the next statement), runs them as one statement, answers, repeats.
-async fn run(pool: PgPool, mut calls: mpsc::Receiver<Call>, hasher: RandomState) {
-    let mut deferred: VecDeque<Call> = VecDeque::new();
-    loop {
-        let first = match deferred.pop_front() {
-            Some(call) => call,
-            None => match calls.recv().await {
-                Some(call) => call,
-                None => return,
-            },
-        };
-        let mut batch = vec![first];
-        let mut waiting = std::mem::take(&mut deferred);
-        let mut next = || waiting.pop_front().or_else(|| calls.try_recv().ok());
-        let mut members = HashSet::from([batch[0].member(&hasher)]);
-        while batch.len() < MAX_BATCH {
-            let Some(call) = next() else { break };
-            if members.insert(call.member(&hasher)) {
-                batch.push(call);
-            } else {
-                deferred.push_back(call);
-            }
-        }
-        // Calls taken from `waiting` but not needed stay first in line, in their order.
-        deferred.extend(waiting);
+async fn run(pool: PgPool, calls: mpsc::Receiver<Call>, hasher: RandomState) {
+    let mut queue = Queue::new(calls);
+    while let Some(batch) = queue.next_batch(MAX_BATCH, |c| c.member(&hasher)).await {
         execute(&pool, batch).await;
     }
 }
