@@ -15,7 +15,8 @@ async fn block(s: &TestServer, owner: &str, to: &[&str]) -> Value {
     .await
 }
 
-fn codes(v: &Value, field: &str) -> Vec<i64> {
+/// The `ResultCode` of each item of `field`.
+pub fn codes(v: &Value, field: &str) -> Vec<i64> {
     v[field]
         .as_array()
         .expect("items")

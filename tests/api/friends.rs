@@ -3,6 +3,7 @@
 
 use serde_json::{Value, json};
 
+use crate::blocklist::codes;
 use crate::both;
 use crate::common::*;
 
@@ -58,12 +59,7 @@ async fn imports_are_one_way_and_fail_per_item(backend: Backend) {
         ]),
     )
     .await;
-    let codes: Vec<i64> = v["ResultItem"]
-        .as_array()
-        .expect("ResultItem")
-        .iter()
-        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
-        .collect();
+    let codes = codes(&v, "ResultItem");
     assert_eq!(
         codes,
         [0, 0, 30003, 30001, 30001, 30001, 30001, 30001, 30001]
@@ -97,7 +93,18 @@ async fn imports_are_one_way_and_fail_per_item(backend: Backend) {
         relations(&s, "a", &["b"], both).await,
         ["CheckResult_Type_BothWay"]
     );
-    // The friend data, read back.
+}
+both!(imports_are_one_way_and_fail_per_item);
+
+async fn friend_get_returns_the_friend_data(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b", "c"]).await;
+    let b_data = json!({"To_Account": "b", "AddSource": "AddSource_Type_Android", "Remark": "bee",
+        "GroupName": ["work", "close"], "AddTime": 1600000000,
+        "CustomItem": [{"Tag": "Tag_SNS_Custom_Level", "Value": "gold"}]});
+    import(&s, "a", json!([b_data, item("c")])).await;
     let v = s
         .ok(
             "sns/friend_get",
@@ -148,7 +155,7 @@ async fn imports_are_one_way_and_fail_per_item(backend: Backend) {
         "AddSource_Type_Web"
     );
 }
-both!(imports_are_one_way_and_fail_per_item);
+both!(friend_get_returns_the_friend_data);
 
 async fn friend_get_pages_in_the_order_added(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else {
@@ -268,8 +275,7 @@ async fn friends_are_deleted_one_way_or_both(backend: Backend) {
         ("b", ["a", "c", "d"]),
         ("c", ["a", "b", "d"]),
     ] {
-        let items: Vec<Value> = others.iter().map(|o| item(o)).collect();
-        import(&s, owner, json!(items)).await;
+        import(&s, owner, json!(others.map(item))).await;
     }
     let both = "CheckResult_Type_Both";
     // Single (the default): only a's list changes.
@@ -425,13 +431,10 @@ async fn friend_add_follows_allow_type_and_blocklists(backend: Backend) {
             add(&["any", "deny", "ask", "blocked", "blocker", "nobody"], 0),
         )
         .await;
-    let codes: Vec<i64> = v["ResultItem"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
-        .collect();
-    assert_eq!(codes, [0, 30516, 30539, 30515, 30525, 30003]);
+    assert_eq!(
+        codes(&v, "ResultItem"),
+        [0, 30516, 30539, 30515, 30525, 30003]
+    );
     let both = "CheckResult_Type_Both";
     assert_eq!(
         relations(&s, "a", &["any", "deny", "ask"], both).await,
@@ -445,13 +448,7 @@ async fn friend_add_follows_allow_type_and_blocklists(backend: Backend) {
     let v = s
         .ok("sns/friend_add", add(&["deny", "ask", "blocked", "any"], 1))
         .await;
-    let codes: Vec<i64> = v["ResultItem"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
-        .collect();
-    assert_eq!(codes, [0, 0, 30515, 30001]);
+    assert_eq!(codes(&v, "ResultItem"), [0, 0, 30515, 30001]);
     // One way.
     let body = json!({"From_Account": "ask", "AddType": "Add_Type_Single", "ForceAddFlags": 1,
         "AddFriendItem": [item("banned")]});
@@ -501,13 +498,7 @@ async fn friend_update_changes_remark_lists_and_custom_tags(backend: Backend) {
             ]}),
         )
         .await;
-    let codes: Vec<i64> = v["ResultItem"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["ResultCode"].as_i64().unwrap_or(-1))
-        .collect();
-    assert_eq!(codes, [0, 30001, 30001, 30011]);
+    assert_eq!(codes(&v, "ResultItem"), [0, 30001, 30001, 30011]);
     let v = s
         .ok(
             "sns/friend_get_list",
