@@ -52,20 +52,21 @@ pub fn two_accounts(
 /// Whether each account is imported (app admins always are), in one read. A string that is no
 /// UserID names no account, and never reaches the database.
 pub async fn imported(ctx: &Ctx, ids: &[&str]) -> Result<Vec<bool>, ApiError> {
-    let valid: Vec<String> = ids
+    let valid: Vec<bool> = ids.iter().map(|id| UserId::parse(id).is_ok()).collect();
+    let asked: Vec<String> = ids
         .iter()
-        .filter(|id| UserId::parse(id).is_ok())
-        .map(|s| s.to_string())
+        .zip(&valid)
+        .filter(|(_, ok)| **ok)
+        .map(|(id, _)| id.to_string())
         .collect();
-    let found = ctx.store().accounts_exist(ctx.sdkappid(), &valid).await?;
-    let mut found = valid.iter().zip(found);
-    Ok(ids
-        .iter()
-        .map(|id| match UserId::parse(id) {
-            Err(_) => false,
-            Ok(_) => found
+    let found = ctx.store().accounts_exist(ctx.sdkappid(), &asked).await?;
+    let mut found = asked.iter().zip(found);
+    Ok(valid
+        .into_iter()
+        .map(|ok| {
+            ok && found
                 .next()
-                .is_some_and(|(id, ok)| ok || ctx.app.admins.contains(id)),
+                .is_some_and(|(id, ok)| ok || ctx.app.admins.contains(id))
         })
         .collect())
 }
