@@ -3,6 +3,7 @@
 //! Dispatch: method and path → command; query → app, UserSig, admin; rate limit; body →
 //! typed request; handler; envelope. Handlers never see HTTP.
 
+pub mod fields;
 pub mod group_open_http_svc;
 pub mod im_open_login_svc;
 pub mod openim;

@@ -1,9 +1,10 @@
 //! `v4/openim/*`: one-to-one (C2C) messages — import, send, history, recall, read marks,
 //! unread counts, modification, online status.
 //!
-//! This module holds what the commands share: required fields, accounts and their existence,
-//! the message content of the commands that store one (`content`). Tencent numbers most field
-//! errors apart (`error::openim_field_code`), so a field's error names the field.
+//! This module holds what the commands share: two-party accounts and their existence, MsgKey
+//! fields, the message content of the commands that store one (`content`); the fields every
+//! service reads alike are in `api::fields`. Tencent numbers most field errors apart
+//! (`error::openim_field_code`), so a field's error names the field.
 
 pub mod admin_getroammsg;
 pub mod admin_msgwithdraw;
@@ -18,20 +19,10 @@ pub mod querystate;
 pub mod sendmsg;
 
 use crate::api::Ctx;
+pub use crate::api::fields::{account, flag, imported, no_nul, required};
 use crate::domain::c2c::MsgKey;
 use crate::domain::ids::UserId;
 use crate::error::ApiError;
-
-/// A required field's value, or the field's error.
-pub fn required<T>(field: &str, v: Option<T>) -> Result<T, ApiError> {
-    v.ok_or_else(|| ApiError::field(field, format!("{field} is required")))
-}
-
-/// A required UserID field.
-pub fn account(field: &str, raw: Option<String>) -> Result<UserId, ApiError> {
-    let raw = required(field, raw)?;
-    UserId::parse(&raw).map_err(|e| ApiError::field(field, format!("{field} {raw:?} {e}")))
-}
 
 /// Two distinct accounts of a conversation: a conversation with oneself is refused.
 pub fn two_accounts(
@@ -47,39 +38,6 @@ pub fn two_accounts(
         ));
     }
     Ok((a, b))
-}
-
-/// Whether each account is imported (app admins always are), in one read. A string that is no
-/// UserID names no account, and never reaches the database.
-pub async fn imported(ctx: &Ctx, ids: &[&str]) -> Result<Vec<bool>, ApiError> {
-    let valid: Vec<bool> = ids.iter().map(|id| UserId::parse(id).is_ok()).collect();
-    let asked: Vec<String> = ids
-        .iter()
-        .zip(&valid)
-        .filter(|(_, ok)| **ok)
-        .map(|(id, _)| id.to_string())
-        .collect();
-    let found = ctx.store().accounts_exist(ctx.sdkappid(), &asked).await?;
-    let mut found = asked.iter().zip(found);
-    Ok(valid
-        .into_iter()
-        .map(|ok| {
-            ok && found
-                .next()
-                .is_some_and(|(id, ok)| ok || ctx.app.admins.contains(id))
-        })
-        .collect())
-}
-
-/// Refuses a NUL character in a text field: it cannot be stored as text everywhere.
-pub fn no_nul(field: &str, s: &str) -> Result<(), ApiError> {
-    if s.contains('\0') {
-        return Err(ApiError::field(
-            field,
-            format!("{field} must not contain NUL"),
-        ));
-    }
-    Ok(())
 }
 
 /// Fails with the first field whose account is not imported: its field's error, or for a
@@ -116,13 +74,4 @@ pub fn no_such_message(key: MsgKey, from: &UserId, to: &UserId) -> ApiError {
         from.as_str(),
         to.as_str()
     ))
-}
-
-/// A 0/1 flag (absent = 0); any other number is the field's error.
-pub fn flag(field: &str, v: Option<i64>) -> Result<bool, ApiError> {
-    match v {
-        None | Some(0) => Ok(false),
-        Some(1) => Ok(true),
-        Some(_) => Err(ApiError::field(field, format!("{field} must be 0 or 1"))),
-    }
 }

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::Ctx;
-use crate::api::openim::imported;
+use crate::api::fields::imported;
 use crate::domain::ids::UserId;
 use crate::domain::profile::check_tag;
 use crate::error::{ApiError, ItemError};

@@ -12,7 +12,7 @@ use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use crate::api::Ctx;
-use crate::api::openim::account;
+use crate::api::fields::account;
 use crate::domain::profile::{check_tag, check_value};
 use crate::error::ApiError;
 

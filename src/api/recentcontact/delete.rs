@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::imported_account;
 use crate::api::Ctx;
-use crate::api::openim::{flag, required};
+use crate::api::fields::{flag, required};
 use crate::domain::ids::GroupId;
 use crate::error::ApiError;
 use crate::store::Peer;

@@ -14,7 +14,7 @@ use serde::{Deserialize, Serialize};
 
 use super::imported_account;
 use crate::api::Ctx;
-use crate::api::openim::required;
+use crate::api::fields::required;
 use crate::domain::c2c::MAX_RECENT_CONTACTS;
 use crate::error::ApiError;
 use crate::store::{ConversationRow, Peer};

@@ -5,7 +5,7 @@ pub mod delete;
 pub mod get_list;
 
 use crate::api::Ctx;
-use crate::api::openim::imported;
+use crate::api::fields::imported;
 use crate::domain::ids::UserId;
 use crate::error::ApiError;
 
@@ -16,7 +16,7 @@ pub async fn imported_account(
     field: &str,
     raw: Option<String>,
 ) -> Result<UserId, ApiError> {
-    let id = crate::api::openim::account(field, raw)?;
+    let id = crate::api::fields::account(field, raw)?;
     if !imported(ctx, &[id.as_str()]).await?[0] {
         return Err(ApiError::UserNotFound(id.into_string()));
     }

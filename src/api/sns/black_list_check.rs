@@ -7,7 +7,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ResultItem, known, owner, target_accounts};
 use crate::api::Ctx;
-use crate::api::openim::required;
+use crate::api::fields::required;
 use crate::error::ApiError;
 
 #[derive(Debug, Deserialize)]

@@ -9,7 +9,7 @@ use serde::{Deserialize, Serialize};
 
 use super::owner;
 use crate::api::Ctx;
-use crate::api::openim::required;
+use crate::api::fields::required;
 use crate::error::ApiError;
 
 /// Most accounts on one page.

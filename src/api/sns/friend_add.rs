@@ -16,7 +16,7 @@ use serde::Deserialize;
 
 use super::{ResultItem, ResultList, owner};
 use crate::api::Ctx;
-use crate::api::openim::{flag, imported};
+use crate::api::fields::{flag, imported};
 use crate::domain::friend::{self, MAX_ADD_WORDING_BYTES, MAX_FRIENDS, MAX_REMARK_BYTES};
 use crate::domain::ids::UserId;
 use crate::error::{ApiError, ItemError};

@@ -10,7 +10,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ResultItem, owner};
 use crate::api::Ctx;
-use crate::api::openim::{imported, required};
+use crate::api::fields::{imported, required};
 use crate::domain::friend::CheckType;
 use crate::domain::ids::UserId;
 use crate::error::{ApiError, ItemError};

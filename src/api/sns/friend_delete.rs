@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::{ResultItem, ResultList, delete_type, owner};
 use crate::api::Ctx;
-use crate::api::openim::{imported, required};
+use crate::api::fields::{imported, required};
 use crate::error::{ApiError, ItemError};
 
 /// Most accounts one call may remove.

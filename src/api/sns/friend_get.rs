@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::owner;
 use crate::api::Ctx;
-use crate::api::openim::required;
+use crate::api::fields::required;
 use crate::error::ApiError;
 use crate::store::FriendData;
 

@@ -11,7 +11,7 @@ use serde_json::Value;
 
 use super::{ResultItem, owner};
 use crate::api::Ctx;
-use crate::api::openim::{imported, required};
+use crate::api::fields::{imported, required};
 use crate::domain::profile::check_tag;
 use crate::error::{ApiError, ItemError};
 use crate::store::FriendData;

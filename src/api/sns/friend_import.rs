@@ -12,7 +12,7 @@ use serde_json::Value;
 
 use super::{ResultItem, ResultList, owner};
 use crate::api::Ctx;
-use crate::api::openim::imported;
+use crate::api::fields::imported;
 use crate::domain::friend::{self, MAX_ADD_WORDING_BYTES, MAX_FRIENDS, MAX_REMARK_BYTES};
 use crate::domain::ids::UserId;
 use crate::error::{ApiError, ItemError};

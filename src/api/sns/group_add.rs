@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 
 use super::{ResultItem, fail_accounts, owner};
 use crate::api::Ctx;
-use crate::api::openim::required;
+use crate::api::fields::required;
 use crate::domain::friend::{self, MAX_FRIEND_LISTS};
 use crate::error::{ApiError, ItemError};
 

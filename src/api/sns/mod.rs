@@ -22,7 +22,7 @@ pub mod group_get;
 use serde::Serialize;
 
 use crate::api::Ctx;
-use crate::api::openim::{account, imported};
+use crate::api::fields::{account, imported};
 use crate::domain::ids::UserId;
 use crate::error::{ApiError, ItemError};
 
@@ -43,7 +43,7 @@ pub async fn target_accounts(
     raw: Option<Vec<String>>,
     max: usize,
 ) -> Result<Vec<(String, Option<ResultItem>)>, ApiError> {
-    let to = crate::api::openim::required("To_Account", raw)?;
+    let to = crate::api::fields::required("To_Account", raw)?;
     if to.is_empty() || to.len() > max {
         return Err(ApiError::invalid(format!(
             "To_Account must list 1 to {max} accounts"
