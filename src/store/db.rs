@@ -221,17 +221,15 @@ fn lock(
 /// they bind by position; `$N` would be named parameters, found by a search for each name on
 /// every execution, which costs as the square of their count.
 fn positional(sql: &str) -> String {
-    let mut out = String::with_capacity(sql.len());
-    let mut last = 0;
-    for (i, _) in sql.match_indices('$') {
+    // Same length, ASCII for ASCII: the text is copied once and its `$`s before a digit turned
+    // into `?`s in place (this runs for every statement executed).
+    let mut out = sql.as_bytes().to_vec();
+    for i in memchr::memchr_iter(b'$', sql.as_bytes()) {
         if sql.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit) {
-            out.push_str(&sql[last..i]);
-            out.push('?');
-            last = i + 1;
+            out[i] = b'?';
         }
     }
-    out.push_str(&sql[last..]);
-    out
+    String::from_utf8(out).unwrap_or_else(|_| sql.to_string())
 }
 
 /// Binds `?N` parameters by their number, wherever and however often they appear.

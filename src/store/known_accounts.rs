@@ -41,10 +41,9 @@ impl Default for KnownAccounts {
 }
 
 impl KnownAccounts {
-    /// True when every one of `ids` is known to exist.
-    pub fn all_known(&self, app: u64, ids: &[String]) -> bool {
-        ids.iter()
-            .all(|id| self.known.get(&Lookup(app, id)).is_some())
+    /// True when `id` is known to exist.
+    pub fn is_known(&self, app: u64, id: &str) -> bool {
+        self.known.get(&Lookup(app, id)).is_some()
     }
 
     /// Taken before a read whose positive answers [`KnownAccounts::remember`] will keep.
@@ -85,6 +84,12 @@ mod tests {
 
     fn ids(v: &[&str]) -> Vec<String> {
         v.iter().map(|s| s.to_string()).collect()
+    }
+
+    impl KnownAccounts {
+        fn all_known(&self, app: u64, ids: &[String]) -> bool {
+            ids.iter().all(|id| self.is_known(app, id))
+        }
     }
 
     #[test]

@@ -168,16 +168,28 @@ impl AccountStore for SqlStore {
     }
 
     async fn accounts_exist(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
-        if self.known_accounts.all_known(app, ids) {
-            return Ok(vec![true; ids.len()]);
+        // Only the accounts not known to exist are read: a batch naming one new account among a
+        // hundred known ones reads one row.
+        let known: Vec<bool> = ids
+            .iter()
+            .map(|id| self.known_accounts.is_known(app, id))
+            .collect();
+        if known.iter().all(|k| *k) {
+            return Ok(known);
         }
         let generation = self.known_accounts.generation();
-        let wanted = ids.to_vec();
+        let wanted: Vec<String> = ids
+            .iter()
+            .zip(&known)
+            .filter(|(_, k)| !**k)
+            .map(|(id, _)| id.clone())
+            .collect();
+        let read = wanted.clone();
         let exist = self
             .read(move |mut db: Db<'_>| {
                 Box::pin(async move {
-                    let mut out = Vec::with_capacity(wanted.len());
-                    for id in &wanted {
+                    let mut out = Vec::with_capacity(read.len());
+                    for id in &read {
                         let row = db
                             .opt(
                                 "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2",
@@ -190,13 +202,13 @@ impl AccountStore for SqlStore {
                 })
             })
             .await?;
-        let found = ids
-            .iter()
-            .zip(&exist)
-            .filter(|(_, e)| **e)
-            .map(|(id, _)| id);
+        let found = wanted.iter().zip(&exist).filter(|(_, e)| **e).map(|(id, _)| id);
         self.known_accounts.remember(generation, app, found);
-        Ok(exist)
+        let mut read_back = exist.into_iter();
+        Ok(known
+            .into_iter()
+            .map(|k| k || read_back.next().unwrap_or(false))
+            .collect())
     }
 
     async fn delete_accounts(&self, app: u64, ids: &[String]) -> StoreResult<Vec<bool>> {
