@@ -378,3 +378,45 @@ async fn unknown_and_destroyed_groups(b: Backend) {
         .await;
 }
 both!(unknown_and_destroyed_groups);
+
+async fn concurrent_writes_respect_the_limits(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    let s = std::sync::Arc::new(s);
+    let g = group_of(&s, "Public").await;
+    // 24 clients each add a key at once: the limit is judged inside each write's transaction,
+    // so exactly 16 succeed however they interleave; and 24 increments of one counter all count.
+    let mut tasks = Vec::new();
+    for i in 0..24 {
+        let (s, g) = (s.clone(), g.clone());
+        tasks.push(tokio::spawn(async move {
+            let attr = s
+                .call(
+                    &cmd("modify_group_attr"),
+                    json!({"GroupId": g, "GroupAttr": kv(&[(&format!("k{i:02}"), "v")])}),
+                )
+                .await;
+            s.ok(
+                &cmd("update_group_counter"),
+                json!({"GroupId": g, "Mode": "Increase", "GroupCounter": [{"Key": "n", "Value": 1}]}),
+            )
+            .await;
+            attr["ErrorCode"].as_i64().unwrap()
+        }));
+    }
+    let mut codes = Vec::new();
+    for t in tasks {
+        codes.push(t.await.unwrap());
+    }
+    assert_eq!(codes.iter().filter(|c| **c == 0).count(), 16, "{codes:?}");
+    assert_eq!(
+        codes.iter().filter(|c| **c == 10047).count(),
+        8,
+        "{codes:?}"
+    );
+    assert_eq!(attrs(&s, &g).await.as_array().unwrap().len(), 16);
+    let v = s.ok(&cmd("get_group_counter"), json!({"GroupId": g})).await;
+    assert_eq!(v["GroupCounter"], json!([{"Key": "n", "Value": 24}]));
+}
+both!(concurrent_writes_respect_the_limits);
