@@ -5,6 +5,7 @@
 //! carry a different number in each service family, so the family comes from the command table.
 //! `docs/errors.md` lists every number used here.
 
+use crate::domain::group_attr::{AttrError, CounterError};
 use crate::domain::profile::TagError;
 use crate::domain::refusal::Refusal;
 use crate::store::{MemberResult, StoreError};
@@ -143,6 +144,10 @@ pub enum ApiError {
     OwnerCannotLeave(String),
     #[error("{0}")]
     DeleteNotSupported(String),
+    #[error("{0}")]
+    GroupAttr(AttrError),
+    #[error("{0}")]
+    GroupCounter(CounterError),
 
     // ---- one-to-one messages ----
     #[error("the account {0} is not imported")]
@@ -227,6 +232,18 @@ impl ApiError {
             SenderMuted => 10017,
             OwnerCannotLeave(_) => 10009,
             DeleteNotSupported(_) => 10035,
+            GroupAttr(e) => match e {
+                AttrError::BadKey(_) => family.invalid_param(),
+                AttrError::KeyTooLong(_) => 10045,
+                AttrError::ValueTooLong(_) => 10046,
+                AttrError::TooManyKeys(_) => 10047,
+                AttrError::TooLarge(_) => 10048,
+                AttrError::NoSuchKey(_) => 10050,
+            },
+            GroupCounter(e) => match e {
+                CounterError::BadKey(_) | CounterError::Overflow(_) => family.invalid_param(),
+                CounterError::TooMany(_) => 10063,
+            },
             RecipientNotFound(_) => 90012,
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
@@ -396,6 +413,18 @@ impl std::fmt::Display for TagError {
     }
 }
 
+impl From<AttrError> for ApiError {
+    fn from(e: AttrError) -> ApiError {
+        ApiError::GroupAttr(e)
+    }
+}
+
+impl From<CounterError> for ApiError {
+    fn from(e: CounterError) -> ApiError {
+        ApiError::GroupCounter(e)
+    }
+}
+
 impl From<TagError> for ApiError {
     fn from(e: TagError) -> ApiError {
         ApiError::ProfileTag(e)
@@ -409,6 +438,8 @@ impl From<Refusal> for ApiError {
             Refusal::NoPermission(m) => ApiError::NoPermission(m),
             Refusal::SenderMuted => ApiError::SenderMuted,
             Refusal::BlockedByRecipient => ApiError::BlockedByRecipient(r.to_string()),
+            Refusal::Attr(e) => ApiError::GroupAttr(e),
+            Refusal::Counter(e) => ApiError::GroupCounter(e),
         }
     }
 }

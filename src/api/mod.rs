@@ -4,6 +4,7 @@
 //! typed request; handler; envelope. Handlers never see HTTP.
 
 pub mod fields;
+pub mod group_open_attr_http_svc;
 pub mod group_open_http_svc;
 pub mod im_open_login_svc;
 pub mod openim;
@@ -220,6 +221,14 @@ pub static COMMANDS: &[Command] = &[
         group_open_http_svc,
         delete_group_msg_by_sender
     ),
+    command!(Family::Group, group_open_http_svc, set_group_attr),
+    command!(Family::Group, group_open_http_svc, modify_group_attr),
+    command!(Family::Group, group_open_http_svc, delete_group_attr),
+    command!(Family::Group, group_open_http_svc, clear_group_attr),
+    command!(Family::Group, group_open_attr_http_svc, get_group_attr),
+    command!(Family::Group, group_open_http_svc, get_group_counter),
+    command!(Family::Group, group_open_http_svc, update_group_counter),
+    command!(Family::Group, group_open_http_svc, delete_group_counter),
     command!(Family::OpenIm, openim, importmsg),
     command!(Family::OpenIm, openim, sendmsg),
     command!(Family::OpenIm, openim, batchsendmsg, envelope),
@@ -261,7 +270,7 @@ pub static BENCH_COMMANDS: &[Command] = &[
 fn service_family(service: &str) -> Option<Family> {
     match service {
         "im_open_login_svc" => Some(Family::Account),
-        "group_open_http_svc" => Some(Family::Group),
+        "group_open_http_svc" | "group_open_attr_http_svc" => Some(Family::Group),
         "openim" => Some(Family::OpenIm),
         "recentcontact" => Some(Family::RecentContact),
         "profile" => Some(Family::Profile),

@@ -6,6 +6,7 @@ pub mod c2c;
 pub mod controls;
 pub mod friend;
 pub mod group;
+pub mod group_attr;
 pub mod ids;
 pub mod member;
 pub mod message;

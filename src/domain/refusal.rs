@@ -1,6 +1,8 @@
 //! Why a domain rule refused a change. Rules the store applies inside its transactions (who may
 //! send, the edits of a group or a membership) raise these; `src/error.rs` gives them numbers.
 
+use super::group_attr::{AttrError, CounterError};
+
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// A value the rules do not allow (the family's invalid-parameter code).
@@ -15,4 +17,10 @@ pub enum Refusal {
     /// The recipient of a one-to-one message has blocked its sender.
     #[error("the recipient has blocked the sender")]
     BlockedByRecipient,
+    /// A write to a group's custom attributes breaks their limits (or deletes a missing key).
+    #[error("{0}")]
+    Attr(AttrError),
+    /// A group counter update breaks the counters' limits.
+    #[error("{0}")]
+    Counter(CounterError),
 }

@@ -24,6 +24,7 @@ pub use model::*;
 use crate::config::AppConfig;
 use crate::domain::c2c::MsgKey;
 use crate::domain::group::{GroupType, Role};
+use crate::domain::group_attr::{AttrEdit, CounterMode};
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -418,6 +419,43 @@ pub trait BlocklistStore: Send + Sync {
     ) -> StoreResult<BlockPage>;
 }
 
+/// Group custom attributes and group counters: small key-value sets of a live group. Writes
+/// lock the group, judge the whole set they leave by the domain's limits (refused with
+/// `Refusal::Attr` / `Refusal::Counter`, nothing written) and commit in one transaction.
+#[async_trait::async_trait]
+pub trait GroupAttrStore: Send + Sync {
+    /// Applies `edit` to the attributes of a live group.
+    async fn edit_group_attrs(&self, app: u64, group_id: &str, edit: &AttrEdit) -> StoreResult<()>;
+    /// The attributes of a live group, by key.
+    async fn group_attrs(&self, app: u64, group_id: &str) -> StoreResult<Vec<(String, String)>>;
+    /// Applies `items` in order to the counters of a live group of a type that has them (a
+    /// missing key starts at 0); each named key once, in the order first named, with its new
+    /// value.
+    async fn update_group_counters(
+        &self,
+        app: u64,
+        group_id: &str,
+        mode: CounterMode,
+        items: &[(String, i64)],
+    ) -> StoreResult<Vec<(String, i64)>>;
+    /// The counters of a live group of a type that has them: all by key (`keys` None), or
+    /// those of `keys` that exist, in that order.
+    async fn group_counters(
+        &self,
+        app: u64,
+        group_id: &str,
+        keys: Option<&[String]>,
+    ) -> StoreResult<Vec<(String, i64)>>;
+    /// Deletes counters of a live group of a type that has them: all (`keys` None) or those
+    /// named (missing ones ignored).
+    async fn delete_group_counters(
+        &self,
+        app: u64,
+        group_id: &str,
+        keys: Option<&[String]>,
+    ) -> StoreResult<()>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
@@ -431,6 +469,7 @@ pub trait Store:
     + ProfileStore
     + SnsStore
     + BlocklistStore
+    + GroupAttrStore
     + 'static
 {
     /// Flushes and closes connections (graceful shutdown).

@@ -17,6 +17,8 @@ mod conversations;
 mod docs;
 mod framing;
 mod friends;
+mod group_attrs;
+mod group_counters;
 mod groups;
 mod hardening;
 mod migration;

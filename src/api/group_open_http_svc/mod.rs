@@ -6,14 +6,20 @@
 
 pub mod add_group_member;
 pub mod answers;
+pub mod attrs;
 pub mod change_group_owner;
+pub mod clear_group_attr;
+pub mod counters;
 pub mod create_group;
+pub mod delete_group_attr;
+pub mod delete_group_counter;
 pub mod delete_group_member;
 pub mod delete_group_msg_by_sender;
 pub mod destroy_group;
 pub mod fields;
 pub mod forbid_send_msg;
 pub mod get_appid_group_list;
+pub mod get_group_counter;
 pub mod get_group_info;
 pub mod get_group_member_info;
 pub mod get_group_shutted_uin;
@@ -24,12 +30,15 @@ pub mod group_msg_recall;
 pub mod import_group;
 pub mod import_group_member;
 pub mod import_group_msg;
+pub mod modify_group_attr;
 pub mod modify_group_base_info;
 pub mod modify_group_member_info;
 pub mod new_group;
 pub mod send_group_msg;
 pub mod send_group_system_notification;
+pub mod set_group_attr;
 pub mod set_unread_msg_num;
+pub mod update_group_counter;
 
 use crate::api::Ctx;
 use crate::domain::group::Role;

@@ -11,6 +11,7 @@ mod apps;
 mod blocklist;
 mod c2c;
 mod conversations;
+mod group_attrs;
 mod groups;
 mod members;
 mod messages;

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0006_c2c.sql"),
     migration!("0007_profiles.sql"),
     migration!("0008_sns.sql"),
+    migration!("0009_group_attrs.sql"),
     migration!("0013_friends_by_serial.sql"),
 ];
 

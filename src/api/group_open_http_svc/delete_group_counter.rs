@@ -1,0 +1,31 @@
+//! `v4/group_open_http_svc/delete_group_counter` — delete group counters (TC 1047/53429).
+//! `GroupCounterKeys` absent (or `[]`, an SDK's default for "not given") deletes every
+//! counter; named keys that do not exist are ignored, so a repeated delete answers OK.
+//! Community → 10007.
+
+use serde::{Deserialize, Serialize};
+
+use super::counters;
+use super::group_id;
+use crate::api::Ctx;
+use crate::error::ApiError;
+
+#[derive(Debug, Deserialize)]
+pub struct Request {
+    #[serde(rename = "GroupId")]
+    group_id: String,
+    #[serde(rename = "GroupCounterKeys")]
+    group_counter_keys: Option<Vec<String>>,
+}
+
+#[derive(Debug, Serialize)]
+pub struct Response {}
+
+pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
+    let id = group_id(&req.group_id)?;
+    let keys = counters::keys(req.group_counter_keys)?;
+    ctx.store()
+        .delete_group_counters(ctx.sdkappid(), id.as_str(), keys.as_deref())
+        .await?;
+    Ok(Response {})
+}
