@@ -17,6 +17,8 @@ mod conversations;
 mod docs;
 mod framing;
 mod friends;
+mod group_av;
+mod group_bans;
 mod groups;
 mod hardening;
 mod migration;

@@ -6,6 +6,7 @@
 
 pub mod add_group_member;
 pub mod answers;
+pub mod ban_group_member;
 pub mod change_group_owner;
 pub mod create_group;
 pub mod delete_group_member;
@@ -14,11 +15,14 @@ pub mod destroy_group;
 pub mod fields;
 pub mod forbid_send_msg;
 pub mod get_appid_group_list;
+pub mod get_group_ban_member;
 pub mod get_group_info;
 pub mod get_group_member_info;
 pub mod get_group_shutted_uin;
 pub mod get_joined_group_list;
+pub mod get_online_member_num;
 pub mod get_role_in_group;
+pub mod get_specified_group_member_info;
 pub mod group_msg_get_simple;
 pub mod group_msg_recall;
 pub mod import_group;
@@ -27,9 +31,11 @@ pub mod import_group_msg;
 pub mod modify_group_base_info;
 pub mod modify_group_member_info;
 pub mod new_group;
+pub mod send_broadcast_msg;
 pub mod send_group_msg;
 pub mod send_group_system_notification;
 pub mod set_unread_msg_num;
+pub mod unban_group_member;
 
 use crate::api::Ctx;
 use crate::domain::group::Role;
