@@ -230,101 +230,105 @@ async fn ban_list_pages_in_end_order(b: Backend) {
 }
 both!(ban_list_pages_in_end_order);
 
+/// A ban request on `group` for `accounts`, with `extra` fields merged in.
+fn ban_body(group: &str, accounts: Value, extra: Value) -> Value {
+    let mut body = json!({"GroupId": group, "Members_Account": accounts});
+    for (k, v) in extra.as_object().unwrap() {
+        body[k] = v.clone();
+    }
+    body
+}
+
+/// Bad ban_group_member requests and their codes; none may change anything.
+fn bad_bans() -> Vec<(Value, i64)> {
+    let many: Vec<String> = (0..21).map(|i| format!("u{i}")).collect();
+    let b = || json!(["b"]);
+    let ten = || json!({"Duration": 10});
+    vec![
+        (ban_body("g", json!(many), ten()), 10005),
+        (ban_body("g", json!([]), ten()), 10004),
+        (ban_body("g", b(), json!({"Duration": 0})), 10004),
+        (ban_body("g", b(), json!({})), 10004),
+        (ban_body("g", b(), json!({"Duration": -1})), 10004),
+        (
+            ban_body("g", b(), json!({"Duration": 4294967296u64})),
+            10004,
+        ),
+        (ban_body("g", b(), json!({"Duration": "10"})), 10004),
+        (ban_body("g", json!([""]), ten()), 10004),
+        (
+            ban_body(
+                "g",
+                b(),
+                json!({"Duration": 10, "Description": "x".repeat(1001)}),
+            ),
+            10004,
+        ),
+        (ban_body("g", json!(["a"]), ten()), 10009),
+        (ban_body("", b(), ten()), 10015),
+        (ban_body("nope", b(), ten()), 10010),
+    ]
+}
+
 async fn bad_ban_requests_change_nothing(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
     };
     group_with_b_and_c(&s).await;
     ban(&s, "g", &["x"], 100).await;
+    for (body, code) in bad_bans() {
+        s.fails(&cmd("ban_group_member"), body, code).await;
+    }
     let many: Vec<String> = (0..21).map(|i| format!("u{i}")).collect();
-    let twenty: Vec<String> = (0..20).map(|i| format!("u{i}")).collect();
-    let ban_cmd = cmd("ban_group_member");
-    let cases = [
+    let bad_others = [
         (
-            json!({"GroupId": "g", "Members_Account": many, "Duration": 10}),
+            "unban_group_member",
+            ban_body("g", json!(many), json!({})),
             10005,
         ),
         (
-            json!({"GroupId": "g", "Members_Account": [], "Duration": 10}),
+            "unban_group_member",
+            ban_body("g", json!([]), json!({})),
             10004,
         ),
         (
-            json!({"GroupId": "g", "Members_Account": ["b"], "Duration": 0}),
+            "unban_group_member",
+            ban_body("nope", json!(["x"]), json!({})),
+            10010,
+        ),
+        (
+            "get_group_ban_member",
+            json!({"GroupId": "g", "Offset": 0, "Limit": 101}),
             10004,
         ),
-        (json!({"GroupId": "g", "Members_Account": ["b"]}), 10004),
+        ("get_group_ban_member", json!({"GroupId": "g"}), 10004),
         (
-            json!({"GroupId": "g", "Members_Account": ["b"], "Duration": -1}),
-            10004,
-        ),
-        (
-            json!({"GroupId": "g", "Members_Account": ["b"], "Duration": 4294967296u64}),
-            10004,
-        ),
-        (
-            json!({"GroupId": "g", "Members_Account": ["b"], "Duration": "10"}),
-            10004,
-        ),
-        (
-            json!({"GroupId": "g", "Members_Account": [""], "Duration": 10}),
-            10004,
-        ),
-        (
-            json!({"GroupId": "g", "Members_Account": ["b"], "Duration": 10,
-                "Description": "x".repeat(1001)}),
-            10004,
-        ),
-        (
-            json!({"GroupId": "g", "Members_Account": ["a"], "Duration": 10}),
-            10009,
-        ),
-        (
-            json!({"GroupId": "", "Members_Account": ["b"], "Duration": 10}),
-            10015,
-        ),
-        (
-            json!({"GroupId": "nope", "Members_Account": ["b"], "Duration": 10}),
+            "get_group_ban_member",
+            json!({"GroupId": "nope", "Offset": 0}),
             10010,
         ),
     ];
-    for (body, code) in cases {
-        s.fails(&ban_cmd, body, code).await;
+    for (command, body, code) in bad_others {
+        s.fails(&cmd(command), body, code).await;
     }
-    let unban_cmd = cmd("unban_group_member");
-    s.fails(
-        &unban_cmd,
-        json!({"GroupId": "g", "Members_Account": many}),
-        10005,
-    )
-    .await;
-    s.fails(
-        &unban_cmd,
-        json!({"GroupId": "g", "Members_Account": []}),
-        10004,
-    )
-    .await;
-    s.fails(
-        &unban_cmd,
-        json!({"GroupId": "nope", "Members_Account": ["x"]}),
-        10010,
-    )
-    .await;
-    let list_cmd = cmd("get_group_ban_member");
-    s.fails(
-        &list_cmd,
-        json!({"GroupId": "g", "Offset": 0, "Limit": 101}),
-        10004,
-    )
-    .await;
-    s.fails(&list_cmd, json!({"GroupId": "g"}), 10004).await;
-    s.fails(&list_cmd, json!({"GroupId": "nope", "Offset": 0}), 10010)
-        .await;
     // Nothing changed: the members, the owner and the one ban are as before.
     assert_eq!(
         members(&s, "g").await,
         (vec!["a".into(), "b".into(), "c".into()], 3)
     );
     assert_eq!(bans(&s, "g").await, vec![("x".to_string(), T0 + 100)]);
+}
+both!(bad_ban_requests_change_nothing);
+
+async fn ban_limits_and_destroyed_groups(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    group_with_b_and_c(&s).await;
+    ban(&s, "g", &["x"], 100).await;
+    let twenty: Vec<String> = (0..20).map(|i| format!("u{i}")).collect();
+    let (ban_cmd, unban_cmd) = (cmd("ban_group_member"), cmd("unban_group_member"));
+    let list_cmd = cmd("get_group_ban_member");
     // Exactly 20 accounts and a 1000-byte Description are accepted; "" is no Description.
     s.ok(
         &ban_cmd,
@@ -364,7 +368,7 @@ async fn bad_ban_requests_change_nothing(b: Backend) {
     s.fails(&list_cmd, json!({"GroupId": "g", "Offset": 0}), 10010)
         .await;
 }
-both!(bad_ban_requests_change_nothing);
+both!(ban_limits_and_destroyed_groups);
 
 async fn a_private_owner_can_be_banned(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
