@@ -397,7 +397,7 @@ impl ItemError {
 /// The `Result` of one member in add_group_member and import_group_member.
 pub fn member_result_code(r: MemberResult) -> u8 {
     match r {
-        MemberResult::Failed => 0,
+        MemberResult::Failed | MemberResult::Banned => 0,
         MemberResult::Added => 1,
         MemberResult::AlreadyMember => 2,
     }

@@ -229,6 +229,16 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::Group, group_open_http_svc, get_group_counter),
     command!(Family::Group, group_open_http_svc, update_group_counter),
     command!(Family::Group, group_open_http_svc, delete_group_counter),
+    command!(Family::Group, group_open_http_svc, ban_group_member),
+    command!(Family::Group, group_open_http_svc, unban_group_member),
+    command!(Family::Group, group_open_http_svc, get_group_ban_member),
+    command!(Family::Group, group_open_http_svc, send_broadcast_msg),
+    command!(Family::Group, group_open_http_svc, get_online_member_num),
+    command!(
+        Family::Group,
+        group_open_http_svc,
+        get_specified_group_member_info
+    ),
     command!(Family::OpenIm, openim, importmsg),
     command!(Family::OpenIm, openim, sendmsg),
     command!(Family::OpenIm, openim, batchsendmsg, envelope),

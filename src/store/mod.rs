@@ -130,13 +130,14 @@ pub trait MemberStore: Send + Sync {
     ) -> StoreResult<(GroupRow, MemberPage)>;
     /// Adds members atomically to a live group of a type that stores members (else
     /// GroupNotFound, Refused); accounts that need to exist and do not are handled as `missing`
-    /// says; GroupFull when they do not all fit.
+    /// says; accounts banned at `now` are `Banned`; GroupFull when they do not all fit.
     async fn add_members(
         &self,
         app: u64,
         group_id: &str,
         members: &[NewMember],
         missing: MissingAccount,
+        now: i64,
     ) -> StoreResult<Vec<MemberResult>>;
     /// Applies `edit` to one membership of a live group; NotMember when there is none.
     async fn update_member(
@@ -456,6 +457,37 @@ pub trait GroupAttrStore: Send + Sync {
     ) -> StoreResult<()>;
 }
 
+/// Bans (ban_group_member): accounts kept out of a group until a time. A ban whose time has
+/// passed is ignored wherever bans are read.
+#[async_trait::async_trait]
+pub trait BanStore: Send + Sync {
+    /// Bans accounts from a live group until `until` (a later ban replaces an earlier one) and
+    /// removes those that are members, as `remove_members` does, in one transaction; how many
+    /// left.
+    async fn ban(&self, app: u64, group_id: &str, ids: &[String], until: i64)
+    -> StoreResult<usize>;
+    /// Lifts bans on a live group's accounts (accounts not banned are ignored).
+    async fn unban(&self, app: u64, group_id: &str, ids: &[String]) -> StoreResult<()>;
+    /// A live group's bans still running at `now`, by end time then account, `limit` of them
+    /// from position `offset`, read from an index in that order.
+    async fn bans(
+        &self,
+        app: u64,
+        group_id: &str,
+        now: i64,
+        offset: i64,
+        limit: i64,
+    ) -> StoreResult<BanPage>;
+}
+
+/// Broadcasts to every AVChatRoom of an app (send_broadcast_msg): nothing is stored per group.
+#[async_trait::async_trait]
+pub trait BroadcastStore: Send + Sync {
+    /// The seq of a broadcast: the app's next one, or the first's when the same content with
+    /// the same Random was broadcast within the de-duplication window (nothing new then).
+    async fn broadcast(&self, app: u64, b: &NewBroadcast) -> StoreResult<i64>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
@@ -470,6 +502,8 @@ pub trait Store:
     + SnsStore
     + BlocklistStore
     + GroupAttrStore
+    + BanStore
+    + BroadcastStore
     + 'static
 {
     /// Flushes and closes connections (graceful shutdown).

@@ -134,6 +134,8 @@ pub enum MemberResult {
     Failed,
     Added,
     AlreadyMember,
+    /// The account is banned from the group (ban_group_member) until a later time.
+    Banned,
 }
 
 /// What adding members does when an account one needs is not imported.
@@ -362,4 +364,19 @@ pub struct FriendEdit {
     pub remark: Option<String>,
     pub groups: Option<Vec<String>>,
     pub custom: serde_json::Map<String, serde_json::Value>,
+}
+
+/// A page of a group's running bans: (account, end of the ban), and whether more follow.
+#[derive(Debug, Clone, Default)]
+pub struct BanPage {
+    pub bans: Vec<(String, i64)>,
+    pub has_more: bool,
+}
+
+/// A broadcast to store: its Random, a digest of its sender and content, and its time.
+#[derive(Debug, Clone)]
+pub struct NewBroadcast {
+    pub random: i64,
+    pub digest: Vec<u8>,
+    pub time: i64,
 }

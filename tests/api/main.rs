@@ -18,6 +18,8 @@ mod docs;
 mod framing;
 mod friends;
 mod group_attrs;
+mod group_av;
+mod group_bans;
 mod group_counters;
 mod groups;
 mod hardening;

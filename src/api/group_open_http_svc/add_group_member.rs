@@ -1,5 +1,6 @@
 //! `v4/group_open_http_svc/add_group_member` — add up to 300 members (CT 269/1621).
-//! Per member `Result`: 1 added, 2 already a member. Accounts that are not imported → 10019;
+//! Per member `Result`: 1 added, 2 already a member, 0 banned (ban_group_member) until a later
+//! time. Accounts that are not imported → 10019;
 //! a group that cannot hold them all → 10014; AVChatRoom (join by applying only) → 10007.
 //! New members start with no unread messages.
 
@@ -82,6 +83,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             id.as_str(),
             &members,
             MissingAccount::FailCall,
+            now,
         )
         .await?;
     let member_list = ids

@@ -99,7 +99,7 @@ impl Request {
 }
 
 /// `MemberRoleFilter`: role names; an unknown one is named in the error.
-fn roles(names: &[String]) -> Result<Vec<Role>, ApiError> {
+pub(super) fn roles(names: &[String]) -> Result<Vec<Role>, ApiError> {
     names
         .iter()
         .map(|r| {

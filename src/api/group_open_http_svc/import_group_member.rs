@@ -2,7 +2,8 @@
 //! and unread count (CT 269/1636). No callback, no notification. At most 300 per call (10005).
 //!
 //! Per member `Result`: 1 imported, 2 already a member, 0 failed — a `JoinTime` not after the
-//! group's creation or not before now, a malformed or never-imported account. `Role` may only
+//! group's creation or not before now, a malformed or never-imported account, an account banned
+//! now (ban_group_member). `Role` may only
 //! be `Admin` (10004 otherwise). `UnreadMsgNum` is clamped to the group's number of messages;
 //! absent means 0. AVChatRoom → 10007; a group that cannot hold them all → 10014.
 
@@ -105,6 +106,7 @@ async fn add(
             id.as_str(),
             members,
             MissingAccount::FailItem,
+            ctx.now(),
         )
         .await?)
 }

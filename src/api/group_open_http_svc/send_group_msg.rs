@@ -63,7 +63,7 @@ pub struct Response {
 }
 
 /// Checks a MsgBody and CloudCustomData, mapping their errors to the send codes (10004, 80002).
-fn check_body(body: &[Value], cloud_custom_data: Option<&str>) -> Result<(), ApiError> {
+pub(super) fn check_body(body: &[Value], cloud_custom_data: Option<&str>) -> Result<(), ApiError> {
     message::check_body(body, cloud_custom_data).map_err(|e| match e {
         BodyError::Invalid(m) => ApiError::InvalidParam(m),
         BodyError::TooLong => ApiError::MsgTooLong,

@@ -202,7 +202,11 @@ impl AccountStore for SqlStore {
                 })
             })
             .await?;
-        let found = wanted.iter().zip(&exist).filter(|(_, e)| **e).map(|(id, _)| id);
+        let found = wanted
+            .iter()
+            .zip(&exist)
+            .filter(|(_, e)| **e)
+            .map(|(id, _)| id);
         self.known_accounts.remember(generation, app, found);
         let mut read_back = exist.into_iter();
         Ok(known

@@ -132,6 +132,35 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Removes members of a group locked by the caller (absent ones are ignored) and keeps its
+    /// member count and owner right; how many left. Shared by delete_group_member and bans.
+    pub(super) async fn remove_members_in(
+        db: &mut Db<'_>,
+        app: u64,
+        group: &GroupRow,
+        ids: &[String],
+    ) -> StoreResult<usize> {
+        let group_id = group.group_id.as_str();
+        let mut removed = 0;
+        for id in ids {
+            removed += db
+                .exec(
+                    "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
+                    params![app as i64, group_id, id],
+                )
+                .await?;
+        }
+        let owner_left = !group.owner.is_empty() && ids.contains(&group.owner);
+        db.exec(
+            "UPDATE chat_groups SET member_num = member_num - $3, \
+             owner = CASE WHEN $4 = 1 THEN '' ELSE owner END \
+             WHERE sdkappid = $1 AND group_id = $2",
+            params![app as i64, group_id, removed as i64, owner_left],
+        )
+        .await?;
+        Ok(removed as usize)
+    }
+
     /// Members in join order, one page, optionally only some roles.
     pub(super) async fn member_page(
         db: &mut Db<'_>,
@@ -282,6 +311,7 @@ impl MemberStore for SqlStore {
         group_id: &str,
         members: &[NewMember],
         missing: MissingAccount,
+        now: i64,
     ) -> StoreResult<Vec<MemberResult>> {
         let group_id = group_id.to_string();
         let members = members.to_vec();
@@ -300,6 +330,10 @@ impl MemberStore for SqlStore {
                 for m in &members {
                     if absent.contains(&m.user_id) {
                         results.push(MemberResult::Failed);
+                        continue;
+                    }
+                    if Self::banned_in(&mut db, app, &group_id, &m.user_id, now).await? {
+                        results.push(MemberResult::Banned);
                         continue;
                     }
                     let present = added.iter().any(|a| a.user_id == m.user_id)
@@ -372,24 +406,7 @@ impl MemberStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
-                let mut removed = 0;
-                for id in &ids {
-                    removed += db
-                        .exec(
-                            "DELETE FROM members WHERE sdkappid = $1 AND group_id = $2 AND user_id = $3",
-                            params![app as i64, &group_id, id],
-                        )
-                        .await?;
-                }
-                let owner_left = !group.owner.is_empty() && ids.contains(&group.owner);
-                db.exec(
-                    "UPDATE chat_groups SET member_num = member_num - $3, \
-                     owner = CASE WHEN $4 = 1 THEN '' ELSE owner END \
-                     WHERE sdkappid = $1 AND group_id = $2",
-                    params![app as i64, &group_id, removed as i64, owner_left],
-                )
-                .await?;
-                Ok(removed as usize)
+                Self::remove_members_in(&mut db, app, &group, &ids).await
             })
         })
         .await

@@ -8,7 +8,9 @@
 
 mod accounts;
 mod apps;
+mod bans;
 mod blocklist;
+mod broadcasts;
 mod c2c;
 mod conversations;
 mod group_attrs;

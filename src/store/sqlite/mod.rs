@@ -41,6 +41,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0007_profiles.sql"),
     migration!("0008_sns.sql"),
     migration!("0009_group_attrs.sql"),
+    migration!("0010_bans.sql"),
     migration!("0013_friends_by_serial.sql"),
 ];
 
