@@ -16,6 +16,7 @@ mod members;
 mod messages;
 mod profiles;
 mod sns;
+mod topics;
 
 use std::sync::Arc;
 
