@@ -116,15 +116,6 @@ impl TopicTexts<'_> {
     }
 }
 
-/// `MuteAllMember` of a request: "On" or "Off".
-pub fn parse_mute_all(v: &str) -> Option<bool> {
-    match v {
-        "On" => Some(true),
-        "Off" => Some(false),
-        _ => None,
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
