@@ -22,4 +22,6 @@ mod hardening;
 mod migration;
 mod profiles;
 mod tls;
+mod topics;
+mod topics_messages;
 mod unread_model;
