@@ -59,7 +59,10 @@ async fn create_get_modify_destroy(b: Backend) {
         json!({"GroupId": GROUP, "TopicName": "general", "From_Account": "a"}),
     )
     .await;
-    assert!(generated.starts_with("@TGS#_c1@TOPIC#_@TOPIC#c"), "{generated}");
+    assert!(
+        generated.starts_with("@TGS#_c1@TOPIC#_@TOPIC#c"),
+        "{generated}"
+    );
     let custom = "@TGS#_c1@TOPIC#_news";
     let id = create_topic(
         &s,
@@ -80,7 +83,10 @@ async fn create_get_modify_destroy(b: Backend) {
         json!({"ShutUpTime": 0, "MsgSeq": 0, "MsgFlag": "AcceptAndNotify"})
     );
     let all = topics(&s, "a", &[]).await;
-    let ids: Vec<&str> = all.iter().map(|t| t["TopicInfo"]["TopicId"].as_str().unwrap()).collect();
+    let ids: Vec<&str> = all
+        .iter()
+        .map(|t| t["TopicInfo"]["TopicId"].as_str().unwrap())
+        .collect();
     assert_eq!(ids.len(), 2);
     assert!(ids.contains(&custom) && ids.contains(&generated.as_str()));
 
@@ -181,8 +187,12 @@ async fn import_topic_on_both_paths(b: Backend) {
     assert_eq!(items[1]["TopicInfo"]["CreateTime"], T0);
     // The same custom id again, on either path: 10021; create_topic says 10025.
     for c in [cmd("import_topic"), topic_cmd("import_topic")] {
-        s.fails(&c, json!({"GroupId": GROUP, "TopicId": old, "TopicName": "x"}), 10021)
-            .await;
+        s.fails(
+            &c,
+            json!({"GroupId": GROUP, "TopicId": old, "TopicName": "x"}),
+            10021,
+        )
+        .await;
     }
     s.fails(
         &topic_cmd("create_topic"),
@@ -191,14 +201,27 @@ async fn import_topic_on_both_paths(b: Backend) {
     )
     .await;
     for (body, code) in [
-        (json!({"GroupId": GROUP, "TopicName": "f", "CreateTime": T0 + 10}), 10004),
-        (json!({"GroupId": GROUP, "TopicName": "f", "CreateTime": T0 - 2000}), 10004),
-        (json!({"GroupId": GROUP, "TopicName": "f", "Type": "Public"}), 10004),
+        (
+            json!({"GroupId": GROUP, "TopicName": "f", "CreateTime": T0 + 10}),
+            10004,
+        ),
+        (
+            json!({"GroupId": GROUP, "TopicName": "f", "CreateTime": T0 - 2000}),
+            10004,
+        ),
+        (
+            json!({"GroupId": GROUP, "TopicName": "f", "Type": "Public"}),
+            10004,
+        ),
         (json!({"GroupId": "@TGS#_none", "TopicName": "f"}), 10010),
     ] {
         s.fails(&cmd("import_topic"), body, code).await;
     }
-    assert_eq!(topics(&s, "owner", &[]).await.len(), 2, "nothing imported by the failures");
+    assert_eq!(
+        topics(&s, "owner", &[]).await.len(),
+        2,
+        "nothing imported by the failures"
+    );
 }
 both!(import_topic_on_both_paths);
 
@@ -219,7 +242,10 @@ async fn only_communities_with_topics(b: Backend) {
             ("create_topic", json!({"GroupId": id, "TopicName": "t"})),
             ("import_topic", json!({"GroupId": id, "TopicName": "t"})),
             ("get_topic", json!({"GroupId": id, "From_Account": "owner"})),
-            ("destroy_topic", json!({"GroupId": id, "TopicIdList": ["x"]})),
+            (
+                "destroy_topic",
+                json!({"GroupId": id, "TopicIdList": ["x"]}),
+            ),
         ] {
             s.fails(&topic_cmd(c), body, 11000).await;
         }
@@ -264,7 +290,13 @@ async fn limits_and_custom_ids(b: Backend) {
         "Notification": "n".repeat(300), "Introduction": "i".repeat(240)});
     let id = create_topic(&s, fits.clone()).await;
     let info = topic(&s, "a", &id).await["TopicInfo"].clone();
-    for f in ["TopicName", "CustomString", "FaceUrl", "Notification", "Introduction"] {
+    for f in [
+        "TopicName",
+        "CustomString",
+        "FaceUrl",
+        "Notification",
+        "Introduction",
+    ] {
         assert_eq!(info[f], fits[f], "{f}");
     }
     for (field, long) in [
@@ -306,7 +338,11 @@ async fn limits_and_custom_ids(b: Backend) {
         json!({"GroupId": GROUP}),
         json!({"GroupId": GROUP, "TopicName": "t", "From_Account": "out"}),
     ] {
-        let code = if body.get("From_Account").is_some() { 10007 } else { 10004 };
+        let code = if body.get("From_Account").is_some() {
+            10007
+        } else {
+            10004
+        };
         s.fails(&topic_cmd("create_topic"), body, code).await;
     }
     // Nothing was created or changed by the failures.
@@ -419,7 +455,9 @@ async fn muted_lists_both_names_and_topics(b: Backend) {
     );
     assert_eq!(v["GroupId"], GROUP);
     let in_topic = json!({"GroupId": GROUP, "TopicId": t1});
-    let v = s.ok(&cmd("get_group_muted_account"), in_topic.clone()).await;
+    let v = s
+        .ok(&cmd("get_group_muted_account"), in_topic.clone())
+        .await;
     assert_eq!(
         v["MutedAccountList"],
         json!([{"Member_Account": "b", "MutedUntil": T0 + 50}])
@@ -431,7 +469,10 @@ async fn muted_lists_both_names_and_topics(b: Backend) {
     );
     // The member's SelfInfo in the topic shows the later of the two mutes.
     assert_eq!(topic(&s, "b", &t1).await["SelfInfo"]["ShutUpTime"], T0 + 50);
-    assert_eq!(topic(&s, "a", &t1).await["SelfInfo"]["ShutUpTime"], T0 + 100);
+    assert_eq!(
+        topic(&s, "a", &t1).await["SelfInfo"]["ShutUpTime"],
+        T0 + 100
+    );
     // Unmuting in the topic empties its list; an expired mute is not listed.
     s.ok(
         &cmd("forbid_send_msg"),
@@ -439,7 +480,10 @@ async fn muted_lists_both_names_and_topics(b: Backend) {
     )
     .await;
     let v = s
-        .ok(&cmd("get_group_muted_account"), json!({"GroupId": GROUP, "TopicId": t1}))
+        .ok(
+            &cmd("get_group_muted_account"),
+            json!({"GroupId": GROUP, "TopicId": t1}),
+        )
         .await;
     assert_eq!(v["MutedAccountList"], json!([]));
     // Bad input: unknown topic, non-member, group without topics; nothing changes.
@@ -463,10 +507,17 @@ async fn muted_lists_both_names_and_topics(b: Backend) {
     )
     .await;
     let v = s
-        .ok(&cmd("get_group_muted_account"), json!({"GroupId": GROUP, "TopicId": t1}))
+        .ok(
+            &cmd("get_group_muted_account"),
+            json!({"GroupId": GROUP, "TopicId": t1}),
+        )
         .await;
     assert_eq!(v["MutedAccountList"], json!([]));
-    s.fails(&cmd("get_group_muted_account"), json!({"GroupId": "@TGS#_x"}), 10010)
-        .await;
+    s.fails(
+        &cmd("get_group_muted_account"),
+        json!({"GroupId": "@TGS#_x"}),
+        10010,
+    )
+    .await;
 }
 both!(muted_lists_both_names_and_topics);

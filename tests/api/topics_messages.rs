@@ -62,7 +62,10 @@ async fn topic_seqs_are_their_own(b: Backend) {
     assert_eq!(again["MsgSeq"], 2);
     assert_eq!(send_in(&s, &t2, "b", 3).await["MsgSeq"], 2);
     let g = info(&s, GROUP).await;
-    assert_eq!(g["NextMsgSeq"], 2, "topic messages do not move the group's seqs");
+    assert_eq!(
+        g["NextMsgSeq"], 2,
+        "topic messages do not move the group's seqs"
+    );
     assert_eq!(g["LastMsgTime"], T0);
     let i1 = topic(&s, "a", &t1).await["TopicInfo"].clone();
     assert_eq!(i1["NextMsgSeq"], 3);
@@ -70,7 +73,10 @@ async fn topic_seqs_are_their_own(b: Backend) {
     assert_eq!(topic(&s, "a", &t2).await["TopicInfo"]["NextMsgSeq"], 3);
     // Histories are apart: the group's holds its one message.
     let h1 = history(&s, &t1).await;
-    let froms: Vec<&str> = h1.iter().map(|m| m["From_Account"].as_str().unwrap()).collect();
+    let froms: Vec<&str> = h1
+        .iter()
+        .map(|m| m["From_Account"].as_str().unwrap())
+        .collect();
     assert_eq!(froms, ["b", "a"]);
     let v = s
         .ok(
@@ -199,12 +205,20 @@ async fn recall_and_delete_in_a_topic(b: Backend) {
     let places: Vec<(i64, i64)> = history(&s, &t1)
         .await
         .iter()
-        .map(|m| (m["MsgSeq"].as_i64().unwrap(), m["IsPlaceMsg"].as_i64().unwrap()))
+        .map(|m| {
+            (
+                m["MsgSeq"].as_i64().unwrap(),
+                m["IsPlaceMsg"].as_i64().unwrap(),
+            )
+        })
         .collect();
     assert_eq!(places, [(3, 0), (2, 1), (1, 2)]);
     // The group's own message with seq 1 is untouched.
     let v = s
-        .ok(&cmd("group_msg_get_simple"), json!({"GroupId": GROUP, "ReqMsgNumber": 5}))
+        .ok(
+            &cmd("group_msg_get_simple"),
+            json!({"GroupId": GROUP, "ReqMsgNumber": 5}),
+        )
         .await;
     assert_eq!(v["RspMsgList"][0]["IsPlaceMsg"], 0);
     assert_eq!(v["RspMsgList"][0]["MsgBody"], text("hi"));
@@ -215,10 +229,22 @@ async fn recall_and_delete_in_a_topic(b: Backend) {
     )
     .await;
     for (c, body) in [
-        ("group_msg_get_simple", json!({"GroupId": GROUP, "TopicId": t1, "ReqMsgNumber": 5})),
-        ("group_msg_recall", json!({"GroupId": GROUP, "TopicId": t1, "MsgSeqList": [{"MsgSeq": 3}]})),
-        ("delete_group_msg_by_sender", json!({"GroupId": GROUP, "TopicId": t1, "Sender_Account": "a"})),
-        ("get_group_muted_account", json!({"GroupId": GROUP, "TopicId": t1})),
+        (
+            "group_msg_get_simple",
+            json!({"GroupId": GROUP, "TopicId": t1, "ReqMsgNumber": 5}),
+        ),
+        (
+            "group_msg_recall",
+            json!({"GroupId": GROUP, "TopicId": t1, "MsgSeqList": [{"MsgSeq": 3}]}),
+        ),
+        (
+            "delete_group_msg_by_sender",
+            json!({"GroupId": GROUP, "TopicId": t1, "Sender_Account": "a"}),
+        ),
+        (
+            "get_group_muted_account",
+            json!({"GroupId": GROUP, "TopicId": t1}),
+        ),
     ] {
         s.fails(&cmd(c), body, 110003).await;
     }

@@ -62,7 +62,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let until = member::mute_until(ctx.now(), secs);
     let (store, app) = (ctx.store(), ctx.sdkappid());
     match topic_id(req.topic_id.as_deref()) {
-        Some(topic) => store.mute_in_topic(app, id.as_str(), topic, &ids, until).await?,
+        Some(topic) => {
+            store
+                .mute_in_topic(app, id.as_str(), topic, &ids, until)
+                .await?
+        }
         None => store.mute(app, id.as_str(), &ids, until).await?,
     }
     Ok(Response {})

@@ -37,7 +37,10 @@ pub struct Response {
 
 /// The muted list both names answer: the group's id and each muted member with the end of
 /// its mute, in the group or in one topic.
-pub async fn muted_members(ctx: &Ctx, req: Request) -> Result<(String, Vec<(String, i64)>), ApiError> {
+pub async fn muted_members(
+    ctx: &Ctx,
+    req: Request,
+) -> Result<(String, Vec<(String, i64)>), ApiError> {
     let id = group_id(&req.group_id)?;
     let (app, now) = (ctx.sdkappid(), ctx.now());
     if let Some(topic) = topic_id(req.topic_id.as_deref()) {

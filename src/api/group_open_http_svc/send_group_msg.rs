@@ -224,7 +224,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
                 .send_topic_message(app, group, topic, &msg, app_admin)
                 .await?
         }
-        None => ctx.store().send_message(app, group, &msg, app_admin).await?,
+        None => {
+            ctx.store()
+                .send_message(app, group, &msg, app_admin)
+                .await?
+        }
     };
     Ok(Response {
         msg_time: stored.time,

@@ -33,7 +33,13 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     {
         require_members(ctx, &id, &[creator.to_string()]).await?;
     }
-    let topic_id =
-        store_new_topic(ctx, id.as_str(), checked, ctx.now(), ApiError::TopicIdUsedByYou).await?;
+    let topic_id = store_new_topic(
+        ctx,
+        id.as_str(),
+        checked,
+        ctx.now(),
+        ApiError::TopicIdUsedByYou,
+    )
+    .await?;
     Ok(Response { topic_id })
 }

@@ -123,11 +123,13 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             .collect(),
         Some(ids) => ids
             .iter()
-            .map(|tid| match view.topics.iter().find(|s| s.topic.topic_id == *tid) {
-                Some(s) if !s.topic.destroyed => item(s),
-                Some(_) => failed(tid, ItemError::TopicDestroyed, "has been destroyed"),
-                None => failed(tid, ItemError::TopicNotFound, "does not exist"),
-            })
+            .map(
+                |tid| match view.topics.iter().find(|s| s.topic.topic_id == *tid) {
+                    Some(s) if !s.topic.destroyed => item(s),
+                    Some(_) => failed(tid, ItemError::TopicDestroyed, "has been destroyed"),
+                    None => failed(tid, ItemError::TopicNotFound, "does not exist"),
+                },
+            )
             .collect(),
     };
     Ok(Response {

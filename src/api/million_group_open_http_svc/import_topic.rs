@@ -55,7 +55,13 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "CreateTime must not be before the group's creation",
         ));
     }
-    let topic_id =
-        store_new_topic(ctx, id.as_str(), checked, created_at, ApiError::TopicIdTaken).await?;
+    let topic_id = store_new_topic(
+        ctx,
+        id.as_str(),
+        checked,
+        created_at,
+        ApiError::TopicIdTaken,
+    )
+    .await?;
     Ok(Response { topic_id })
 }

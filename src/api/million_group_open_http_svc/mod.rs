@@ -108,7 +108,11 @@ pub async fn store_new_topic(
         profile: checked.profile,
     };
     for _ in 0..8 {
-        match ctx.store().create_topic(ctx.sdkappid(), group_id, &new).await {
+        match ctx
+            .store()
+            .create_topic(ctx.sdkappid(), group_id, &new)
+            .await
+        {
             Err(crate::store::StoreError::TopicIdTaken(id)) if custom => return Err(taken(id)),
             Err(crate::store::StoreError::TopicIdTaken(_)) => {
                 new.topic_id = topic::generate_topic_id(group_id);

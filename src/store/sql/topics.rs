@@ -223,9 +223,9 @@ impl SqlStore {
         user: &str,
         serial: i64,
     ) -> StoreResult<Vec<TopicSeen>> {
-        let cols = qualified(TOPIC_COLS, "t");
+        let topic_cols = qualified(TOPIC_COLS, "t");
         let sql = format!(
-            "SELECT {cols}, r.unread_base, r.rank_base, mu.until FROM topics t \
+            "SELECT {topic_cols}, r.unread_base, r.rank_base, mu.until FROM topics t \
              LEFT JOIN topic_reads r ON r.sdkappid = t.sdkappid AND r.group_id = t.group_id \
              AND r.user_id = $3 AND r.topic_id = t.topic_id AND r.join_serial = $4 \
              LEFT JOIN mutes mu ON mu.sdkappid = t.sdkappid AND mu.group_id = t.topic_id \
@@ -294,7 +294,9 @@ impl TopicStore for SqlStore {
     ) -> StoreResult<(GroupRow, TopicRow)> {
         let (group_id, topic_id) = (group_id.to_string(), topic_id.to_string());
         self.read(move |mut db: Db<'_>| {
-            Box::pin(async move { Self::live_topic(&mut db, app, &group_id, &topic_id, false).await })
+            Box::pin(
+                async move { Self::live_topic(&mut db, app, &group_id, &topic_id, false).await },
+            )
         })
         .await
     }
@@ -312,7 +314,8 @@ impl TopicStore for SqlStore {
                 let member = Self::membership(&mut db, app, &group_id, &user).await?;
                 // A non-member's marks are not read: -1 is no membership's serial.
                 let serial = member.as_ref().map_or(-1, |m| m.serial);
-                let topics = Self::topics_with_marks(&mut db, app, &group_id, &user, serial).await?;
+                let topics =
+                    Self::topics_with_marks(&mut db, app, &group_id, &user, serial).await?;
                 Ok(TopicsView {
                     group,
                     member: member.map(|m| m.row),
@@ -473,8 +476,7 @@ impl TopicStore for SqlStore {
         let msgs = msgs.to_vec();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let (_, topic) =
-                    Self::live_topic(&mut db, app, &group_id, &topic_id, true).await?;
+                let (_, topic) = Self::live_topic(&mut db, app, &group_id, &topic_id, true).await?;
                 let times: Vec<i64> = msgs.iter().map(|m| m.time).collect();
                 let time_ok =
                     check_import_times(topic.created_at, topic.last_msg_time, &times, now);
