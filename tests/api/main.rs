@@ -24,4 +24,5 @@ mod profiles;
 mod tls;
 mod topics;
 mod topics_messages;
+mod topics_mutes;
 mod unread_model;

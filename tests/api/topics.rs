@@ -49,7 +49,7 @@ pub async fn topic(s: &TestServer, user: &str, id: &str) -> Value {
     items[0].clone()
 }
 
-async fn create_get_modify_destroy(b: Backend) {
+async fn create_get_modify(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
     };
@@ -101,7 +101,21 @@ async fn create_get_modify_destroy(b: Backend) {
     assert_eq!(info["Notification"], "");
     assert_eq!(info["Introduction"], "in");
     assert_eq!(info["MuteAllMember"], "On");
+}
+both!(create_get_modify);
 
+async fn destroy_twice_and_ids_stay_taken(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    community(&s).await;
+    let generated = create_topic(&s, json!({"GroupId": GROUP, "TopicName": "general"})).await;
+    let custom = "@TGS#_c1@TOPIC#_news";
+    create_topic(
+        &s,
+        json!({"GroupId": GROUP, "TopicId": custom, "TopicName": "news"}),
+    )
+    .await;
     let v = s
         .ok(
             &topic_cmd("destroy_topic"),
@@ -151,7 +165,7 @@ async fn create_get_modify_destroy(b: Backend) {
     )
     .await;
 }
-both!(create_get_modify_destroy);
+both!(destroy_twice_and_ids_stay_taken);
 
 async fn import_topic_on_both_paths(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
@@ -424,100 +438,3 @@ async fn sdk_defaults_and_filters(b: Backend) {
     assert_eq!(topics(&s, "a", &[]).await.len(), 1);
 }
 both!(sdk_defaults_and_filters);
-
-async fn muted_lists_both_names_and_topics(b: Backend) {
-    let Some(s) = TestServer::start(b).await else {
-        return;
-    };
-    community(&s).await;
-    let t1 = create_topic(&s, json!({"GroupId": GROUP, "TopicName": "one"})).await;
-    s.ok(
-        &cmd("forbid_send_msg"),
-        json!({"GroupId": GROUP, "Members_Account": ["a"], "MuteTime": 100}),
-    )
-    .await;
-    s.ok(
-        &cmd("forbid_send_msg"),
-        json!({"GroupId": GROUP, "Members_Account": ["b"], "MuteTime": 50, "TopicId": t1}),
-    )
-    .await;
-    let group = json!({"GroupId": GROUP, "TopicId": ""});
-    let v = s.ok(&cmd("get_group_muted_account"), group.clone()).await;
-    assert_eq!(
-        v["MutedAccountList"],
-        json!([{"Member_Account": "a", "MutedUntil": T0 + 100}])
-    );
-    assert!(v.get("ShuttedUinList").is_none());
-    let v = s.ok(&cmd("get_group_shutted_uin"), group).await;
-    assert_eq!(
-        v["ShuttedUinList"],
-        json!([{"Member_Account": "a", "ShuttedUntil": T0 + 100}])
-    );
-    assert_eq!(v["GroupId"], GROUP);
-    let in_topic = json!({"GroupId": GROUP, "TopicId": t1});
-    let v = s
-        .ok(&cmd("get_group_muted_account"), in_topic.clone())
-        .await;
-    assert_eq!(
-        v["MutedAccountList"],
-        json!([{"Member_Account": "b", "MutedUntil": T0 + 50}])
-    );
-    let v = s.ok(&cmd("get_group_shutted_uin"), in_topic).await;
-    assert_eq!(
-        v["ShuttedUinList"],
-        json!([{"Member_Account": "b", "ShuttedUntil": T0 + 50}])
-    );
-    // The member's SelfInfo in the topic shows the later of the two mutes.
-    assert_eq!(topic(&s, "b", &t1).await["SelfInfo"]["ShutUpTime"], T0 + 50);
-    assert_eq!(
-        topic(&s, "a", &t1).await["SelfInfo"]["ShutUpTime"],
-        T0 + 100
-    );
-    // Unmuting in the topic empties its list; an expired mute is not listed.
-    s.ok(
-        &cmd("forbid_send_msg"),
-        json!({"GroupId": GROUP, "Members_Account": ["b"], "MuteTime": 0, "TopicId": t1}),
-    )
-    .await;
-    let v = s
-        .ok(
-            &cmd("get_group_muted_account"),
-            json!({"GroupId": GROUP, "TopicId": t1}),
-        )
-        .await;
-    assert_eq!(v["MutedAccountList"], json!([]));
-    // Bad input: unknown topic, non-member, group without topics; nothing changes.
-    let unknown = format!("{GROUP}@TOPIC#_none");
-    s.fails(
-        &cmd("get_group_muted_account"),
-        json!({"GroupId": GROUP, "TopicId": unknown}),
-        10010,
-    )
-    .await;
-    s.fails(
-        &cmd("forbid_send_msg"),
-        json!({"GroupId": GROUP, "Members_Account": ["out"], "MuteTime": 9, "TopicId": t1}),
-        10007,
-    )
-    .await;
-    s.fails(
-        &cmd("forbid_send_msg"),
-        json!({"GroupId": GROUP, "Members_Account": ["b"], "MuteTime": 9, "TopicId": unknown}),
-        10010,
-    )
-    .await;
-    let v = s
-        .ok(
-            &cmd("get_group_muted_account"),
-            json!({"GroupId": GROUP, "TopicId": t1}),
-        )
-        .await;
-    assert_eq!(v["MutedAccountList"], json!([]));
-    s.fails(
-        &cmd("get_group_muted_account"),
-        json!({"GroupId": "@TGS#_x"}),
-        10010,
-    )
-    .await;
-}
-both!(muted_lists_both_names_and_topics);
