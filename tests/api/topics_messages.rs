@@ -85,6 +85,16 @@ async fn topic_seqs_are_their_own(b: Backend) {
         )
         .await;
     assert_eq!(v["RspMsgList"].as_array().unwrap().len(), 1);
+    // `TopicId: ""` (the SDKs' default) sends to the group itself.
+    let v = s
+        .ok(
+            &cmd("send_group_msg"),
+            json!({"GroupId": GROUP, "TopicId": "", "From_Account": "a", "Random": 8,
+                   "MsgBody": text("g")}),
+        )
+        .await;
+    assert_eq!(v["MsgSeq"], 2);
+    assert_eq!(info(&s, GROUP).await["NextMsgSeq"], 3);
     // Online-only messages in a topic get no seq and store nothing.
     let v = s
         .ok(

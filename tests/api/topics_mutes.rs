@@ -16,7 +16,7 @@ async fn muted_lists_both_names_and_topics(b: Backend) {
     let t1 = create_topic(&s, json!({"GroupId": GROUP, "TopicName": "one"})).await;
     s.ok(
         &cmd("forbid_send_msg"),
-        json!({"GroupId": GROUP, "Members_Account": ["a"], "MuteTime": 100}),
+        json!({"GroupId": GROUP, "Members_Account": ["a"], "MuteTime": 100, "TopicId": ""}),
     )
     .await;
     s.ok(
