@@ -149,6 +149,18 @@ pub enum ApiError {
     #[error("{0}")]
     GroupCounter(CounterError),
 
+    // ---- community topics ----
+    #[error("the group {0} does not support topics (only a Community created with SupportTopic 1)")]
+    TopicsUnsupported(String),
+    #[error("the topic {0} does not exist")]
+    TopicNotFound(String),
+    #[error("the topic {0} has been destroyed")]
+    TopicDestroyed(String),
+    #[error("the topic id {0} is already in use")]
+    TopicIdTaken(String),
+    #[error("the topic id {0} was used by you before; pick another")]
+    TopicIdUsedByYou(String),
+
     // ---- one-to-one messages ----
     #[error("the account {0} is not imported")]
     RecipientNotFound(String),
@@ -244,6 +256,11 @@ impl ApiError {
                 CounterError::BadKey(_) | CounterError::Overflow(_) => family.invalid_param(),
                 CounterError::TooMany(_) => 10063,
             },
+            TopicsUnsupported(_) => 11000,
+            TopicNotFound(_) => 10010,
+            TopicDestroyed(_) => 110003,
+            TopicIdTaken(_) => 10021,
+            TopicIdUsedByYou(_) => 10025,
             RecipientNotFound(_) => 90012,
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
@@ -290,6 +307,14 @@ impl From<StoreError> for ApiError {
             } => ApiError::GroupIdTakenByYou(group_id),
             StoreError::GroupIdTaken { group_id, .. } => ApiError::GroupIdTaken(group_id),
             StoreError::GroupFull(id) => ApiError::GroupFull(id),
+            StoreError::TopicsUnsupported(id) => ApiError::TopicsUnsupported(id),
+            StoreError::TopicNotFound {
+                topic,
+                destroyed: true,
+            } => ApiError::TopicDestroyed(topic),
+            StoreError::TopicNotFound { topic, .. } => ApiError::TopicNotFound(topic),
+            // create_topic answers 10025 instead (see million_group_open_http_svc::create_topic).
+            StoreError::TopicIdTaken(id) => ApiError::TopicIdTaken(id),
             StoreError::Refused(r) => r.into(),
             StoreError::Unavailable(_)
             | StoreError::Full(_)
@@ -360,6 +385,10 @@ pub enum ItemError {
     SnsListNotFriend,
     /// `batchsendmsg` items: the recipient blocks the sender (20007).
     BlockedByRecipient,
+    /// `get_topic` / `destroy_topic` items: no such topic in the group (10010).
+    TopicNotFound,
+    /// `get_topic` / `destroy_topic` items: the topic was destroyed (110003).
+    TopicDestroyed,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
     /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
@@ -390,6 +419,8 @@ impl ItemError {
             SnsListLimit => 30011,
             SnsListNotFriend => 32216,
             BlockedByRecipient => 20007,
+            TopicNotFound => 10010,
+            TopicDestroyed => 110003,
         }
     }
 }

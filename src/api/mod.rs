@@ -7,6 +7,7 @@ pub mod fields;
 pub mod group_open_attr_http_svc;
 pub mod group_open_http_svc;
 pub mod im_open_login_svc;
+pub mod million_group_open_http_svc;
 pub mod openim;
 pub mod opentim_bench;
 pub mod profile;
@@ -210,6 +211,13 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::Group, group_open_http_svc, change_group_owner),
     command!(Family::Group, group_open_http_svc, forbid_send_msg),
     command!(Family::Group, group_open_http_svc, get_group_shutted_uin),
+    command!(Family::Group, group_open_http_svc, get_group_muted_account),
+    command!(Family::Group, group_open_http_svc, import_topic),
+    command!(Family::Group, million_group_open_http_svc, create_topic),
+    command!(Family::Group, million_group_open_http_svc, get_topic),
+    command!(Family::Group, million_group_open_http_svc, modify_topic),
+    command!(Family::Group, million_group_open_http_svc, destroy_topic),
+    command!(Family::Group, million_group_open_http_svc, import_topic),
     command!(Family::Group, group_open_http_svc, group_msg_recall),
     command!(
         Family::Group,
@@ -280,7 +288,9 @@ pub static BENCH_COMMANDS: &[Command] = &[
 fn service_family(service: &str) -> Option<Family> {
     match service {
         "im_open_login_svc" => Some(Family::Account),
-        "group_open_http_svc" | "group_open_attr_http_svc" => Some(Family::Group),
+        "group_open_http_svc" | "group_open_attr_http_svc" | "million_group_open_http_svc" => {
+            Some(Family::Group)
+        }
         "openim" => Some(Family::OpenIm),
         "recentcontact" => Some(Family::RecentContact),
         "profile" => Some(Family::Profile),

@@ -74,6 +74,11 @@ impl GroupId {
             if !s.starts_with(COMMUNITY_PREFIX) {
                 return Err("a Community GroupId must start with @TGS#_".into());
             }
+            // Topic ids are a GroupId followed by this mark, and a topic's messages are kept
+            // under its id: no group may be named like a topic.
+            if s.contains(crate::domain::topic::TOPIC_MARK) {
+                return Err("a Community GroupId must not contain @TOPIC#_".into());
+            }
         } else if s.starts_with(GENERATED_PREFIX) {
             return Err("a custom GroupId must not start with @TGS#".into());
         }

@@ -13,4 +13,5 @@ pub mod message;
 pub mod profile;
 pub mod refusal;
 pub mod sending;
+pub mod topic;
 pub mod unread;

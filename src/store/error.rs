@@ -18,6 +18,15 @@ pub enum StoreError {
     /// The group id is in use, by a live group or by one destroyed (ids are never reused).
     #[error("the group id {group_id} is already in use")]
     GroupIdTaken { group_id: String, destroyed: bool },
+    /// The group is not a Community created with topics.
+    #[error("the group {0} does not support topics")]
+    TopicsUnsupported(String),
+    /// No topic with this id in the group; `destroyed` when there was one.
+    #[error("the topic {topic} does not exist")]
+    TopicNotFound { topic: String, destroyed: bool },
+    /// The topic id is in use, by a live topic or a destroyed one (ids are never reused).
+    #[error("the topic id {0} is already in use")]
+    TopicIdTaken(String),
     /// The group has no room for the members to add.
     #[error("the group {0} is full")]
     GroupFull(String),

@@ -488,6 +488,103 @@ pub trait BroadcastStore: Send + Sync {
     async fn broadcast(&self, app: u64, b: &NewBroadcast) -> StoreResult<i64>;
 }
 
+/// Community topics: each its own seq space (its messages and mutes are kept under its id),
+/// with the members' read marks in it kept sparse (a row only once a member's mark moves).
+/// Every operation fails with GroupNotFound / TopicsUnsupported unless the group is a live
+/// Community with topics, and with TopicNotFound for a topic that is not live.
+#[async_trait::async_trait]
+pub trait TopicStore: Send + Sync {
+    /// Creates a topic; TopicIdTaken when its id is used (by a live or a destroyed topic).
+    async fn create_topic(&self, app: u64, group_id: &str, topic: &NewTopic) -> StoreResult<()>;
+    /// The group and one of its live topics.
+    async fn topic(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+    ) -> StoreResult<(GroupRow, TopicRow)>;
+    /// The group's topics as `user` sees them.
+    async fn topics_seen_by(&self, app: u64, group_id: &str, user: &str)
+    -> StoreResult<TopicsView>;
+    /// Applies `edit` to a live topic's profile under its lock.
+    async fn update_topic(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        edit: TopicEdit,
+    ) -> StoreResult<()>;
+    /// Destroys topics; for each, what it found.
+    async fn destroy_topics(
+        &self,
+        app: u64,
+        group_id: &str,
+        ids: &[String],
+    ) -> StoreResult<Vec<TopicDestroy>>;
+    /// Whether `user` may speak in the topic now (for a message not stored): Refused
+    /// (SenderMuted) or NotMember when not; app admins need no membership.
+    async fn check_topic_sender(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        user: &str,
+        is_app_admin: bool,
+        now: i64,
+    ) -> StoreResult<()>;
+    /// Stores a message sent now in the topic, as [`MessageStore::send_message`] in a group.
+    async fn send_topic_message(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        msg: &NewMessage,
+        sender_is_app_admin: bool,
+    ) -> StoreResult<Stored>;
+    /// Imports messages into the topic, as [`MessageStore::import_messages`] in a group.
+    async fn import_topic_messages(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        msgs: &[NewMessage],
+        now: i64,
+    ) -> StoreResult<Vec<ImportedMsg>>;
+    /// Recalls messages of the topic by seq; for each, whether it exists.
+    async fn recall_in_topic(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        seqs: &[i64],
+    ) -> StoreResult<Vec<bool>>;
+    /// Deletes every message of a sender in the topic; how many.
+    async fn delete_topic_messages_by_sender(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        sender: &str,
+    ) -> StoreResult<u64>;
+    /// Mutes (or with `until` 0 unmutes) members in the topic; survives leaving.
+    async fn mute_in_topic(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        ids: &[String],
+        until: i64,
+    ) -> StoreResult<()>;
+    /// Members of the group muted in the topic past `now`, in join order, with the mute's end.
+    async fn topic_muted(
+        &self,
+        app: u64,
+        group_id: &str,
+        topic_id: &str,
+        now: i64,
+    ) -> StoreResult<Vec<(String, i64)>>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
@@ -504,6 +601,7 @@ pub trait Store:
     + GroupAttrStore
     + BanStore
     + BroadcastStore
+    + TopicStore
     + 'static
 {
     /// Flushes and closes connections (graceful shutdown).

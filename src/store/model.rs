@@ -7,6 +7,7 @@ use crate::domain::c2c::MsgKey;
 use crate::domain::group::{GroupType, KeyValue, MsgFlag, Role};
 use crate::domain::refusal::Refusal;
 use crate::domain::sending::Sender;
+use crate::domain::topic::TopicProfile;
 use crate::domain::unread::{GroupCounters, ReadMark};
 
 /// An account to import; `None` fields keep what is stored.
@@ -27,6 +28,9 @@ pub struct GroupProfile {
     pub apply_join_option: String,
     pub shut_up_all: bool,
     pub app_defined_data: Vec<KeyValue>,
+    /// A Community created with `SupportTopic: 1` (absent in profiles stored before topics).
+    #[serde(default)]
+    pub support_topic: bool,
 }
 
 /// A group as stored.
@@ -379,4 +383,54 @@ pub struct NewBroadcast {
     pub random: i64,
     pub digest: Vec<u8>,
     pub time: i64,
+}
+
+/// A Community topic as stored (destroyed ones too: their ids stay taken).
+#[derive(Debug, Clone)]
+pub struct TopicRow {
+    pub topic_id: String,
+    pub created_at: i64,
+    pub last_msg_time: i64,
+    /// The topic's own seq space and unread counters.
+    pub counters: GroupCounters,
+    pub destroyed: bool,
+    pub profile: TopicProfile,
+}
+
+/// A topic to create (create_topic, import_topic).
+#[derive(Debug, Clone)]
+pub struct NewTopic {
+    pub topic_id: String,
+    pub created_at: i64,
+    pub profile: TopicProfile,
+}
+
+/// An edit of a live topic applied inside the store's transaction.
+pub type TopicEdit = Box<dyn FnOnce(&mut TopicProfile) + Send>;
+
+/// What destroying one topic found.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TopicDestroy {
+    Destroyed,
+    AlreadyDestroyed,
+    NotFound,
+}
+
+/// A topic as one account sees it: its read mark there (None: it has none for its current
+/// membership) and the end of its mute in the topic (0: none).
+#[derive(Debug, Clone)]
+pub struct TopicSeen {
+    pub topic: TopicRow,
+    pub mark: Option<ReadMark>,
+    pub muted_until: i64,
+}
+
+/// A Community's topics as one account sees them.
+#[derive(Debug, Clone)]
+pub struct TopicsView {
+    pub group: GroupRow,
+    /// The account's membership (None: not a member).
+    pub member: Option<MemberRow>,
+    /// Every topic, destroyed ones too, in creation order.
+    pub topics: Vec<TopicSeen>,
 }

@@ -32,6 +32,8 @@ const SQL_FRAGMENTS: &[&str] = &[
     "UPSERT_SET",
     "CONVERSATION_SET",
     "FRIEND_COLS",
+    "TOPIC_COLS",
+    "topic_cols",
     "group_cols",
     "member_cols",
     "lock",

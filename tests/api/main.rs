@@ -26,4 +26,7 @@ mod hardening;
 mod migration;
 mod profiles;
 mod tls;
+mod topics;
+mod topics_messages;
+mod topics_mutes;
 mod unread_model;

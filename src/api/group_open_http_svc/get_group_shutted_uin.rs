@@ -1,17 +1,14 @@
 //! `v4/group_open_http_svc/get_group_shutted_uin` — the members muted now, with the time each
-//! mute ends (CT 269/2925).
+//! mute ends (the older name of get_group_muted_account, QD 获取群组被禁言用户列表.md), with its
+//! own field names (`ShuttedUinList` / `ShuttedUntil`); `TopicId` as the newer name takes it.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{group_id, live_group};
+use super::get_group_muted_account::muted_members;
 use crate::api::Ctx;
 use crate::error::ApiError;
 
-#[derive(Debug, Deserialize)]
-pub struct Request {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-}
+pub use super::get_group_muted_account::Request;
 
 #[derive(Debug, Serialize)]
 pub struct Muted {
@@ -30,14 +27,9 @@ pub struct Response {
 }
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
-    let id = group_id(&req.group_id)?;
-    let group = live_group(ctx, &id).await?;
-    let muted = ctx
-        .store()
-        .muted(ctx.sdkappid(), id.as_str(), ctx.now())
-        .await?;
+    let (group_id, muted) = muted_members(ctx, req).await?;
     Ok(Response {
-        group_id: group.group_id,
+        group_id,
         shutted_uin_list: muted
             .into_iter()
             .map(|(member_account, shutted_until)| Muted {

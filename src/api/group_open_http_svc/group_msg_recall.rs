@@ -2,12 +2,13 @@
 //! A recalled message keeps its seq (no holes) and shows in history as a placeholder
 //! (`IsPlaceMsg` 2, empty body). Unread counts do not change: they count seqs.
 //! Per message `RetCode`: 0 recalled (also when recalled before), 10030 no such message.
-//! AVChatRoom keeps no messages → 10007.
+//! AVChatRoom keeps no messages → 10007. With `TopicId` (`""` = none): seqs of that topic.
 
 use serde::{Deserialize, Serialize};
 
 use super::{group_id, live_group};
 use crate::api::Ctx;
+use crate::api::million_group_open_http_svc::topic_id;
 use crate::error::{ApiError, ItemError};
 
 const MAX_SEQS: usize = 10;
@@ -24,6 +25,8 @@ pub struct Request {
     group_id: String,
     #[serde(rename = "MsgSeqList")]
     msg_seq_list: Vec<SeqItem>,
+    #[serde(rename = "TopicId")]
+    topic_id: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -47,21 +50,25 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "MsgSeqList must hold 1 to {MAX_SEQS} seqs"
         )));
     }
-    let group = live_group(ctx, &id).await?;
-    if !group.group_type.keeps_history() {
-        return Err(ApiError::NoPermission(
-            "AVChatRoom messages cannot be recalled".into(),
-        ));
+    let topic = topic_id(req.topic_id.as_deref());
+    if topic.is_none() {
+        let group = live_group(ctx, &id).await?;
+        if !group.group_type.keeps_history() {
+            return Err(ApiError::NoPermission(
+                "AVChatRoom messages cannot be recalled".into(),
+            ));
+        }
     }
     let seqs: Vec<i64> = req
         .msg_seq_list
         .iter()
         .map(|s| s.msg_seq.min(i64::MAX as u64) as i64)
         .collect();
-    let found = ctx
-        .store()
-        .recall(ctx.sdkappid(), id.as_str(), &seqs)
-        .await?;
+    let (store, app) = (ctx.store(), ctx.sdkappid());
+    let found = match topic {
+        Some(t) => store.recall_in_topic(app, id.as_str(), t, &seqs).await?,
+        None => store.recall(app, id.as_str(), &seqs).await?,
+    };
     Ok(Response {
         recall_ret_list: req
             .msg_seq_list

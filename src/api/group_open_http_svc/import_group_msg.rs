@@ -9,12 +9,18 @@
 //! time (a retried call gets its seqs back; docs/compat.md). When anything
 //! is stored, every member's unread count becomes 0 (documented). AVChatRoom → 10007; a sender
 //! that is not an imported account → 10019, and nothing is imported.
+//!
+//! `TopicId` (top level as doocs' SDK sends it, or per message as tencent_im_rs does; `""` =
+//! none) imports into a topic: its own seqs, its creation time and newest message for the time
+//! rules, its members' unread counts set to 0. All messages of one call go to one place (10004
+//! otherwise). `RecentContactFlag` has no effect in a topic (no topic conversations are kept).
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fields::flag;
 use super::{group_id, live_group, require_accounts, user_id};
+use crate::api::million_group_open_http_svc::topic_id;
 use crate::api::{Ctx, strict_json};
 use crate::domain::ids::GroupId;
 use crate::domain::message::{self, BodyError, StoredPayload};
@@ -36,12 +42,16 @@ pub struct MsgItem {
     msg_body: Vec<Value>,
     #[serde(rename = "CloudCustomData")]
     cloud_custom_data: Option<String>,
+    #[serde(rename = "TopicId")]
+    topic_id: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
     #[serde(rename = "GroupId")]
     group_id: String,
+    #[serde(rename = "TopicId")]
+    topic_id: Option<String>,
     #[serde(rename = "RecentContactFlag")]
     recent_contact_flag: Option<u8>,
     #[serde(rename = "MsgList")]
@@ -67,6 +77,8 @@ pub struct Response {
 /// A batch, checked: every sender, every message's SendTime, and the messages to store.
 struct Import {
     group: GroupId,
+    /// The topic every message goes to (top-level or per-message `TopicId`), if any.
+    topic: Option<String>,
     senders: Vec<String>,
     /// Each message's SendTime, and whether its content fits: one that does not fails alone.
     times: Vec<(i64, bool)>,
@@ -88,8 +100,10 @@ impl Request {
             )));
         }
         let n = self.msg_list.len();
+        let topic = one_topic(self.topic_id.as_deref(), &self.msg_list)?;
         let mut import = Import {
             group,
+            topic,
             senders: Vec::with_capacity(n),
             times: Vec::with_capacity(n),
             msgs: Vec::with_capacity(n),
@@ -112,6 +126,20 @@ impl Request {
         }
         Ok(import)
     }
+}
+
+/// The one topic a batch goes to: a message's own `TopicId` or else the request's (`""` =
+/// none). A batch whose messages go to different places → 10004.
+fn one_topic(top: Option<&str>, msgs: &[MsgItem]) -> Result<Option<String>, ApiError> {
+    let top = topic_id(top);
+    let mut places = msgs.iter().map(|m| topic_id(m.topic_id.as_deref()).or(top));
+    let first = places.next().flatten();
+    if places.any(|p| p != first) {
+        return Err(ApiError::invalid(
+            "every message of one call must go to the same topic (or to the group itself)",
+        ));
+    }
+    Ok(first.map(str::to_string))
 }
 
 impl MsgItem {
@@ -168,15 +196,19 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         ));
     }
     require_accounts(ctx, &import.senders).await?;
-    let stored = ctx
-        .store()
-        .import_messages(
-            ctx.sdkappid(),
-            import.group.as_str(),
-            &import.msgs,
-            ctx.now(),
-        )
-        .await?;
+    let (app, group, now) = (ctx.sdkappid(), import.group.as_str(), ctx.now());
+    let stored = match &import.topic {
+        Some(topic) => {
+            ctx.store()
+                .import_topic_messages(app, group, topic, &import.msgs, now)
+                .await?
+        }
+        None => {
+            ctx.store()
+                .import_messages(app, group, &import.msgs, now)
+                .await?
+        }
+    };
     Ok(Response {
         import_msg_result: answer(&import.times, stored),
     })

@@ -93,7 +93,9 @@ impl BaseFields {
             MAX_GROUP_VALUE_BYTES,
         )
         .map_err(ApiError::InvalidParam)?;
-        flag("SupportTopic", self.support_topic)?;
+        // Only a Community has topics; the flag on another type is accepted and has no effect.
+        let support_topic =
+            flag("SupportTopic", self.support_topic)? && group_type == GroupType::Community;
         let max_member_num = max_member_num(group_type, self.max_member_count)?;
         Ok(CheckedBase {
             group_type,
@@ -108,6 +110,7 @@ impl BaseFields {
                 apply_join_option: apply.as_str().to_string(),
                 shut_up_all: false,
                 app_defined_data: data,
+                support_topic,
             },
         })
     }

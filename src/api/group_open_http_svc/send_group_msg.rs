@@ -6,12 +6,16 @@
 //! `MsgSeq`/`MsgTime` are answered. `OnlineOnlyFlag: 1` messages are not stored and get no
 //! seq (`MsgSeq` 0). A muted sender, or an ordinary member while ShutUpAllMember is on → 10017; a message over 8000 bytes as
 //! `domain::message::message_size` counts it (content keys and values, CloudCustomData) → 80002.
+//! With `TopicId` (a Community with topics only, else 11000): the message gets the topic's
+//! next seq; only members (and app admins) may send there (10007); group and topic mutes and
+//! mute-alls apply (10017); a destroyed topic → 110003, an unknown one → 10010.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
 
 use super::fields::flag;
 use super::{group_id, live_group, require_accounts, user_id};
+use crate::api::million_group_open_http_svc::topic_id;
 use crate::api::{Ctx, strict_json};
 use crate::domain::controls::{ForbidCallbackControl, SendMsgControl, parse_list};
 use crate::domain::ids::{GroupId, UserId};
@@ -52,6 +56,8 @@ pub struct Request {
         deserialize_with = "strict_json::opt_values"
     )]
     group_at_info: Option<Vec<Value>>,
+    #[serde(rename = "TopicId")]
+    topic_id: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +88,8 @@ struct Send {
     /// False with `SendMsgControl: ["NoLastMsg"]`: members' conversations stay as they are.
     updates_contacts: bool,
     online_only: bool,
+    /// A topic of the Community (`""` = none): the message goes to the topic's own seq space.
+    topic: Option<String>,
     content: Content,
 }
 
@@ -145,6 +153,7 @@ impl Request {
             counts,
             updates_contacts,
             online_only,
+            topic: topic_id(self.topic_id.as_deref()).map(str::to_string),
             content: Content {
                 msg_body: self.msg_body,
                 cloud_custom_data: self.cloud_custom_data,
@@ -186,7 +195,14 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let now = ctx.now();
     let app_admin = ctx.app.admins.contains(&from);
     if send.online_only {
-        check_may_send_now(ctx, &send.group, &from, app_admin, now).await?;
+        if let Some(topic) = &send.topic {
+            let (group, app) = (send.group.as_str(), ctx.sdkappid());
+            ctx.store()
+                .check_topic_sender(app, group, topic, &from, app_admin, now)
+                .await?;
+        } else {
+            check_may_send_now(ctx, &send.group, &from, app_admin, now).await?;
+        }
         return Ok(Response {
             msg_time: now,
             msg_seq: 0,
@@ -201,10 +217,19 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         counts: send.counts,
         updates_contacts: send.updates_contacts,
     };
-    let stored = ctx
-        .store()
-        .send_message(ctx.sdkappid(), send.group.as_str(), &msg, app_admin)
-        .await?;
+    let (app, group) = (ctx.sdkappid(), send.group.as_str());
+    let stored = match &send.topic {
+        Some(topic) => {
+            ctx.store()
+                .send_topic_message(app, group, topic, &msg, app_admin)
+                .await?
+        }
+        None => {
+            ctx.store()
+                .send_message(app, group, &msg, app_admin)
+                .await?
+        }
+    };
     Ok(Response {
         msg_time: stored.time,
         msg_seq: stored.seq,

@@ -21,6 +21,65 @@ fn is_duplicate(earlier: &NewMessage, later: &NewMessage) -> bool {
         && (earlier.time - later.time).abs() <= DEDUP_WINDOW_SECS
 }
 
+/// What an import stores, decided before anything is written: each message's outcome, the
+/// messages to insert with their seqs, and the counters after them.
+pub(super) struct ImportPlan<'m> {
+    pub results: Vec<ImportedMsg>,
+    pub new: Vec<(&'m NewMessage, i64)>,
+    pub counters: GroupCounters,
+}
+
+/// Plans an import into a seq space (a group or a topic) whose counters are `counters`:
+/// `time_ok` says which messages pass the time rules, `already_stored` the copies found stored.
+pub(super) fn plan_import(
+    msgs: &[NewMessage],
+    time_ok: Vec<bool>,
+    already_stored: Vec<Option<Stored>>,
+    mut counters: GroupCounters,
+) -> ImportPlan<'_> {
+    let mut results = Vec::with_capacity(msgs.len());
+    // Messages of this call to store, with the seq each gets.
+    let mut new: Vec<(&NewMessage, i64)> = Vec::with_capacity(msgs.len());
+    for ((msg, ok), stored) in msgs.iter().zip(time_ok).zip(already_stored) {
+        // A repeat first, whatever its time: a retried call gets its messages' seqs back
+        // although they are older than the newest message by now. The original is the
+        // earliest copy, stored before or earlier in this call.
+        let in_this_call = new
+            .iter()
+            .filter(|(m, _)| is_duplicate(m, msg))
+            .map(|(m, seq)| Stored {
+                seq: *seq,
+                time: m.time,
+                duplicate: true,
+            });
+        if let Some(original) = stored
+            .into_iter()
+            .chain(in_this_call)
+            .min_by_key(|s| (s.time, s.seq))
+        {
+            results.push(ImportedMsg::Stored(original));
+            continue;
+        }
+        if !ok {
+            results.push(ImportedMsg::BadTime);
+            continue;
+        }
+        let seq = counters.next_msg_seq;
+        new.push((msg, seq));
+        counters = counters.after_message(true);
+        results.push(ImportedMsg::Stored(Stored {
+            seq,
+            time: msg.time,
+            duplicate: false,
+        }));
+    }
+    ImportPlan {
+        results,
+        new,
+        counters,
+    }
+}
+
 impl SqlStore {
     /// What a send checks, in one statement (one round trip on PostgreSQL): the live group,
     /// locked; the sender's membership, as far as sending needs it; and the earlier message
@@ -222,6 +281,45 @@ impl SqlStore {
         Ok(())
     }
 
+    /// Recalls messages of a seq space (a group or a topic) by seq; for each, whether it exists.
+    pub(super) async fn recall_seqs(
+        db: &mut Db<'_>,
+        app: u64,
+        space: &str,
+        seqs: &[i64],
+    ) -> StoreResult<Vec<bool>> {
+        let mut out = Vec::with_capacity(seqs.len());
+        for &seq in seqs {
+            let n = db
+                .exec(
+                    "UPDATE messages SET place = $4 \
+                     WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
+                    params![app as i64, space, seq, PLACE_RECALLED],
+                )
+                .await?;
+            out.push(n > 0);
+        }
+        Ok(out)
+    }
+
+    /// Deletes every message of `sender` in a seq space (a group or a topic); how many.
+    pub(super) async fn delete_sender_messages(
+        db: &mut Db<'_>,
+        app: u64,
+        space: &str,
+        sender: &str,
+    ) -> StoreResult<u64> {
+        // The sender's messages by their seqs, found through message_randoms (keyed by
+        // sender): the cost follows the sender's messages, not the group's history.
+        db.exec(
+            "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 \
+             AND place = 0 AND seq IN (SELECT seq FROM message_randoms \
+             WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3)",
+            params![app as i64, space, sender, PLACE_DELETED],
+        )
+        .await
+    }
+
     pub(super) async fn save_counters(
         db: &mut Db<'_>,
         app: u64,
@@ -321,45 +419,12 @@ impl MessageStore for SqlStore {
                     check_import_times(group.created_at, group.last_msg_time, &times, now);
                 let already_stored =
                     Self::stored_duplicates(&mut db, app, &group_id, &msgs).await?;
-                let mut counters = group.counters;
-                let mut last_time = group.last_msg_time;
-                let mut results = Vec::with_capacity(msgs.len());
-                // Messages of this call to store, with the seq each gets.
-                let mut new: Vec<(&NewMessage, i64)> = Vec::with_capacity(msgs.len());
-                for ((msg, ok), stored) in msgs.iter().zip(time_ok).zip(already_stored) {
-                    // A repeat first, whatever its time: a retried call gets its messages' seqs
-                    // back although they are older than the newest message by now. The original
-                    // is the earliest copy, stored before or earlier in this call.
-                    let in_this_call =
-                        new.iter()
-                            .filter(|(m, _)| is_duplicate(m, msg))
-                            .map(|(m, seq)| Stored {
-                                seq: *seq,
-                                time: m.time,
-                                duplicate: true,
-                            });
-                    if let Some(original) = stored
-                        .into_iter()
-                        .chain(in_this_call)
-                        .min_by_key(|s| (s.time, s.seq))
-                    {
-                        results.push(ImportedMsg::Stored(original));
-                        continue;
-                    }
-                    if !ok {
-                        results.push(ImportedMsg::BadTime);
-                        continue;
-                    }
-                    let seq = counters.next_msg_seq;
-                    new.push((msg, seq));
-                    counters = counters.after_message(true);
-                    last_time = last_time.max(msg.time);
-                    results.push(ImportedMsg::Stored(Stored {
-                        seq,
-                        time: msg.time,
-                        duplicate: false,
-                    }));
-                }
+                let plan = plan_import(&msgs, time_ok, already_stored, group.counters);
+                let (results, new, counters) = (plan.results, plan.new, plan.counters);
+                let last_time = new
+                    .iter()
+                    .map(|(m, _)| m.time)
+                    .fold(group.last_msg_time, i64::max);
                 Self::insert_messages(&mut db, app, &group_id, &new).await?;
                 if counters != group.counters {
                     // Documented: importing messages sets every member's unread count to 0.
@@ -408,18 +473,7 @@ impl MessageStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 Self::lock_group(&mut db, app, &group_id).await?;
-                let mut out = Vec::with_capacity(seqs.len());
-                for &seq in &seqs {
-                    let n = db
-                        .exec(
-                            "UPDATE messages SET place = $4 \
-                             WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
-                            params![app as i64, &group_id, seq, PLACE_RECALLED],
-                        )
-                        .await?;
-                    out.push(n > 0);
-                }
-                Ok(out)
+                Self::recall_seqs(&mut db, app, &group_id, &seqs).await
             })
         })
         .await
@@ -436,15 +490,7 @@ impl MessageStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 Self::lock_group(&mut db, app, &group_id).await?;
-                // The sender's messages by their seqs, found through message_randoms (keyed by
-                // sender): the cost follows the sender's messages, not the group's history.
-                db.exec(
-                    "UPDATE messages SET place = $4 WHERE sdkappid = $1 AND group_id = $2 \
-                     AND place = 0 AND seq IN (SELECT seq FROM message_randoms \
-                     WHERE sdkappid = $1 AND group_id = $2 AND from_account = $3)",
-                    params![app as i64, &group_id, &sender, PLACE_DELETED],
-                )
-                .await
+                Self::delete_sender_messages(&mut db, app, &group_id, &sender).await
             })
         })
         .await

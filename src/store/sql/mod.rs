@@ -19,6 +19,7 @@ mod members;
 mod messages;
 mod profiles;
 mod sns;
+mod topics;
 
 use std::sync::Arc;
 
