@@ -21,5 +21,8 @@ mod groups;
 mod hardening;
 mod migration;
 mod profiles;
+mod quirks_defaults;
+mod quirks_names;
+mod quirks_repeats;
 mod tls;
 mod unread_model;

@@ -28,9 +28,17 @@ pub struct Request {
     random: u32,
     #[serde(rename = "MsgBody", deserialize_with = "strict_json::values")]
     msg_body: Vec<Value>,
-    #[serde(rename = "From_Account")]
+    #[serde(
+        rename = "From_Account",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     from_account: Option<String>,
-    #[serde(rename = "MsgPriority")]
+    #[serde(
+        rename = "MsgPriority",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     msg_priority: Option<String>,
     #[serde(
         rename = "OfflinePushInfo",
