@@ -179,6 +179,15 @@ async fn group_reads_default(b: Backend) {
     .await;
     assert_eq!(v["MemberList"].as_array().map(Vec::len), Some(2));
     assert_eq!(v["MemberList"][0]["Role"], "Owner");
+    // What the Go server SDK sends when nothing is set.
+    same(
+        &s,
+        &cmd("get_group_member_info"),
+        json!({"GroupId": "g"}),
+        json!({"GroupId": "g", "MemberInfoFilter": null, "MemberRoleFilter": null,
+               "AppDefinedDataFilter_GroupMember": null, "Limit": 0, "Offset": 0}),
+    )
+    .await;
     let v = same(
         &s,
         &cmd("get_joined_group_list"),
@@ -208,7 +217,7 @@ async fn group_reads_default(b: Backend) {
 }
 both!(group_reads_default);
 
-/// Writes whose defaults name nothing change nothing; defaults that are values are kept.
+/// Writes whose defaults name nothing change nothing.
 async fn group_writes_default(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
@@ -236,27 +245,6 @@ async fn group_writes_default(b: Backend) {
     )
     .await;
     assert_eq!(info().await, before, "defaults changed nothing");
-    // Values: an empty Introduction clears it; ShutUpTime 0 unmutes.
-    s.ok(
-        &cmd("modify_group_base_info"),
-        json!({"GroupId": "g", "Introduction": ""}),
-    )
-    .await;
-    assert_eq!(info().await["GroupInfo"][0]["Introduction"], "");
-    s.ok(
-        &cmd("forbid_send_msg"),
-        json!({"GroupId": "g", "Members_Account": ["m"], "ShutUpTime": 60}),
-    )
-    .await;
-    s.ok(
-        &cmd("modify_group_member_info"),
-        json!({"GroupId": "g", "Member_Account": "m", "ShutUpTime": 0}),
-    )
-    .await;
-    let v = s
-        .ok(&cmd("get_group_shutted_uin"), json!({"GroupId": "g"}))
-        .await;
-    assert_eq!(v["ShuttedUinList"], json!([]));
     let v = s
         .ok(
             &cmd("import_group_member"),
@@ -293,6 +281,43 @@ async fn group_writes_default(b: Backend) {
     assert_eq!(v["RspMsgList"][0]["From_Account"], ADMIN);
 }
 both!(group_writes_default);
+
+/// Defaults that are values: an empty Introduction clears it; ShutUpTime 0 unmutes.
+async fn group_values_kept(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    s.import_accounts(&["o", "m"]).await;
+    s.ok(
+        &cmd("create_group"),
+        json!({"Owner_Account": "o", "Type": "Public", "Name": "n", "GroupId": "g",
+               "Introduction": "intro", "MemberList": [{"Member_Account": "m"}]}),
+    )
+    .await;
+    let get_info = cmd("get_group_info");
+    let info = || s.ok(&get_info, json!({"GroupIdList": ["g"]}));
+    s.ok(
+        &cmd("modify_group_base_info"),
+        json!({"GroupId": "g", "Introduction": ""}),
+    )
+    .await;
+    assert_eq!(info().await["GroupInfo"][0]["Introduction"], "");
+    s.ok(
+        &cmd("forbid_send_msg"),
+        json!({"GroupId": "g", "Members_Account": ["m"], "ShutUpTime": 60}),
+    )
+    .await;
+    s.ok(
+        &cmd("modify_group_member_info"),
+        json!({"GroupId": "g", "Member_Account": "m", "ShutUpTime": 0}),
+    )
+    .await;
+    let v = s
+        .ok(&cmd("get_group_shutted_uin"), json!({"GroupId": "g"}))
+        .await;
+    assert_eq!(v["ShuttedUinList"], json!([]));
+}
+both!(group_values_kept);
 
 async fn c2c_defaults(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
@@ -415,5 +440,22 @@ async fn sns_defaults(b: Backend) {
         )
         .await;
     assert_eq!(v["FriendNum"], 0);
+    let plain = s
+        .ok(
+            "sns/group_add",
+            json!({"From_Account": "a", "GroupName": ["L1"]}),
+        )
+        .await;
+    let defaults = s
+        .ok(
+            "sns/group_add",
+            json!({"From_Account": "a", "GroupName": ["L2"], "To_Account": []}),
+        )
+        .await;
+    assert_eq!(
+        without(&plain, &["CurrentSequence"]),
+        without(&defaults, &["CurrentSequence"])
+    );
+    assert!(defaults.get("ResultItem").is_none(), "{defaults}");
 }
 both!(sns_defaults);

@@ -159,8 +159,9 @@ async fn mute_names(b: Backend) {
 }
 both!(mute_names);
 
-/// recentcontact/delete `ToGroupid` (the page's spelling) / `ToGroupId`; admin_getroammsg
-/// `Operator_Account`/`Peer_Account` (current) / `From_Account`/`To_Account` (older page).
+/// recentcontact/delete `ToGroupid` (the page's spelling) / `ToGroupId` and `Type` / `type` (the
+/// Go SDK's); admin_getroammsg `Operator_Account`/`Peer_Account` (current) /
+/// `From_Account`/`To_Account` (older page).
 async fn conversation_names(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
@@ -186,11 +187,17 @@ async fn conversation_names(b: Backend) {
     .await;
     s.ok(
         "recentcontact/delete",
-        json!({"From_Account": "a", "Type": 2, "ToGroupId": "g2"}),
+        json!({"From_Account": "a", "type": 2, "ToGroupId": "g2"}),
     )
     .await;
     let v = s.ok("recentcontact/get_list", list).await;
     assert_eq!(v["SessionItem"], json!([]));
+    s.fails(
+        "recentcontact/delete",
+        json!({"From_Account": "a", "Type": 2, "type": 2, "ToGroupid": "g1"}),
+        50002,
+    )
+    .await;
     s.ok(
         "openim/sendmsg",
         json!({"From_Account": "a", "To_Account": "b", "MsgRandom": 1,
@@ -214,3 +221,57 @@ async fn conversation_names(b: Backend) {
     assert_eq!(current["MsgCnt"], 1);
 }
 both!(conversation_names);
+
+/// `Type` for get_appid_group_list's and get_joined_group_list's `GroupType`, and
+/// `MsgOnlineOnlyFlag` for send_group_msg's `OnlineOnlyFlag`: the names the Go server SDK
+/// (dobyte/tencent-im) sends.
+async fn go_sdk_names(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    s.import_accounts(&["o"]).await;
+    for (id, t) in [("pub", "Public"), ("room", "ChatRoom")] {
+        s.ok(
+            &cmd("create_group"),
+            json!({"Owner_Account": "o", "Type": t, "Name": "n", "GroupId": id}),
+        )
+        .await;
+    }
+    for field in ["GroupType", "Type"] {
+        let v = s
+            .ok(&cmd("get_appid_group_list"), json!({field: "ChatRoom"}))
+            .await;
+        assert_eq!(v["GroupIdList"], json!([{"GroupId": "room"}]), "{field}");
+        let v = s
+            .ok(
+                &cmd("get_joined_group_list"),
+                json!({"Member_Account": "o", field: "Public"}),
+            )
+            .await;
+        assert_eq!(v["GroupIdList"], json!([{"GroupId": "pub"}]), "{field}");
+    }
+    s.fails(
+        &cmd("get_appid_group_list"),
+        json!({"GroupType": "Public", "Type": "Public"}),
+        10004,
+    )
+    .await;
+    for field in ["OnlineOnlyFlag", "MsgOnlineOnlyFlag"] {
+        s.ok(
+            &cmd("send_group_msg"),
+            json!({"GroupId": "pub", "Random": 1, "MsgBody": crate::groups::text("x"), field: 1}),
+        )
+        .await;
+    }
+    let v = s
+        .ok(
+            &cmd("get_group_info"),
+            json!({"GroupIdList": ["pub"], "ResponseFilter": {"GroupBaseInfoFilter": ["NextMsgSeq"]}}),
+        )
+        .await;
+    assert_eq!(
+        v["GroupInfo"][0]["NextMsgSeq"], 1,
+        "online-only messages get no seq"
+    );
+}
+both!(go_sdk_names);

@@ -19,8 +19,10 @@ pub struct Request {
     limit: Option<u32>,
     #[serde(rename = "Next")]
     next: Option<u64>,
+    // `Type` is the name the Go server SDK (dobyte/tencent-im) sends.
     #[serde(
         rename = "GroupType",
+        alias = "Type",
         default,
         deserialize_with = "crate::api::fields::unset_if_default"
     )]

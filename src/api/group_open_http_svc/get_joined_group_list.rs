@@ -53,8 +53,10 @@ pub struct Request {
     limit: Option<u32>,
     #[serde(rename = "Offset")]
     offset: Option<u32>,
+    // `Type` is the name the Go server SDK (dobyte/tencent-im) sends.
     #[serde(
         rename = "GroupType",
+        alias = "Type",
         default,
         deserialize_with = "crate::api::fields::unset_if_default"
     )]

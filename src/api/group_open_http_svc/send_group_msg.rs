@@ -48,7 +48,8 @@ pub struct Request {
     offline_push_info: Option<Value>,
     #[serde(rename = "ForbidCallbackControl")]
     forbid_callback_control: Option<Vec<String>>,
-    #[serde(rename = "OnlineOnlyFlag")]
+    // `MsgOnlineOnlyFlag` is the name the Go server SDK (dobyte/tencent-im) sends.
+    #[serde(rename = "OnlineOnlyFlag", alias = "MsgOnlineOnlyFlag")]
     online_only_flag: Option<u8>,
     #[serde(rename = "SendMsgControl")]
     send_msg_control: Option<Vec<String>>,
