@@ -22,6 +22,7 @@ mod hardening;
 mod migration;
 mod profiles;
 mod quirks_defaults;
+mod quirks_defaults_social;
 mod quirks_names;
 mod quirks_repeats;
 mod tls;

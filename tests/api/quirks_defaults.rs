@@ -10,7 +10,7 @@ use crate::common::*;
 use crate::groups::{cmd, send, text};
 
 /// `v` without the given top-level keys (answers of two twin objects differ only there).
-fn without(v: &Value, keys: &[&str]) -> Value {
+pub fn without(v: &Value, keys: &[&str]) -> Value {
     let mut v = v.clone();
     if let Some(o) = v.as_object_mut() {
         for k in keys {
@@ -21,7 +21,7 @@ fn without(v: &Value, keys: &[&str]) -> Value {
 }
 
 /// Asserts that two calls answer alike, and returns the answer.
-async fn same(s: &TestServer, command: &str, plain: Value, defaults: Value) -> Value {
+pub async fn same(s: &TestServer, command: &str, plain: Value, defaults: Value) -> Value {
     let a = s.ok(command, plain).await;
     let b = s.ok(command, defaults).await;
     assert_eq!(a, b, "{command}: defaults must read as absent");
@@ -171,6 +171,15 @@ async fn group_reads_default(b: Backend) {
     .await;
     let v = same(
         &s,
+        &cmd("get_group_info"),
+        json!({"GroupIdList": ["g"], "ResponseFilter": {"GroupBaseInfoFilter": ["Name"]}}),
+        json!({"GroupIdList": ["g"], "ResponseFilter": {"GroupBaseInfoFilter": ["Name"],
+               "MemberInfoFilter": []}}),
+    )
+    .await;
+    assert!(v["GroupInfo"][0].get("MemberList").is_none(), "{v}");
+    let v = same(
+        &s,
         &cmd("get_group_member_info"),
         json!({"GroupId": "g"}),
         json!({"GroupId": "g", "MemberInfoFilter": [], "MemberRoleFilter": [],
@@ -302,6 +311,16 @@ async fn group_values_kept(b: Backend) {
     )
     .await;
     assert_eq!(info().await["GroupInfo"][0]["Introduction"], "");
+    let card = |c: &str| json!({"GroupId": "g", "Member_Account": "m", "NameCard": c});
+    s.ok(&cmd("modify_group_member_info"), card("card")).await;
+    s.ok(&cmd("modify_group_member_info"), card("")).await;
+    let v = s
+        .ok(
+            &cmd("get_group_member_info"),
+            json!({"GroupId": "g", "MemberInfoFilter": ["NameCard"], "MemberRoleFilter": ["Member"]}),
+        )
+        .await;
+    assert_eq!(v["MemberList"][0]["NameCard"], "");
     s.ok(
         &cmd("forbid_send_msg"),
         json!({"GroupId": "g", "Members_Account": ["m"], "ShutUpTime": 60}),
@@ -318,144 +337,3 @@ async fn group_values_kept(b: Backend) {
     assert_eq!(v["ShuttedUinList"], json!([]));
 }
 both!(group_values_kept);
-
-async fn c2c_defaults(b: Backend) {
-    let Some(s) = TestServer::start(b).await else {
-        return;
-    };
-    s.import_accounts(&["a", "b"]).await;
-    let body = text("hi");
-    let v = s
-        .ok(
-            "openim/sendmsg",
-            json!({"From_Account": "a", "To_Account": "b", "MsgRandom": 1, "MsgBody": body,
-                   "SyncOtherMachine": 0, "OnlineOnlyFlag": 0, "CloudCustomData": "",
-                   "SendMsgControl": [], "ForbidCallbackControl": [], "OfflinePushInfo": {},
-                   "IsNeedReadReceipt": 0, "SupportMessageExtension": 0}),
-        )
-        .await;
-    assert!(v["MsgKey"].as_str().is_some());
-    let v = s
-        .call(
-            "openim/batchsendmsg",
-            json!({"From_Account": "", "To_Account": ["b"], "MsgRandom": 2, "MsgBody": body,
-                   "SyncOtherMachine": 0, "SendMsgControl": [], "IsNeedReadReceipt": 0}),
-        )
-        .await;
-    assert_eq!(v["ErrorCode"], 0, "{v}");
-    assert_eq!(v["ActionStatus"], "OK");
-    let unread = same(
-        &s,
-        "openim/get_c2c_unread_msg_num",
-        json!({"To_Account": "b"}),
-        json!({"To_Account": "b", "Peer_Account": []}),
-    )
-    .await;
-    assert_eq!(unread["AllC2CUnreadMsgNum"], 2);
-    let roam = json!({"Operator_Account": "a", "Peer_Account": "b", "MaxCnt": 10,
-        "MinTime": 0, "MaxTime": s.now()});
-    let mut roam_defaults = roam.clone();
-    roam_defaults["LastMsgKey"] = json!("");
-    let v = same(&s, "openim/admin_getroammsg", roam, roam_defaults).await;
-    assert_eq!(
-        v["MsgCnt"], 1,
-        "the sender's copy is kept (SyncOtherMachine 0 = 1)"
-    );
-    // `MsgReadTime: 0` marks up to now, as when it is absent.
-    s.ok(
-        "openim/admin_set_msg_read",
-        json!({"Report_Account": "b", "Peer_Account": "a", "MsgReadTime": 0}),
-    )
-    .await;
-    let v = s
-        .ok(
-            "openim/get_c2c_unread_msg_num",
-            json!({"To_Account": "b", "Peer_Account": ["a"]}),
-        )
-        .await;
-    assert_eq!(v["C2CUnreadMsgNumList"][0]["C2CUnreadMsgNum"], 0);
-}
-both!(c2c_defaults);
-
-async fn sns_defaults(b: Backend) {
-    let Some(s) = TestServer::start(b).await else {
-        return;
-    };
-    s.import_accounts(&["a", "b", "c"]).await;
-    let v = s
-        .ok(
-            "sns/friend_add",
-            json!({"From_Account": "a", "AddType": "", "ForceAddFlags": 1,
-                   "AddFriendItem": [{"To_Account": "b", "Remark": "", "GroupName": "",
-                                      "AddSource": "AddSource_Type_X", "AddWording": ""}]}),
-        )
-        .await;
-    assert_eq!(v["ResultItem"][0]["ResultCode"], 0);
-    let check =
-        json!({"From_Account": "b", "To_Account": ["a"], "CheckType": "CheckResult_Type_Both"});
-    let v = s.ok("sns/friend_check", check.clone()).await;
-    assert_eq!(
-        v["InfoItem"][0]["Relation"], "CheckResult_Type_BothWay",
-        "AddType \"\" is Add_Type_Both"
-    );
-    let v = s
-        .ok(
-            "sns/friend_import",
-            json!({"From_Account": "a", "AddFriendItem": [{"To_Account": "c",
-                   "AddSource": "AddSource_Type_X", "Remark": "", "RemarkTime": 0,
-                   "GroupName": [], "AddWording": "", "AddTime": 0, "CustomItem": []}]}),
-        )
-        .await;
-    assert_eq!(v["ResultItem"][0]["ResultCode"], 0);
-    let v = s
-        .ok(
-            "sns/friend_get_list",
-            json!({"From_Account": "a", "To_Account": ["c"], "TagList": ["Tag_SNS_IM_AddTime"]}),
-        )
-        .await;
-    assert_eq!(
-        v["InfoItem"][0]["SnsProfileItem"][0]["Value"],
-        s.now(),
-        "AddTime 0 is now"
-    );
-    s.ok(
-        "sns/friend_delete",
-        json!({"From_Account": "a", "To_Account": ["b"], "DeleteType": ""}),
-    )
-    .await;
-    let v = s.ok("sns/friend_check", check).await;
-    assert_eq!(
-        v["InfoItem"][0]["Relation"], "CheckResult_Type_AWithB",
-        "DeleteType \"\" is Delete_Type_Single, the default: b keeps a"
-    );
-    s.ok(
-        "sns/friend_delete_all",
-        json!({"From_Account": "a", "DeleteType": ""}),
-    )
-    .await;
-    let v = s
-        .ok(
-            "sns/friend_get",
-            json!({"From_Account": "a", "StartIndex": 0}),
-        )
-        .await;
-    assert_eq!(v["FriendNum"], 0);
-    let plain = s
-        .ok(
-            "sns/group_add",
-            json!({"From_Account": "a", "GroupName": ["L1"]}),
-        )
-        .await;
-    let defaults = s
-        .ok(
-            "sns/group_add",
-            json!({"From_Account": "a", "GroupName": ["L2"], "To_Account": []}),
-        )
-        .await;
-    assert_eq!(
-        without(&plain, &["CurrentSequence"]),
-        without(&defaults, &["CurrentSequence"])
-    );
-    assert!(defaults.get("ResultItem").is_none(), "{defaults}");
-}
-both!(sns_defaults);
