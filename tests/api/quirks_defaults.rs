@@ -139,17 +139,22 @@ async fn new_group_defaults(b: Backend) {
 }
 both!(new_group_defaults);
 
+/// Accounts o, m, n and the Public group g (owner o, member m, an introduction).
+async fn group_g(s: &TestServer) {
+    s.import_accounts(&["o", "m", "n"]).await;
+    s.ok(
+        &cmd("create_group"),
+        json!({"Owner_Account": "o", "Type": "Public", "Name": "n", "GroupId": "g",
+               "Introduction": "intro", "MemberList": [{"Member_Account": "m"}]}),
+    )
+    .await;
+}
+
 async fn group_reads_default(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
     };
-    s.import_accounts(&["o", "m"]).await;
-    s.ok(
-        &cmd("create_group"),
-        json!({"Owner_Account": "o", "Type": "Public", "Name": "n", "GroupId": "g",
-               "MemberList": [{"Member_Account": "m"}]}),
-    )
-    .await;
+    group_g(&s).await;
     send(&s, "g", "m", 1).await;
     send(&s, "g", "o", 2).await;
     let v = same(
@@ -197,6 +202,17 @@ async fn group_reads_default(b: Backend) {
                "AppDefinedDataFilter_GroupMember": null, "Limit": 0, "Offset": 0}),
     )
     .await;
+}
+both!(group_reads_default);
+
+/// Listing and history reads with every optional field at its default answer as without them.
+async fn group_list_reads_default(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    group_g(&s).await;
+    send(&s, "g", "m", 1).await;
+    send(&s, "g", "o", 2).await;
     let v = same(
         &s,
         &cmd("get_joined_group_list"),
@@ -224,20 +240,14 @@ async fn group_reads_default(b: Backend) {
     .await;
     assert_eq!(v["RspMsgList"].as_array().map(Vec::len), Some(2));
 }
-both!(group_reads_default);
+both!(group_list_reads_default);
 
 /// Writes whose defaults name nothing change nothing.
 async fn group_writes_default(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
     };
-    s.import_accounts(&["o", "m", "n"]).await;
-    s.ok(
-        &cmd("create_group"),
-        json!({"Owner_Account": "o", "Type": "Public", "Name": "n", "GroupId": "g",
-               "Introduction": "intro", "MemberList": [{"Member_Account": "m"}]}),
-    )
-    .await;
+    group_g(&s).await;
     let get_info = cmd("get_group_info");
     let info = || s.ok(&get_info, json!({"GroupIdList": ["g"]}));
     let before = info().await;
@@ -271,6 +281,15 @@ async fn group_writes_default(b: Backend) {
     assert_eq!(v["MemberList"][1]["Member_Account"], "n");
     assert_eq!(v["MemberList"][1]["Role"], "Member");
     assert_eq!(v["MemberList"][1]["JoinTime"], s.now());
+}
+both!(group_writes_default);
+
+/// Sends with defaults (or, as PHP clients send them, nulls) are sends without them.
+async fn group_sends_default(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    group_g(&s).await;
     let sent = s
         .ok(
             &cmd("send_group_msg"),
@@ -288,8 +307,33 @@ async fn group_writes_default(b: Backend) {
         )
         .await;
     assert_eq!(v["RspMsgList"][0]["From_Account"], ADMIN);
+    // `ToMembers_Account: []` is every member (the page: "empty or absent: everyone"); a
+    // notification leaves nothing to read back but its answer.
+    s.ok(
+        &cmd("send_group_system_notification"),
+        json!({"GroupId": "g", "Content": "c", "ToMembers_Account": []}),
+    )
+    .await;
+    // PHP clients send `null` for every unset parameter.
+    let v = s
+        .ok(
+            &cmd("send_group_msg"),
+            json!({"GroupId": "g", "Random": 8, "MsgPriority": null, "MsgBody": text("y"),
+                   "From_Account": null, "OfflinePushInfo": null, "ForbidCallbackControl": null,
+                   "OnlineOnlyFlag": null}),
+        )
+        .await;
+    assert_eq!(v["MsgSeq"], 2);
+    same(
+        &s,
+        &cmd("get_joined_group_list"),
+        json!({"Member_Account": "m"}),
+        json!({"Member_Account": "m", "WithHugeGroups": null, "WithNoActiveGroups": null,
+               "Limit": null, "Offset": null, "GroupType": null, "ResponseFilter": null}),
+    )
+    .await;
 }
-both!(group_writes_default);
+both!(group_sends_default);
 
 /// Defaults that are values: an empty Introduction clears it; ShutUpTime 0 unmutes.
 async fn group_values_kept(b: Backend) {

@@ -129,6 +129,15 @@ async fn sns_defaults(b: Backend) {
         )
         .await;
     assert_eq!(v["FriendNum"], 0);
+}
+both!(sns_defaults);
+
+/// sns/group_add: `To_Account: []` names no friends, so the answer has no per-friend items.
+async fn friend_list_defaults(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    s.import_accounts(&["a"]).await;
     let plain = s
         .ok(
             "sns/group_add",
@@ -147,7 +156,7 @@ async fn sns_defaults(b: Backend) {
     );
     assert!(defaults.get("ResultItem").is_none(), "{defaults}");
 }
-both!(sns_defaults);
+both!(friend_list_defaults);
 
 /// Fields Tencent's pages mark required have no default to stand for: their zero values are
 /// refused, and nothing changes (these are reads).
@@ -203,3 +212,69 @@ async fn required_defaults_refused(b: Backend) {
     assert_eq!(v["AllC2CUnreadMsgNum"], 0);
 }
 both!(required_defaults_refused);
+
+/// PHP clients (zishang520/tim, say) send every optional parameter, `null` when unset: `null`
+/// reads as absent everywhere.
+async fn nulls_read_as_absent(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    s.import_accounts(&["a", "b"]).await;
+    s.ok(
+        "im_open_login_svc/account_import",
+        json!({"Identifier": "c", "Nick": null, "FaceUrl": null}),
+    )
+    .await;
+    let v = s
+        .ok(
+            "openim/sendmsg",
+            json!({"SyncOtherMachine": null, "From_Account": "a", "To_Account": "b",
+                   "MsgLifeTime": null, "MsgRandom": 3, "MsgTimeStamp": null,
+                   "ForbidCallbackControl": null, "MsgBody": text("x"), "OfflinePushInfo": null}),
+        )
+        .await;
+    assert!(v["MsgKey"].as_str().is_some());
+    let v = s
+        .call(
+            "openim/batchsendmsg",
+            json!({"SyncOtherMachine": null, "From_Account": null, "To_Account": ["b"],
+                   "MsgRandom": 4, "MsgBody": text("y"), "OfflinePushInfo": null}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 0, "{v}");
+    let v = same(
+        &s,
+        "openim/get_c2c_unread_msg_num",
+        json!({"To_Account": "b"}),
+        json!({"To_Account": "b", "Peer_Account": null}),
+    )
+    .await;
+    assert_eq!(v["AllC2CUnreadMsgNum"], 2, "stored and counted");
+    same(
+        &s,
+        "openim/admin_getroammsg",
+        json!({"From_Account": "a", "To_Account": "b", "MaxCnt": 5, "MinTime": 0,
+               "MaxTime": s.now()}),
+        json!({"From_Account": "a", "To_Account": "b", "MaxCnt": 5, "MinTime": 0,
+               "MaxTime": s.now(), "LastMsgKey": null}),
+    )
+    .await;
+    s.ok(
+        "openim/admin_set_msg_read",
+        json!({"Report_Account": "b", "Peer_Account": "a", "MsgReadTime": null}),
+    )
+    .await;
+    let v = s
+        .ok(
+            "openim/get_c2c_unread_msg_num",
+            json!({"To_Account": "b", "Peer_Account": ["a"]}),
+        )
+        .await;
+    assert_eq!(v["C2CUnreadMsgNumList"][0]["C2CUnreadMsgNum"], 0);
+    s.ok(
+        "openim/querystate",
+        json!({"To_Account": ["a"], "IsNeedDetail": null}),
+    )
+    .await;
+}
+both!(nulls_read_as_absent);
