@@ -148,11 +148,14 @@ async fn sns_repeats(b: Backend) {
         .await;
     s.ok("sns/friend_delete_all", json!({"From_Account": "a"}))
         .await;
-    s.ok(
-        "sns/black_list_add",
-        json!({"From_Account": "a", "To_Account": ["c"]}),
-    )
-    .await;
+    let block = json!({"From_Account": "a", "To_Account": ["c"]});
+    let v = s.ok("sns/black_list_add", block.clone()).await;
+    assert_eq!(v["ResultItem"][0]["ResultCode"], 0);
+    let v = s.ok("sns/black_list_add", block).await;
+    assert_eq!(
+        v["ResultItem"][0]["ResultCode"], 30001,
+        "Tencent's sample: Err_SNS_BlackListAdd_Already_Exist"
+    );
     let unblock = json!({"From_Account": "a", "To_Account": ["c"]});
     let v = s.ok("sns/black_list_delete", unblock.clone()).await;
     assert_eq!(v["ResultItem"][0]["ResultCode"], 0);
