@@ -58,3 +58,16 @@ pub fn flag(field: &str, v: Option<i64>) -> Result<bool, ApiError> {
         Some(_) => Err(ApiError::field(field, format!("{field} must be 0 or 1"))),
     }
 }
+
+/// `#[serde(default, deserialize_with = "crate::api::fields::unset_if_default")]` for an optional
+/// field whose default (`""`, `0`, `[]`, an object of unset fields, or `null`) means "not given".
+/// SDKs serialise every optional field of their request types, so Tencent reads such a default
+/// as absent wherever it names no real value (docs/compat.md, "Client quirks").
+pub fn unset_if_default<'de, D, T>(d: D) -> Result<Option<T>, D::Error>
+where
+    D: serde::Deserializer<'de>,
+    T: serde::Deserialize<'de> + Default + PartialEq,
+{
+    let v = <Option<T> as serde::Deserialize>::deserialize(d)?;
+    Ok(v.filter(|v| *v != T::default()))
+}

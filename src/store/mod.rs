@@ -201,7 +201,8 @@ pub trait MessageStore: Send + Sync {
         upto: i64,
         count: i64,
     ) -> StoreResult<Vec<MessageRow>>;
-    /// Recalls messages by seq; for each, whether it exists.
+    /// Recalls messages by seq; for each, whether it was there to recall (not recalled or
+    /// deleted before).
     async fn recall(&self, app: u64, group_id: &str, seqs: &[i64]) -> StoreResult<Vec<bool>>;
     /// Deletes every message of a sender (they stay as placeholders); returns how many.
     async fn delete_messages_by_sender(

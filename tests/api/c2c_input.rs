@@ -178,7 +178,7 @@ async fn sendmsg_refuses_bad_input(backend: Backend) {
         .bad("From_Account", 90008, json!([5, "ghost"]))
         .bad("MsgRandom", 90005, json!([null, "1"]))
         .bad("MsgTimeStamp", 90006, json!(["x", 1.5]))
-        .bad("SyncOtherMachine", 90031, json!([3, 0, "1"]))
+        .bad("SyncOtherMachine", 90031, json!([3, -1, "1"]))
         .bad("MsgLifeTime", 90044, json!([-1, "60"]))
         .bad("OfflinePushInfo", 90043, json!(["x"]))
         .bad("OnlineOnlyFlag", 90001, json!([2]))

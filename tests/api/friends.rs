@@ -553,7 +553,7 @@ async fn friend_lists_hold_friends(backend: Backend) {
     let v = s
         .ok(
             "sns/group_delete",
-            json!({"From_Account": "a", "GroupName": ["work", "nope"]}),
+            json!({"From_Account": "a", "GroupName": ["work"]}),
         )
         .await;
     assert_ne!(v["CurrentSequence"], seq);

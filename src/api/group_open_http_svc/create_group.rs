@@ -20,7 +20,11 @@ const MAX_MEMBER_LIST: usize = 100;
 pub struct MemberItem {
     #[serde(rename = "Member_Account")]
     member_account: String,
-    #[serde(rename = "Role")]
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     role: Option<String>,
     #[serde(rename = "AppMemberDefinedData")]
     app_member_defined_data: Option<Vec<KeyValue>>,

@@ -11,11 +11,21 @@ const MAX_LIMIT: u32 = 10_000;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
-    #[serde(rename = "Limit")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     limit: Option<u32>,
     #[serde(rename = "Next")]
     next: Option<u64>,
-    #[serde(rename = "GroupType")]
+    // `Type` is the name the Go server SDK (dobyte/tencent-im) sends.
+    #[serde(
+        rename = "GroupType",
+        alias = "Type",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     group_type: Option<String>,
 }
 

@@ -16,15 +16,31 @@ use crate::store::{GroupRow, MemberRow, PageStart};
 
 const MAX_GROUPS: usize = 50;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 pub struct ResponseFilter {
-    #[serde(rename = "GroupBaseInfoFilter")]
+    #[serde(
+        rename = "GroupBaseInfoFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     group_base_info_filter: Option<Vec<String>>,
-    #[serde(rename = "MemberInfoFilter")]
+    #[serde(
+        rename = "MemberInfoFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     member_info_filter: Option<Vec<String>>,
-    #[serde(rename = "AppDefinedDataFilter_Group")]
+    #[serde(
+        rename = "AppDefinedDataFilter_Group",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     app_defined_data_filter_group: Option<Vec<String>>,
-    #[serde(rename = "AppDefinedDataFilter_GroupMember")]
+    #[serde(
+        rename = "AppDefinedDataFilter_GroupMember",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     app_defined_data_filter_group_member: Option<Vec<String>>,
 }
 
@@ -32,7 +48,11 @@ pub struct ResponseFilter {
 pub struct Request {
     #[serde(rename = "GroupIdList")]
     group_id_list: Vec<String>,
-    #[serde(rename = "ResponseFilter")]
+    #[serde(
+        rename = "ResponseFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     response_filter: Option<ResponseFilter>,
 }
 

@@ -27,13 +27,29 @@ pub enum Next {
 pub struct Request {
     #[serde(rename = "GroupId")]
     group_id: String,
-    #[serde(rename = "MemberInfoFilter")]
+    #[serde(
+        rename = "MemberInfoFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     member_info_filter: Option<Vec<String>>,
-    #[serde(rename = "MemberRoleFilter")]
+    #[serde(
+        rename = "MemberRoleFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     member_role_filter: Option<Vec<String>>,
-    #[serde(rename = "AppDefinedDataFilter_GroupMember")]
+    #[serde(
+        rename = "AppDefinedDataFilter_GroupMember",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     app_defined_data_filter_group_member: Option<Vec<String>>,
-    #[serde(rename = "Limit")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     limit: Option<u32>,
     #[serde(rename = "Offset")]
     offset: Option<u32>,

@@ -21,11 +21,19 @@ use crate::store::{GroupRow, JoinedFilter, MemberRow};
 
 const MAX_LIMIT: u32 = 5000;
 
-#[derive(Debug, Default, Deserialize)]
+#[derive(Debug, Default, PartialEq, Deserialize)]
 pub struct ResponseFilter {
-    #[serde(rename = "GroupBaseInfoFilter")]
+    #[serde(
+        rename = "GroupBaseInfoFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     group_base_info_filter: Option<Vec<String>>,
-    #[serde(rename = "SelfInfoFilter")]
+    #[serde(
+        rename = "SelfInfoFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     self_info_filter: Option<Vec<String>>,
 }
 
@@ -37,13 +45,27 @@ pub struct Request {
     with_huge_groups: Option<u8>,
     #[serde(rename = "WithNoActiveGroups")]
     with_no_active_groups: Option<u8>,
-    #[serde(rename = "Limit")]
+    #[serde(
+        rename = "Limit",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     limit: Option<u32>,
     #[serde(rename = "Offset")]
     offset: Option<u32>,
-    #[serde(rename = "GroupType")]
+    // `Type` is the name the Go server SDK (dobyte/tencent-im) sends.
+    #[serde(
+        rename = "GroupType",
+        alias = "Type",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     group_type: Option<String>,
-    #[serde(rename = "ResponseFilter")]
+    #[serde(
+        rename = "ResponseFilter",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     response_filter: Option<ResponseFilter>,
     #[serde(rename = "SupportTopic")]
     support_topic: Option<u8>,

@@ -22,7 +22,11 @@ pub struct Request {
     group_id: String,
     #[serde(rename = "ReqMsgNumber")]
     req_msg_number: u32,
-    #[serde(rename = "ReqMsgSeq")]
+    #[serde(
+        rename = "ReqMsgSeq",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     req_msg_seq: Option<u64>,
     #[serde(rename = "WithRecalledMsg")]
     with_recalled_msg: Option<u8>,

@@ -1,8 +1,9 @@
 //! `v4/group_open_http_svc/group_msg_recall` — recall up to 10 messages by seq (CT 269/12341).
 //! A recalled message keeps its seq (no holes) and shows in history as a placeholder
 //! (`IsPlaceMsg` 2, empty body). Unread counts do not change: they count seqs.
-//! Per message `RetCode`: 0 recalled (also when recalled before), 10030 no such message.
-//! AVChatRoom keeps no messages → 10007. With `TopicId` (`""` = none): seqs of that topic.
+//! Per message `RetCode`: 0 recalled, 10030 no such message (also one recalled or deleted
+//! before: a repeated recall is not a success). AVChatRoom keeps no messages → 10007. With
+//! `TopicId` (`""` = none): seqs of that topic.
 
 use serde::{Deserialize, Serialize};
 

@@ -13,7 +13,11 @@ use crate::error::ApiError;
 pub struct Request {
     #[serde(flatten)]
     base: BaseFields,
-    #[serde(rename = "CreateTime")]
+    #[serde(
+        rename = "CreateTime",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     create_time: Option<u32>,
 }
 

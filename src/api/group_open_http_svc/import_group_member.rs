@@ -23,9 +23,17 @@ pub const MAX_BATCH: usize = 300;
 pub struct MemberItem {
     #[serde(rename = "Member_Account")]
     member_account: String,
-    #[serde(rename = "Role")]
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     role: Option<String>,
-    #[serde(rename = "JoinTime")]
+    #[serde(
+        rename = "JoinTime",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     join_time: Option<u32>,
     #[serde(rename = "UnreadMsgNum")]
     unread_msg_num: Option<u32>,

@@ -19,7 +19,11 @@ use crate::store::GroupRow;
 pub struct Request {
     #[serde(rename = "GroupId")]
     group_id: String,
-    #[serde(rename = "Name")]
+    #[serde(
+        rename = "Name",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     name: Option<String>,
     #[serde(rename = "Introduction")]
     introduction: Option<String>,
@@ -27,13 +31,29 @@ pub struct Request {
     notification: Option<String>,
     #[serde(rename = "FaceUrl")]
     face_url: Option<String>,
-    #[serde(rename = "MaxMemberNum")]
+    #[serde(
+        rename = "MaxMemberNum",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     max_member_num: Option<u32>,
-    #[serde(rename = "ApplyJoinOption")]
+    #[serde(
+        rename = "ApplyJoinOption",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     apply_join_option: Option<String>,
-    #[serde(rename = "ShutUpAllMember")]
+    #[serde(
+        rename = "ShutUpAllMember",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     shut_up_all_member: Option<String>,
-    #[serde(rename = "MuteAllMember")]
+    #[serde(
+        rename = "MuteAllMember",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     mute_all_member: Option<String>,
     #[serde(rename = "AppDefinedData")]
     app_defined_data: Option<Vec<KeyValue>>,

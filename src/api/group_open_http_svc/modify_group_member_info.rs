@@ -24,9 +24,17 @@ pub struct Request {
     group_id: String,
     #[serde(rename = "Member_Account")]
     member_account: String,
-    #[serde(rename = "Role")]
+    #[serde(
+        rename = "Role",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     role: Option<String>,
-    #[serde(rename = "MsgFlag")]
+    #[serde(
+        rename = "MsgFlag",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     msg_flag: Option<String>,
     #[serde(rename = "NameCard")]
     name_card: Option<String>,

@@ -16,11 +16,19 @@ use crate::store::{GroupProfile, NewGroup, NewMember, StoreError};
 /// Fields shared by create_group and import_group.
 #[derive(Debug, Deserialize)]
 pub struct BaseFields {
-    #[serde(rename = "Owner_Account")]
+    #[serde(
+        rename = "Owner_Account",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     pub owner_account: Option<String>,
     #[serde(rename = "Type")]
     pub group_type: String,
-    #[serde(rename = "GroupId")]
+    #[serde(
+        rename = "GroupId",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     pub group_id: Option<String>,
     #[serde(rename = "Name")]
     pub name: String,
@@ -30,9 +38,20 @@ pub struct BaseFields {
     pub notification: Option<String>,
     #[serde(rename = "FaceUrl")]
     pub face_url: Option<String>,
-    #[serde(rename = "MaxMemberCount")]
+    // `MaxMemberNum` is the name get_group_info answers, and the one the Java server SDK's
+    // shared group model sends (docs/compat.md, "Client quirks").
+    #[serde(
+        rename = "MaxMemberCount",
+        alias = "MaxMemberNum",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     pub max_member_count: Option<u32>,
-    #[serde(rename = "ApplyJoinOption")]
+    #[serde(
+        rename = "ApplyJoinOption",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     pub apply_join_option: Option<String>,
     #[serde(rename = "AppDefinedData")]
     pub app_defined_data: Option<Vec<KeyValue>>,

@@ -32,9 +32,17 @@ pub struct Request {
     random: u32,
     #[serde(rename = "MsgBody", deserialize_with = "strict_json::values")]
     msg_body: Vec<Value>,
-    #[serde(rename = "From_Account")]
+    #[serde(
+        rename = "From_Account",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     from_account: Option<String>,
-    #[serde(rename = "MsgPriority")]
+    #[serde(
+        rename = "MsgPriority",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     msg_priority: Option<String>,
     #[serde(
         rename = "OfflinePushInfo",
@@ -44,7 +52,8 @@ pub struct Request {
     offline_push_info: Option<Value>,
     #[serde(rename = "ForbidCallbackControl")]
     forbid_callback_control: Option<Vec<String>>,
-    #[serde(rename = "OnlineOnlyFlag")]
+    // `MsgOnlineOnlyFlag` is the name the Go server SDK (dobyte/tencent-im) sends.
+    #[serde(rename = "OnlineOnlyFlag", alias = "MsgOnlineOnlyFlag")]
     online_only_flag: Option<u8>,
     #[serde(rename = "SendMsgControl")]
     send_msg_control: Option<Vec<String>>,

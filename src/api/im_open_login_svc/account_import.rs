@@ -11,13 +11,29 @@ use crate::store::AccountInput;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
-    #[serde(rename = "UserID")]
+    #[serde(
+        rename = "UserID",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     user_id: Option<String>,
-    #[serde(rename = "Identifier")]
+    #[serde(
+        rename = "Identifier",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     identifier: Option<String>,
-    #[serde(rename = "Nick")]
+    #[serde(
+        rename = "Nick",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     nick: Option<String>,
-    #[serde(rename = "FaceUrl")]
+    #[serde(
+        rename = "FaceUrl",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     face_url: Option<String>,
 }
 

@@ -13,9 +13,17 @@ use crate::error::ApiError;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
-    #[serde(rename = "UserID")]
+    #[serde(
+        rename = "UserID",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     user_id: Option<String>,
-    #[serde(rename = "Identifier")]
+    #[serde(
+        rename = "Identifier",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     identifier: Option<String>,
 }
 

@@ -10,21 +10,37 @@ use crate::domain::ids::UserId;
 use crate::error::ApiError;
 use crate::store::AccountInput;
 
-#[derive(Debug, Deserialize)]
+#[derive(Debug, PartialEq, Deserialize)]
 pub struct AccountItem {
     #[serde(rename = "UserID")]
     user_id: String,
-    #[serde(rename = "Nick")]
+    #[serde(
+        rename = "Nick",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     nick: Option<String>,
-    #[serde(rename = "FaceUrl")]
+    #[serde(
+        rename = "FaceUrl",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     face_url: Option<String>,
 }
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
-    #[serde(rename = "Accounts")]
+    #[serde(
+        rename = "Accounts",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     accounts: Option<Vec<String>>,
-    #[serde(rename = "AccountList")]
+    #[serde(
+        rename = "AccountList",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     account_list: Option<Vec<AccountItem>>,
 }
 

@@ -34,7 +34,11 @@ pub struct Request {
     min_time: Option<i64>,
     #[serde(rename = "MaxTime")]
     max_time: Option<i64>,
-    #[serde(rename = "LastMsgKey")]
+    #[serde(
+        rename = "LastMsgKey",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     last_msg_key: Option<String>,
 }
 

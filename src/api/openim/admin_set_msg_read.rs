@@ -28,7 +28,10 @@ pub struct Response {}
 /// `MsgReadTime` as a time: a string of digits or a number.
 fn read_time(v: Option<Value>, now: i64) -> Result<i64, ApiError> {
     let time = match &v {
+        // `""` and 0 are SDK defaults for an unset field: now, as when it is absent.
         None | Some(Value::Null) => return Ok(now),
+        Some(Value::String(s)) if s.is_empty() => return Ok(now),
+        Some(Value::Number(n)) if n.as_i64() == Some(0) => return Ok(now),
         Some(Value::String(s)) => s.parse::<i64>().ok(),
         Some(Value::Number(n)) => n.as_i64(),
         Some(_) => None,

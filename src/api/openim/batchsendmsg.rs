@@ -26,7 +26,11 @@ use crate::store::NewC2cMessage;
 pub struct Request {
     #[serde(rename = "SyncOtherMachine")]
     sync_other_machine: Option<i64>,
-    #[serde(rename = "From_Account")]
+    #[serde(
+        rename = "From_Account",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     from_account: Option<String>,
     #[serde(rename = "To_Account")]
     to_account: Option<Vec<String>>,

@@ -17,7 +17,11 @@ pub const MAX_PEERS: usize = 10;
 pub struct Request {
     #[serde(rename = "To_Account")]
     to_account: Option<String>,
-    #[serde(rename = "Peer_Account")]
+    #[serde(
+        rename = "Peer_Account",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     peer_account: Option<Vec<String>>,
 }
 

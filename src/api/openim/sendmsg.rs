@@ -27,7 +27,11 @@ use crate::store::{C2cRepeat, NewC2cMessage};
 pub struct Request {
     #[serde(rename = "SyncOtherMachine")]
     sync_other_machine: Option<i64>,
-    #[serde(rename = "From_Account")]
+    #[serde(
+        rename = "From_Account",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     from_account: Option<String>,
     #[serde(rename = "To_Account")]
     to_account: Option<String>,
@@ -90,7 +94,8 @@ pub fn delivery(
     send_msg_control: Option<&[String]>,
 ) -> Result<Delivery, ApiError> {
     let sender_keeps = match sync_other_machine {
-        None | Some(1) => true,
+        // 0 is what SDKs send when the field is unset (docs/compat.md, "Client quirks").
+        None | Some(0) | Some(1) => true,
         Some(2) => false,
         Some(_) => {
             return Err(ApiError::field(

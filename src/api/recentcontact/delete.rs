@@ -19,7 +19,8 @@ use crate::store::Peer;
 pub struct Request {
     #[serde(rename = "From_Account")]
     from_account: Option<String>,
-    #[serde(rename = "Type")]
+    // `type` is the spelling the Go server SDK (dobyte/tencent-im) sends.
+    #[serde(rename = "Type", alias = "type")]
     kind: Option<i64>,
     #[serde(rename = "To_Account")]
     to_account: Option<String>,

@@ -31,7 +31,11 @@ pub struct Request {
     from_account: Option<String>,
     #[serde(rename = "AddFriendItem")]
     add_friend_item: Option<Vec<Item>>,
-    #[serde(rename = "AddType")]
+    #[serde(
+        rename = "AddType",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     add_type: Option<String>,
     #[serde(rename = "ForceAddFlags")]
     force_add_flags: Option<i64>,
@@ -43,7 +47,11 @@ struct Item {
     to_account: Option<String>,
     #[serde(rename = "Remark")]
     remark: Option<String>,
-    #[serde(rename = "GroupName")]
+    #[serde(
+        rename = "GroupName",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     group_name: Option<String>,
     #[serde(rename = "AddSource")]
     add_source: Option<String>,

@@ -20,7 +20,11 @@ pub struct Request {
     from_account: Option<String>,
     #[serde(rename = "To_Account")]
     to_account: Option<Vec<String>>,
-    #[serde(rename = "DeleteType")]
+    #[serde(
+        rename = "DeleteType",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     delete_type: Option<String>,
 }
 

@@ -13,7 +13,11 @@ use crate::error::ApiError;
 pub struct Request {
     #[serde(rename = "From_Account")]
     from_account: Option<String>,
-    #[serde(rename = "DeleteType")]
+    #[serde(
+        rename = "DeleteType",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     delete_type: Option<String>,
 }
 

@@ -43,7 +43,11 @@ struct Item {
     add_source: Option<String>,
     #[serde(rename = "AddWording")]
     add_wording: Option<String>,
-    #[serde(rename = "AddTime")]
+    #[serde(
+        rename = "AddTime",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     add_time: Option<i64>,
     #[serde(rename = "CustomItem")]
     custom_item: Option<Vec<CustomItem>>,

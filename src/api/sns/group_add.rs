@@ -18,7 +18,11 @@ pub struct Request {
     from_account: Option<String>,
     #[serde(rename = "GroupName")]
     group_name: Option<Vec<String>>,
-    #[serde(rename = "To_Account")]
+    #[serde(
+        rename = "To_Account",
+        default,
+        deserialize_with = "crate::api::fields::unset_if_default"
+    )]
     to_account: Option<Vec<String>>,
 }
 

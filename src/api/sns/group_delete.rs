@@ -1,5 +1,6 @@
-//! `v4/sns/group_delete` — delete friend lists (CT 269/10108). Friends leave them; names that
-//! are no list are ignored. Answers the lists' new `CurrentSequence`.
+//! `v4/sns/group_delete` — delete friend lists (CT 269/10108). Friends leave them. A name that
+//! is no list (one deleted before, say) fails the call with 30001 and deletes nothing: a repeated
+//! delete is not a success. Answers the lists' new `CurrentSequence`.
 
 use serde::{Deserialize, Serialize};
 
@@ -29,6 +30,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let names = required("GroupName", req.group_name)?;
     if names.is_empty() || names.iter().any(|n| n.contains('\0')) {
         return Err(ApiError::invalid("GroupName must list friend-list names"));
+    }
+    let (_, lists) = ctx.store().lists(ctx.sdkappid(), owner.as_str()).await?;
+    if let Some(missing) = names.iter().find(|n| !lists.iter().any(|(l, _)| l == *n)) {
+        return Err(ApiError::invalid(format!(
+            "{owner} has no friend list {missing:?}"
+        )));
     }
     let current_sequence = ctx
         .store()

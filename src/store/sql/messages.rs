@@ -290,10 +290,12 @@ impl SqlStore {
     ) -> StoreResult<Vec<bool>> {
         let mut out = Vec::with_capacity(seqs.len());
         for &seq in seqs {
+            // Only a message still in place: one recalled or deleted before is not found again
+            // (10030), as the repeat of a destructive call answers.
             let n = db
                 .exec(
                     "UPDATE messages SET place = $4 \
-                     WHERE sdkappid = $1 AND group_id = $2 AND seq = $3",
+                     WHERE sdkappid = $1 AND group_id = $2 AND seq = $3 AND place = 0",
                     params![app as i64, space, seq, PLACE_RECALLED],
                 )
                 .await?;
