@@ -25,6 +25,9 @@ pub enum Family {
     Profile,
     /// `sns` (the relationship chain): 30001 / 30004 / 30006.
     Sns,
+    /// `openconfigsvr` (global mute, operations data): 130001 / 130001 / 130014, and a code
+    /// per account field. Its answers carry no `ActionStatus`.
+    OpenConfig,
     /// Answers produced before a command is known (framing, authentication).
     Rest,
 }
@@ -38,6 +41,7 @@ impl Family {
             Family::RecentContact => 50002,
             Family::Profile => 40001,
             Family::Sns => 30001,
+            Family::OpenConfig => 130001,
             Family::Account | Family::Rest => 70402,
         }
     }
@@ -50,6 +54,8 @@ impl Family {
             Family::RecentContact => 50003,
             Family::Profile => 40004,
             Family::Sns => 30004,
+            // Nothing in openconfigsvr is refused for permission; its generic code.
+            Family::OpenConfig => 130001,
             Family::Account | Family::Rest => 70403,
         }
     }
@@ -63,6 +69,7 @@ impl Family {
             Family::RecentContact => 50004,
             Family::Profile => 40006,
             Family::Sns => 30006,
+            Family::OpenConfig => 130014,
             Family::Rest => 60008,
         }
     }
@@ -143,6 +150,17 @@ pub enum ApiError {
     OwnerCannotLeave(String),
     #[error("{0}")]
     DeleteNotSupported(String),
+    #[error("{0}")]
+    NoReceipt(String),
+    /// setnospeaking muted the sender: 10017 for group messages, 20012 for one-to-one ones.
+    #[error("the sender is muted by setnospeaking")]
+    GloballyMuted,
+
+    // ---- openconfigsvr ----
+    #[error("{0} is required")]
+    MissingAccountField(&'static str),
+    #[error("give C2CmsgNospeakingTime, GroupmsgNospeakingTime or both")]
+    NoMuteTime,
 
     // ---- one-to-one messages ----
     #[error("the account {0} is not imported")]
@@ -170,7 +188,10 @@ impl ApiError {
         match self {
             MissingSdkAppId => 60012,
             BadRequestLine(_) => 60002,
-            BadJson(_) => 60003,
+            BadJson(_) => match family {
+                Family::OpenConfig => 130001,
+                _ => 60003,
+            },
             BodyTooLarge(_) => 60002,
             UnknownResource(_) => 60009,
             UnknownCommand(_) => match family {
@@ -194,6 +215,11 @@ impl ApiError {
             InvalidParam(_) => family.invalid_param(),
             InvalidField { field, .. } => match family {
                 Family::OpenIm => openim_field_code(field),
+                Family::OpenConfig => match field.as_str() {
+                    "Set_Account" => 130005,
+                    "Get_Account" => 130003,
+                    _ => family.invalid_param(),
+                },
                 _ => family.invalid_param(),
             },
             NoPermission(_) => family.no_permission(),
@@ -227,6 +253,16 @@ impl ApiError {
             SenderMuted => 10017,
             OwnerCannotLeave(_) => 10009,
             DeleteNotSupported(_) => 10035,
+            NoReceipt(_) => 10062,
+            GloballyMuted => match family {
+                Family::OpenIm => 20012,
+                _ => 10017,
+            },
+            MissingAccountField(field) => match *field {
+                "Set_Account" => 130004,
+                _ => 130002,
+            },
+            NoMuteTime => 130008,
             RecipientNotFound(_) => 90012,
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
@@ -343,6 +379,8 @@ pub enum ItemError {
     SnsListNotFriend,
     /// `batchsendmsg` items: the recipient blocks the sender (20007).
     BlockedByRecipient,
+    /// get_group_msg_receipt items: the message takes no read receipts (10062).
+    NoReceipt,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
     /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
@@ -373,6 +411,7 @@ impl ItemError {
             SnsListLimit => 30011,
             SnsListNotFriend => 32216,
             BlockedByRecipient => 20007,
+            NoReceipt => 10062,
         }
     }
 }
@@ -408,6 +447,7 @@ impl From<Refusal> for ApiError {
             Refusal::Invalid(m) => ApiError::InvalidParam(m),
             Refusal::NoPermission(m) => ApiError::NoPermission(m),
             Refusal::SenderMuted => ApiError::SenderMuted,
+            Refusal::GloballyMuted => ApiError::GloballyMuted,
             Refusal::BlockedByRecipient => ApiError::BlockedByRecipient(r.to_string()),
         }
     }

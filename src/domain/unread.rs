@@ -17,6 +17,9 @@ pub struct GroupCounters {
     pub next_msg_seq: i64,
     pub counted: i64,
     pub reset_rank: i64,
+    /// `counted` at the newest message clear_group_msg cleared (a lower bound of it when
+    /// NoUnread messages followed that message): cleared messages no longer count as unread.
+    pub cleared_rank: i64,
 }
 
 /// One member's read mark.
@@ -33,6 +36,7 @@ impl GroupCounters {
             next_msg_seq: 1,
             counted: 0,
             reset_rank: 0,
+            cleared_rank: 0,
         }
     }
 
@@ -46,7 +50,7 @@ impl GroupCounters {
         GroupCounters {
             next_msg_seq: self.next_msg_seq + 1,
             counted: self.counted + i64::from(counts),
-            reset_rank: self.reset_rank,
+            ..self
         }
     }
 
@@ -54,6 +58,20 @@ impl GroupCounters {
     pub fn after_unread_reset(self) -> GroupCounters {
         GroupCounters {
             reset_rank: self.counted,
+            ..self
+        }
+    }
+
+    /// The counters after clear_group_msg clears the messages with seq ≤ `upto` (clamped to
+    /// the messages there are). Only `counted` and `next_msg_seq` are kept, not which message
+    /// counted, so the rank at `upto` is taken as if every later message counted: exact unless
+    /// NoUnread messages follow `upto`, and then members keep at most that many more unread.
+    /// The mark never moves back: a clear up to an older seq changes nothing.
+    pub fn after_clear(self, upto: i64) -> GroupCounters {
+        let later = self.latest_seq() - upto.clamp(0, self.latest_seq());
+        let rank = (self.counted - later).max(0);
+        GroupCounters {
+            cleared_rank: self.cleared_rank.max(rank),
             ..self
         }
     }
@@ -80,7 +98,10 @@ impl GroupCounters {
         } else {
             mark
         };
-        (mark.unread_base + (self.counted - mark.rank_base)).clamp(0, self.latest_seq())
+        // Cleared messages do not count: at most the counting messages after the clear mark.
+        (mark.unread_base + (self.counted - mark.rank_base))
+            .min(self.counted - self.cleared_rank)
+            .clamp(0, self.latest_seq())
     }
 
     /// `MsgSeq` as Tencent reports it: the seq of the last message the member has read,
@@ -169,6 +190,34 @@ mod tests {
         let g = g.after_message(true);
         assert_eq!(g.unread(before, true), 1);
         assert_eq!(g.unread(after, true), 5);
+    }
+
+    #[test]
+    fn clearing_caps_unread_at_the_messages_after_the_mark() {
+        let g = group_with(5);
+        let mark = g.mark_with_unread(5);
+        let cleared = g.after_clear(3);
+        assert_eq!(cleared.unread(mark, true), 2);
+        assert_eq!(cleared.read_seq(mark, true), 3);
+        assert_eq!(cleared.latest_seq(), 5, "seqs stay as they were");
+        // An older clear changes nothing; later messages count again.
+        assert_eq!(cleared.after_clear(1), cleared);
+        let later = cleared.after_message(true);
+        assert_eq!(later.unread(mark, true), 3);
+        // Clearing everything, and beyond the newest message, reads 0.
+        assert_eq!(g.after_clear(i64::MAX).unread(mark, true), 0);
+        assert_eq!(g.after_clear(5).unread(g.mark_with_unread(1), true), 0);
+        // A member who read more than was cleared keeps its count.
+        assert_eq!(cleared.unread(g.mark_with_unread(1), true), 1);
+    }
+
+    #[test]
+    fn clearing_before_no_unread_messages_is_generous_by_them() {
+        let g = group_with(3).after_message(false);
+        let mark = g.mark_with_unread(3);
+        // Seq 4 does not count, but the counters cannot tell: the cap is one too high.
+        assert_eq!(g.after_clear(3).unread(mark, true), 1);
+        assert_eq!(g.after_clear(4).unread(mark, true), 0);
     }
 
     #[test]

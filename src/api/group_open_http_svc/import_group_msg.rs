@@ -131,6 +131,7 @@ impl MsgItem {
             counts: true,
             updates_contacts,
             payload,
+            need_receipt: false,
         }
     }
 }

@@ -6,6 +6,9 @@
 //! `MsgSeq`/`MsgTime` are answered. `OnlineOnlyFlag: 1` messages are not stored and get no
 //! seq (`MsgSeq` 0). A muted sender, or an ordinary member while ShutUpAllMember is on → 10017; a message over 8000 bytes as
 //! `domain::message::message_size` counts it (content keys and values, CloudCustomData) → 80002.
+//! A sender muted by setnospeaking (GroupmsgNospeakingTime) → 10017. `NeedReadReceipt: 1`
+//! makes a message take read receipts in Work/Private, Public and Meeting/ChatRoom groups of at
+//! most 200 members; elsewhere the flag is accepted and ignored.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -16,6 +19,7 @@ use crate::api::{Ctx, strict_json};
 use crate::domain::controls::{ForbidCallbackControl, SendMsgControl, parse_list};
 use crate::domain::ids::{GroupId, UserId};
 use crate::domain::message::{self, BodyError, StoredPayload};
+use crate::domain::nospeaking;
 use crate::domain::sending::{Sender, check_may_send};
 use crate::error::ApiError;
 use crate::store::NewMessage;
@@ -52,6 +56,8 @@ pub struct Request {
         deserialize_with = "strict_json::opt_values"
     )]
     group_at_info: Option<Vec<Value>>,
+    #[serde(rename = "NeedReadReceipt")]
+    need_read_receipt: Option<u8>,
 }
 
 #[derive(Debug, Serialize)]
@@ -82,6 +88,7 @@ struct Send {
     /// False with `SendMsgControl: ["NoLastMsg"]`: members' conversations stay as they are.
     updates_contacts: bool,
     online_only: bool,
+    need_receipt: bool,
     content: Content,
 }
 
@@ -125,6 +132,7 @@ impl Request {
         )
         .map_err(ApiError::InvalidParam)?;
         let online_only = flag("OnlineOnlyFlag", self.online_only_flag)?;
+        let need_receipt = flag("NeedReadReceipt", self.need_read_receipt)?;
         let counts = !controls.contains(&SendMsgControl::NoUnread);
         let updates_contacts = !controls.contains(&SendMsgControl::NoLastMsg);
         if online_only && !counts {
@@ -145,6 +153,7 @@ impl Request {
             counts,
             updates_contacts,
             online_only,
+            need_receipt,
             content: Content {
                 msg_body: self.msg_body,
                 cloud_custom_data: self.cloud_custom_data,
@@ -169,6 +178,10 @@ async fn check_may_send_now(
         .member(ctx.sdkappid(), id.as_str(), from)
         .await?;
     let sender = sender.as_ref().map(Sender::from);
+    let muted = ctx.store().nospeaking(ctx.sdkappid(), from).await?;
+    if muted.is_some_and(|m| nospeaking::holds(m.group_until, now)) {
+        return Err(ApiError::GloballyMuted);
+    }
     Ok(check_may_send(
         group.profile.shut_up_all,
         sender,
@@ -200,6 +213,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         priority: send.priority,
         counts: send.counts,
         updates_contacts: send.updates_contacts,
+        need_receipt: send.need_receipt,
     };
     let stored = ctx
         .store()

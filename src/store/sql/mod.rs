@@ -14,7 +14,9 @@ mod conversations;
 mod groups;
 mod members;
 mod messages;
+mod ops;
 mod profiles;
+mod receipts;
 mod sns;
 
 use std::sync::Arc;

@@ -40,6 +40,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0006_c2c.sql"),
     migration!("0007_profiles.sql"),
     migration!("0008_sns.sql"),
+    migration!("0011_receipts_nospeaking.sql"),
 ];
 
 /// Where applied migrations are recorded: the table, definition and rows sqlx's migrator used
