@@ -157,14 +157,38 @@ async fn bad_input_changes_nothing(b: Backend) {
     assert_eq!(receipt(&s, "e", &[seq]).await["ErrorCode"], 10007);
     let fifty_one: Vec<Value> = (1..=51).map(|q| json!({"MsgSeq": q})).collect();
     for (body, code) in [
-        (json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": []}), 10004),
-        (json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": fifty_one}), 10004),
-        (json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": [{"MsgSeq": 0}]}), 10004),
-        (json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": [{"MsgSeq": -1}]}), 10004),
-        (json!({"GroupId": "g", "MsgSeqList": [{"MsgSeq": seq}]}), 10004),
-        (json!({"GroupId": "g", "From_Account": "", "MsgSeqList": [{"MsgSeq": seq}]}), 10004),
-        (json!({"GroupId": "nope", "From_Account": "b", "MsgSeqList": [{"MsgSeq": seq}]}), 10010),
-        (json!({"GroupId": "", "From_Account": "b", "MsgSeqList": [{"MsgSeq": seq}]}), 10015),
+        (
+            json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": []}),
+            10004,
+        ),
+        (
+            json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": fifty_one}),
+            10004,
+        ),
+        (
+            json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": [{"MsgSeq": 0}]}),
+            10004,
+        ),
+        (
+            json!({"GroupId": "g", "From_Account": "b", "MsgSeqList": [{"MsgSeq": -1}]}),
+            10004,
+        ),
+        (
+            json!({"GroupId": "g", "MsgSeqList": [{"MsgSeq": seq}]}),
+            10004,
+        ),
+        (
+            json!({"GroupId": "g", "From_Account": "", "MsgSeqList": [{"MsgSeq": seq}]}),
+            10004,
+        ),
+        (
+            json!({"GroupId": "nope", "From_Account": "b", "MsgSeqList": [{"MsgSeq": seq}]}),
+            10010,
+        ),
+        (
+            json!({"GroupId": "", "From_Account": "b", "MsgSeqList": [{"MsgSeq": seq}]}),
+            10015,
+        ),
     ] {
         s.fails(&r, body, code).await;
     }
@@ -172,8 +196,12 @@ async fn bad_input_changes_nothing(b: Backend) {
     let g = cmd("get_group_msg_receipt");
     s.fails(&g, json!({"GroupId": "g", "MsgSeqList": []}), 10004)
         .await;
-    s.fails(&g, json!({"GroupId": "nope", "MsgSeqList": [{"MsgSeq": 1}]}), 10010)
-        .await;
+    s.fails(
+        &g,
+        json!({"GroupId": "nope", "MsgSeqList": [{"MsgSeq": 1}]}),
+        10010,
+    )
+    .await;
     let d = cmd("get_group_msg_receipt_detail");
     let base = json!({"GroupId": "g", "MsgSeq": seq, "Filter": 0, "Cursor": "", "Count": 5});
     let with = |k: &str, v: Value| {
@@ -205,7 +233,11 @@ async fn only_some_group_types_keep_receipts(b: Backend) {
         return;
     };
     s.import_accounts(&["a", "b"]).await;
-    for (t, id) in [("AVChatRoom", "av"), ("Community", "@TGS#_cm"), ("ChatRoom", "cr")] {
+    for (t, id) in [
+        ("AVChatRoom", "av"),
+        ("Community", "@TGS#_cm"),
+        ("ChatRoom", "cr"),
+    ] {
         create(
             &s,
             json!({"Type": t, "Name": "x", "GroupId": id, "Owner_Account": "a"}),

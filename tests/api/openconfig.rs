@@ -79,7 +79,10 @@ async fn mutes_block_sends_and_expire_with_the_clock(b: Backend) {
     assert_eq!(mutes(&s, "a").await, (7196, 0));
     // One-to-one sends fail with 20012, stored or not, single or batch; group sends go on.
     assert_eq!(sendmsg(&s, json!({})).await["ErrorCode"], 20012);
-    assert_eq!(sendmsg(&s, json!({"OnlineOnlyFlag": 1})).await["ErrorCode"], 20012);
+    assert_eq!(
+        sendmsg(&s, json!({"OnlineOnlyFlag": 1})).await["ErrorCode"],
+        20012
+    );
     let batch = s
         .call(
             "openim/batchsendmsg",
@@ -156,14 +159,32 @@ async fn bad_input_changes_nothing(b: Backend) {
     .await;
     for (body, code) in [
         (json!({"C2CmsgNospeakingTime": 1}), 130004),
-        (json!({"Set_Account": "", "C2CmsgNospeakingTime": 1}), 130004),
+        (
+            json!({"Set_Account": "", "C2CmsgNospeakingTime": 1}),
+            130004,
+        ),
         (json!({"Set_Account": 7, "C2CmsgNospeakingTime": 1}), 130005),
-        (json!({"Set_Account": "x".repeat(33), "C2CmsgNospeakingTime": 1}), 130005),
-        (json!({"Set_Account": "ghost", "C2CmsgNospeakingTime": 1}), 130005),
+        (
+            json!({"Set_Account": "x".repeat(33), "C2CmsgNospeakingTime": 1}),
+            130005,
+        ),
+        (
+            json!({"Set_Account": "ghost", "C2CmsgNospeakingTime": 1}),
+            130005,
+        ),
         (json!({"Set_Account": "a"}), 130008),
-        (json!({"Set_Account": "a", "C2CmsgNospeakingTime": 4294967296u64}), 130001),
-        (json!({"Set_Account": "a", "C2CmsgNospeakingTime": -1}), 130001),
-        (json!({"Set_Account": "a", "GroupmsgNospeakingTime": "5"}), 130001),
+        (
+            json!({"Set_Account": "a", "C2CmsgNospeakingTime": 4294967296u64}),
+            130001,
+        ),
+        (
+            json!({"Set_Account": "a", "C2CmsgNospeakingTime": -1}),
+            130001,
+        ),
+        (
+            json!({"Set_Account": "a", "GroupmsgNospeakingTime": "5"}),
+            130001,
+        ),
     ] {
         call(&s, SET, body, code).await;
     }
@@ -216,7 +237,10 @@ async fn appinfo_reports_thirty_beijing_days(b: Backend) {
     assert_eq!(rows[1]["Date"], "20231115");
     assert_eq!(rows[29]["Date"], "20231018");
     assert_eq!(today.as_object().unwrap().len(), 32);
-    assert!(today.as_object().unwrap().values().all(Value::is_string), "{today}");
+    assert!(
+        today.as_object().unwrap().values().all(Value::is_string),
+        "{today}"
+    );
     assert_eq!(today["AppId"], SDKAPPID.to_string());
     assert_eq!(today["RegistUserNumOneDay"], "1");
     assert_eq!(today["RegistUserNumTotal"], "3");

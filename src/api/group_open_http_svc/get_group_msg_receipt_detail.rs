@@ -85,7 +85,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let accounts = page.accounts.into_iter();
     let (read_list, unread_list) = match list {
         ReceiptList::Read => (
-            Some(accounts.map(|read_account| ReadItem { read_account }).collect()),
+            Some(
+                accounts
+                    .map(|read_account| ReadItem { read_account })
+                    .collect(),
+            ),
             None,
         ),
         ReceiptList::Unread => (

@@ -44,7 +44,9 @@ pub fn seq_list(items: &[SeqItem]) -> Result<Vec<i64>, ApiError> {
     items
         .iter()
         .map(|i| match i.msg_seq {
-            0 => Err(ApiError::invalid("MsgSeq must be a message's seq (1 or more)")),
+            0 => Err(ApiError::invalid(
+                "MsgSeq must be a message's seq (1 or more)",
+            )),
             s => Ok(i64::try_from(s).unwrap_or(i64::MAX)),
         })
         .collect()

@@ -74,9 +74,12 @@ fn wanted(asked: Option<Vec<String>>) -> Result<Vec<&'static str>, ApiError> {
     }
     let mut out = Vec::with_capacity(asked.len() + 1);
     for name in &asked {
-        let field = FIELDS.iter().find(|f| **f == name.as_str()).ok_or_else(|| {
-            ApiError::field("RequestField", format!("unknown RequestField {name:?}"))
-        })?;
+        let field = FIELDS
+            .iter()
+            .find(|f| **f == name.as_str())
+            .ok_or_else(|| {
+                ApiError::field("RequestField", format!("unknown RequestField {name:?}"))
+            })?;
         if !out.contains(field) {
             out.push(*field);
         }
@@ -130,7 +133,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
         d.groups_total += d.groups_new;
         let row: Map<String, Value> = fields
             .iter()
-            .map(|f| (f.to_string(), Value::String(value(f, day, d, ctx.sdkappid()))))
+            .map(|f| {
+                (
+                    f.to_string(),
+                    Value::String(value(f, day, d, ctx.sdkappid())),
+                )
+            })
             .collect();
         rows.push(row);
     }

@@ -27,7 +27,11 @@ struct Response {
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
     let user = account_field("Get_Account", req.get_account)?;
-    let Some(muted) = ctx.store().nospeaking(ctx.sdkappid(), user.as_str()).await? else {
+    let Some(muted) = ctx
+        .store()
+        .nospeaking(ctx.sdkappid(), user.as_str())
+        .await?
+    else {
         return Err(ApiError::field(
             "Get_Account",
             format!("the account {user} is not imported"),

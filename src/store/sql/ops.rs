@@ -5,30 +5,38 @@ use crate::domain::appinfo::{BEIJING_OFFSET_SECS, day_start};
 use crate::store::db::{Columns, Db, Row, params};
 use crate::store::*;
 
-/// Counts before the first day, and by Beijing day since, of the rows of `table` (with its
-/// `created_at`) matching `filter`.
+/// The day counts of one table: its rows created before the first day (`$2` its start), and
+/// by Beijing day since (`$3` the offset).
+struct DayCounts {
+    before: &'static str,
+    by_day: &'static str,
+}
+
+const ACCOUNT_DAYS: DayCounts = DayCounts {
+    before: "SELECT COUNT(*) FROM accounts WHERE sdkappid = $1 AND created_at < $2",
+    by_day: "SELECT (created_at + $3) / 86400, COUNT(*) FROM accounts \
+             WHERE sdkappid = $1 AND created_at >= $2 GROUP BY 1",
+};
+
+/// Live groups only: no destruction time is kept.
+const GROUP_DAYS: DayCounts = DayCounts {
+    before: "SELECT COUNT(*) FROM chat_groups WHERE sdkappid = $1 AND destroyed = 0 \
+             AND created_at < $2",
+    by_day: "SELECT (created_at + $3) / 86400, COUNT(*) FROM chat_groups \
+             WHERE sdkappid = $1 AND destroyed = 0 AND created_at >= $2 GROUP BY 1",
+};
+
 async fn by_day(
     db: &mut Db<'_>,
     app: u64,
-    table: &str,
-    filter: &str,
+    counts: &DayCounts,
     first_day: i64,
 ) -> StoreResult<(i64, Vec<(i64, i64)>)> {
     let since = day_start(first_day);
-    let before = db
-        .int(
-            &format!(
-                "SELECT COUNT(*) FROM {table} WHERE sdkappid = $1{filter} AND created_at < $2"
-            ),
-            params![app as i64, since],
-        )
-        .await?;
+    let before = db.int(counts.before, params![app as i64, since]).await?;
     let rows = db
         .all(
-            &format!(
-                "SELECT (created_at + $3) / 86400, COUNT(*) FROM {table} \
-                 WHERE sdkappid = $1{filter} AND created_at >= $2 GROUP BY 1"
-            ),
+            counts.by_day,
             params![app as i64, since, BEIJING_OFFSET_SECS],
         )
         .await?;
@@ -104,10 +112,9 @@ impl OpsStore for SqlStore {
         self.read(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let (accounts_before, accounts_by_day) =
-                    by_day(&mut db, app, "accounts", "", first_day).await?;
-                let live = " AND destroyed = 0";
+                    by_day(&mut db, app, &ACCOUNT_DAYS, first_day).await?;
                 let (groups_before, groups_by_day) =
-                    by_day(&mut db, app, "chat_groups", live, first_day).await?;
+                    by_day(&mut db, app, &GROUP_DAYS, first_day).await?;
                 Ok(AppStats {
                     accounts_before,
                     accounts_by_day,

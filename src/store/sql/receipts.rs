@@ -240,7 +240,13 @@ impl SqlStore {
             .all(
                 "SELECT reader FROM receipts WHERE sdkappid = $1 AND group_id = $2 AND seq = $3 \
                  AND reader > $4 ORDER BY reader LIMIT $5",
-                params![app as i64, group_id, seq, after.as_deref().unwrap_or(""), limit + 1],
+                params![
+                    app as i64,
+                    group_id,
+                    seq,
+                    after.as_deref().unwrap_or(""),
+                    limit + 1
+                ],
             )
             .await?;
         let mut accounts = rows
