@@ -46,6 +46,14 @@ impl Family {
         }
     }
 
+    /// The code of a body that is not JSON: `openconfigsvr` has its own.
+    fn bad_json(self) -> i64 {
+        match self {
+            Family::OpenConfig => 130001,
+            _ => 60003,
+        }
+    }
+
     /// The family's code for an operation not allowed.
     fn no_permission(self) -> i64 {
         match self {
@@ -188,10 +196,7 @@ impl ApiError {
         match self {
             MissingSdkAppId => 60012,
             BadRequestLine(_) => 60002,
-            BadJson(_) => match family {
-                Family::OpenConfig => 130001,
-                _ => 60003,
-            },
+            BadJson(_) => family.bad_json(),
             BodyTooLarge(_) => 60002,
             UnknownResource(_) => 60009,
             UnknownCommand(_) => match family {
@@ -213,15 +218,7 @@ impl ApiError {
             TooManySigFailures(_) => 70050,
             NotAdmin(_) => 60010,
             InvalidParam(_) => family.invalid_param(),
-            InvalidField { field, .. } => match family {
-                Family::OpenIm => openim_field_code(field),
-                Family::OpenConfig => match field.as_str() {
-                    "Set_Account" => 130005,
-                    "Get_Account" => 130003,
-                    _ => family.invalid_param(),
-                },
-                _ => family.invalid_param(),
-            },
+            InvalidField { field, .. } => field_code(family, field),
             NoPermission(_) => family.no_permission(),
             Internal(_) => family.internal(),
             TooManyItems(_) => match family {
@@ -253,16 +250,9 @@ impl ApiError {
             SenderMuted => 10017,
             OwnerCannotLeave(_) => 10009,
             DeleteNotSupported(_) => 10035,
-            NoReceipt(_) => 10062,
-            GloballyMuted => match family {
-                Family::OpenIm => 20012,
-                _ => 10017,
-            },
-            MissingAccountField(field) => match *field {
-                "Set_Account" => 130004,
-                _ => 130002,
-            },
-            NoMuteTime => 130008,
+            NoReceipt(_) | GloballyMuted | MissingAccountField(_) | NoMuteTime => {
+                self.receipt_or_mute_code(family)
+            }
             RecipientNotFound(_) => 90012,
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
@@ -274,6 +264,19 @@ impl ApiError {
                 TagError::BadValue(_) => 40605,
                 TagError::WrongType(_) => 40610,
             },
+        }
+    }
+
+    /// The codes of read receipts, global mutes and their settings (`openconfigsvr`).
+    fn receipt_or_mute_code(&self, family: Family) -> i64 {
+        match self {
+            ApiError::NoReceipt(_) => 10062,
+            ApiError::GloballyMuted if family == Family::OpenIm => 20012,
+            ApiError::GloballyMuted => 10017,
+            ApiError::MissingAccountField("Set_Account") => 130004,
+            ApiError::MissingAccountField(_) => 130002,
+            ApiError::NoMuteTime => 130008,
+            _ => family.internal(),
         }
     }
 
@@ -315,6 +318,16 @@ impl From<StoreError> for ApiError {
             | StoreError::Corrupt(_)
             | StoreError::Internal(_) => ApiError::Internal(e.to_string()),
         }
+    }
+}
+
+/// The code of a bad request field: `openim` and `openconfigsvr` number some fields apart.
+fn field_code(family: Family, field: &str) -> i64 {
+    match (family, field) {
+        (Family::OpenIm, _) => openim_field_code(field),
+        (Family::OpenConfig, "Set_Account") => 130005,
+        (Family::OpenConfig, "Get_Account") => 130003,
+        _ => family.invalid_param(),
     }
 }
 

@@ -5,7 +5,8 @@
 //! (the value of `counted` right after the last `import_group_msg`, which sets everyone's unread
 //! to 0). A member keeps a [`ReadMark`]: an unread count it had when the mark was written and
 //! the group's `counted` at that moment. Its unread count now is the mark's count plus the
-//! counting messages since, clamped to the number of messages. Writing a mark touches one row,
+//! counting messages since, clamped to the number of messages, and to the counting messages
+//! after the group's clear mark (`cleared_rank`, set by clear_group_msg). Writing a mark touches one row,
 //! so sending to a group of 100,000 members or setting one member's count costs the same as
 //! in a group of ten.
 

@@ -202,6 +202,15 @@ async fn bad_input_changes_nothing(b: Backend) {
         10010,
     )
     .await;
+}
+
+async fn detail_bad_input(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    group(&s).await;
+    let seq = send(&s, "g", json!(1), 1).await;
+    let plain = send(&s, "g", json!(0), 2).await;
     let d = cmd("get_group_msg_receipt_detail");
     let base = json!({"GroupId": "g", "MsgSeq": seq, "Filter": 0, "Cursor": "", "Count": 5});
     let with = |k: &str, v: Value| {
@@ -226,6 +235,9 @@ async fn bad_input_changes_nothing(b: Backend) {
         .await;
     assert_eq!(v["ErrorCode"], 10004);
     assert_eq!(info(&s, "g").await["NextMsgSeq"], plain + 1);
+    let no_filter = json!({"GroupId": "g", "MsgSeq": seq, "Cursor": "", "Count": 5});
+    s.fails(&d, no_filter, 10004).await;
+    assert_eq!(counts(&s, &[seq]).await, vec![(0, 0, 3)]);
 }
 
 async fn only_some_group_types_keep_receipts(b: Backend) {
@@ -294,5 +306,6 @@ async fn groups_over_200_members_take_no_receipts(b: Backend) {
 
 both!(receipts_count_readers_and_list_both_ways);
 both!(bad_input_changes_nothing);
+both!(detail_bad_input);
 both!(only_some_group_types_keep_receipts);
 both!(groups_over_200_members_take_no_receipts);

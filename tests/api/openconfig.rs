@@ -56,23 +56,30 @@ fn rand_u32() -> u32 {
     NEXT.fetch_add(1, Ordering::SeqCst)
 }
 
-async fn mutes_block_sends_and_expire_with_the_clock(b: Backend) {
-    let Some(s) = TestServer::start(b).await else {
-        return;
-    };
+/// Accounts `a` and `b`, members of the Public group `g` that `a` owns.
+async fn two_accounts_and_a_group(s: &TestServer) {
     s.import_accounts(&["a", "b"]).await;
     create(
-        &s,
+        s,
         json!({"Type": "Public", "Name": "x", "GroupId": "g", "Owner_Account": "a",
                "MemberList": [{"Member_Account": "b"}]}),
     )
     .await;
+}
+
+async fn set(s: &TestServer, body: Value) {
+    call(s, SET, body, 0).await;
+}
+
+async fn c2c_mutes_block_one_to_one_sends_and_expire(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    two_accounts_and_a_group(&s).await;
     assert_eq!(mutes(&s, "a").await, (0, 0));
-    call(
+    set(
         &s,
-        SET,
         json!({"Set_Account": "a", "C2CmsgNospeakingTime": 7200}),
-        0,
     )
     .await;
     s.clock.advance(Duration::from_secs(4));
@@ -101,15 +108,29 @@ async fn mutes_block_sends_and_expire_with_the_clock(b: Backend) {
         )
         .await;
     assert_eq!(back["ErrorCode"], 0);
+    // The mute ends by itself.
+    s.clock.advance(Duration::from_secs(7195));
+    assert_eq!(mutes(&s, "a").await, (1, 0));
+    assert_eq!(sendmsg(&s, json!({})).await["ErrorCode"], 20012);
+    s.clock.advance(Duration::from_secs(1));
+    assert_eq!(mutes(&s, "a").await, (0, 0));
+    assert_eq!(sendmsg(&s, json!({})).await["ErrorCode"], 0);
+    assert_eq!(crate::c2c::history(&s, "b", "a").await.len(), 2);
+}
+
+async fn group_mutes_last_until_unmuted(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    two_accounts_and_a_group(&s).await;
+    set(&s, json!({"Set_Account": "a", "C2CmsgNospeakingTime": 30})).await;
     // A group mute keeps the one-to-one mute as it was.
-    call(
+    set(
         &s,
-        SET,
         json!({"Set_Account": "a", "GroupmsgNospeakingTime": 4294967295u64}),
-        0,
     )
     .await;
-    assert_eq!(mutes(&s, "a").await, (7196, 4294967295));
+    assert_eq!(mutes(&s, "a").await, (30, 4294967295));
     assert_eq!(group_send(&s).await["ErrorCode"], 10017);
     let online = s
         .call(
@@ -119,26 +140,22 @@ async fn mutes_block_sends_and_expire_with_the_clock(b: Backend) {
         )
         .await;
     assert_eq!(online["ErrorCode"], 10017);
-    // The one-to-one mute ends by itself; the permanent one does not.
-    s.clock.advance(Duration::from_secs(7196));
+    assert_eq!(crate::groups::info(&s, "g").await["NextMsgSeq"], 1);
+    s.clock.advance(Duration::from_secs(400 * 86_400));
     assert_eq!(mutes(&s, "a").await, (0, 4294967295));
-    assert_eq!(sendmsg(&s, json!({})).await["ErrorCode"], 0);
     assert_eq!(group_send(&s).await["ErrorCode"], 10017);
+    assert_eq!(sendmsg(&s, json!({})).await["ErrorCode"], 0);
     // 0 unmutes; the SDK default 0 for the other time is a value too.
-    call(
+    set(
         &s,
-        SET,
         json!({"Set_Account": "a", "C2CmsgNospeakingTime": 60, "GroupmsgNospeakingTime": 0}),
-        0,
     )
     .await;
     assert_eq!(mutes(&s, "a").await, (60, 0));
     assert_eq!(group_send(&s).await["ErrorCode"], 0);
-    call(
+    set(
         &s,
-        SET,
         json!({"Set_Account": "a", "C2CmsgNospeakingTime": 0, "GroupmsgNospeakingTime": 0}),
-        0,
     )
     .await;
     assert_eq!(mutes(&s, "a").await, (0, 0));
@@ -268,6 +285,7 @@ async fn appinfo_reports_thirty_beijing_days(b: Backend) {
     call(&s, INFO, json!({"RequestField": "Date"}), 130001).await;
 }
 
-both!(mutes_block_sends_and_expire_with_the_clock);
+both!(c2c_mutes_block_one_to_one_sends_and_expire);
+both!(group_mutes_last_until_unmuted);
 both!(bad_input_changes_nothing);
 both!(appinfo_reports_thirty_beijing_days);
