@@ -1,10 +1,8 @@
 -- clear_group_msg, group read receipts and global mute (openconfigsvr).
 
--- clear_group_msg marks history, it deletes nothing: `cleared_seq` is the newest seq cleared
--- (for the record), `cleared_rank` the group's `counted` at that seq (a lower bound when
--- NoUnread messages follow it): unread counts only the counting messages after it.
+-- clear_group_msg marks history, it deletes nothing: `cleared_seq` is the newest seq cleared;
+-- unread counts only the messages after it.
 ALTER TABLE chat_groups ADD COLUMN cleared_seq INTEGER NOT NULL DEFAULT 0;
-ALTER TABLE chat_groups ADD COLUMN cleared_rank INTEGER NOT NULL DEFAULT 0;
 
 -- A message sent with NeedReadReceipt: 1 to a group that keeps receipts. `audience` is how many
 -- members could read it when it was sent (the sender left out), `member_serial` the join order

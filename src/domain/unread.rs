@@ -5,8 +5,8 @@
 //! (the value of `counted` right after the last `import_group_msg`, which sets everyone's unread
 //! to 0). A member keeps a [`ReadMark`]: an unread count it had when the mark was written and
 //! the group's `counted` at that moment. Its unread count now is the mark's count plus the
-//! counting messages since, clamped to the number of messages, and to the counting messages
-//! after the group's clear mark (`cleared_rank`, set by clear_group_msg). Writing a mark touches one row,
+//! counting messages since, clamped to the number of messages, and to the messages after the
+//! group's clear mark (`cleared_seq`, set by clear_group_msg). Writing a mark touches one row,
 //! so sending to a group of 100,000 members or setting one member's count costs the same as
 //! in a group of ten.
 
@@ -18,9 +18,9 @@ pub struct GroupCounters {
     pub next_msg_seq: i64,
     pub counted: i64,
     pub reset_rank: i64,
-    /// `counted` at the newest message clear_group_msg cleared (a lower bound of it when
-    /// NoUnread messages followed that message): cleared messages no longer count as unread.
-    pub cleared_rank: i64,
+    /// The newest seq clear_group_msg cleared (0: none): cleared messages no longer count as
+    /// unread.
+    pub cleared_seq: i64,
 }
 
 /// One member's read mark.
@@ -37,7 +37,7 @@ impl GroupCounters {
             next_msg_seq: 1,
             counted: 0,
             reset_rank: 0,
-            cleared_rank: 0,
+            cleared_seq: 0,
         }
     }
 
@@ -64,15 +64,11 @@ impl GroupCounters {
     }
 
     /// The counters after clear_group_msg clears the messages with seq ≤ `upto` (clamped to
-    /// the messages there are). Only `counted` and `next_msg_seq` are kept, not which message
-    /// counted, so the rank at `upto` is taken as if every later message counted: exact unless
-    /// NoUnread messages follow `upto`, and then members keep at most that many more unread.
-    /// The mark never moves back: a clear up to an older seq changes nothing.
+    /// the messages there are). The mark never moves back: a clear up to an older seq changes
+    /// nothing.
     pub fn after_clear(self, upto: i64) -> GroupCounters {
-        let later = self.latest_seq() - upto.clamp(0, self.latest_seq());
-        let rank = (self.counted - later).max(0);
         GroupCounters {
-            cleared_rank: self.cleared_rank.max(rank),
+            cleared_seq: self.cleared_seq.max(upto.clamp(0, self.latest_seq())),
             ..self
         }
     }
@@ -99,9 +95,10 @@ impl GroupCounters {
         } else {
             mark
         };
-        // Cleared messages do not count: at most the counting messages after the clear mark.
+        // Cleared messages do not count: at most the messages after the clear mark, counted as
+        // the clamp above counts them (by seq, NoUnread ones included).
         (mark.unread_base + (self.counted - mark.rank_base))
-            .min(self.counted - self.cleared_rank)
+            .min(self.latest_seq() - self.cleared_seq)
             .clamp(0, self.latest_seq())
     }
 
@@ -213,12 +210,17 @@ mod tests {
     }
 
     #[test]
-    fn clearing_before_no_unread_messages_is_generous_by_them() {
+    fn the_clear_cap_counts_seqs_as_the_clamp_does() {
         let g = group_with(3).after_message(false);
         let mark = g.mark_with_unread(3);
-        // Seq 4 does not count, but the counters cannot tell: the cap is one too high.
+        // Seq 4 did not count, but it is a message after the mark, as the clamp counts them.
         assert_eq!(g.after_clear(3).unread(mark, true), 1);
+        assert_eq!(g.after_clear(3).read_seq(mark, true), 3);
         assert_eq!(g.after_clear(4).unread(mark, true), 0);
+        // set_unread_msg_num may count NoUnread messages; a clear does not undo that by itself.
+        let all = g.mark_with_unread(4);
+        assert_eq!(g.unread(all, true), 4);
+        assert_eq!(g.after_clear(1).unread(all, true), 3);
     }
 
     #[test]

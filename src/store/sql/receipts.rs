@@ -91,10 +91,8 @@ impl ReceiptStore for SqlStore {
                 let upto = upto.unwrap_or(latest).clamp(0, latest);
                 let counters = group.counters.after_clear(upto);
                 db.exec(
-                    "UPDATE chat_groups SET cleared_rank = $3, cleared_seq = CASE \
-                     WHEN $4 > cleared_seq THEN $4 ELSE cleared_seq END \
-                     WHERE sdkappid = $1 AND group_id = $2",
-                    params![app as i64, &group_id, counters.cleared_rank, upto],
+                    "UPDATE chat_groups SET cleared_seq = $3 WHERE sdkappid = $1 AND group_id = $2",
+                    params![app as i64, &group_id, counters.cleared_seq],
                 )
                 .await?;
                 Ok(())
