@@ -26,6 +26,9 @@ pub enum Family {
     Profile,
     /// `sns` (the relationship chain): 30001 / 30004 / 30006.
     Sns,
+    /// `openconfigsvr` (global mute, operations data): 130001 / 130001 / 130014, and a code
+    /// per account field. Its answers carry no `ActionStatus`.
+    OpenConfig,
     /// Answers produced before a command is known (framing, authentication).
     Rest,
 }
@@ -39,7 +42,16 @@ impl Family {
             Family::RecentContact => 50002,
             Family::Profile => 40001,
             Family::Sns => 30001,
+            Family::OpenConfig => 130001,
             Family::Account | Family::Rest => 70402,
+        }
+    }
+
+    /// The code of a body that is not JSON: `openconfigsvr` has its own.
+    fn bad_json(self) -> i64 {
+        match self {
+            Family::OpenConfig => 130001,
+            _ => 60003,
         }
     }
 
@@ -51,6 +63,8 @@ impl Family {
             Family::RecentContact => 50003,
             Family::Profile => 40004,
             Family::Sns => 30004,
+            // Nothing in openconfigsvr is refused for permission; its generic code.
+            Family::OpenConfig => 130001,
             Family::Account | Family::Rest => 70403,
         }
     }
@@ -64,6 +78,7 @@ impl Family {
             Family::RecentContact => 50004,
             Family::Profile => 40006,
             Family::Sns => 30006,
+            Family::OpenConfig => 130014,
             Family::Rest => 60008,
         }
     }
@@ -161,6 +176,19 @@ pub enum ApiError {
     #[error("the topic id {0} was used by you before; pick another")]
     TopicIdUsedByYou(String),
 
+    // ---- read receipts and global mutes ----
+    #[error("{0}")]
+    NoReceipt(String),
+    /// setnospeaking muted the sender: 10017 for group messages, 20012 for one-to-one ones.
+    #[error("the sender is muted by setnospeaking")]
+    GloballyMuted,
+
+    // ---- openconfigsvr ----
+    #[error("{0} is required")]
+    MissingAccountField(&'static str),
+    #[error("give C2CmsgNospeakingTime, GroupmsgNospeakingTime or both")]
+    NoMuteTime,
+
     // ---- one-to-one messages ----
     #[error("the account {0} is not imported")]
     RecipientNotFound(String),
@@ -187,7 +215,7 @@ impl ApiError {
         match self {
             MissingSdkAppId => 60012,
             BadRequestLine(_) => 60002,
-            BadJson(_) => 60003,
+            BadJson(_) => family.bad_json(),
             BodyTooLarge(_) => 60002,
             UnknownResource(_) => 60009,
             UnknownCommand(_) => match family {
@@ -209,10 +237,7 @@ impl ApiError {
             TooManySigFailures(_) => 70050,
             NotAdmin(_) => 60010,
             InvalidParam(_) => family.invalid_param(),
-            InvalidField { field, .. } => match family {
-                Family::OpenIm => openim_field_code(field),
-                _ => family.invalid_param(),
-            },
+            InvalidField { field, .. } => field_code(family, field),
             NoPermission(_) => family.no_permission(),
             Internal(_) => family.internal(),
             TooManyItems(_) => match family {
@@ -261,6 +286,9 @@ impl ApiError {
             TopicDestroyed(_) => 110003,
             TopicIdTaken(_) => 10021,
             TopicIdUsedByYou(_) => 10025,
+            NoReceipt(_) | GloballyMuted | MissingAccountField(_) | NoMuteTime => {
+                self.receipt_or_mute_code(family)
+            }
             RecipientNotFound(_) => 90012,
             C2cMsgNotFound(_) => 20022,
             C2cMsgAlreadyRecalled(_) => 20023,
@@ -272,6 +300,19 @@ impl ApiError {
                 TagError::BadValue(_) => 40605,
                 TagError::WrongType(_) => 40610,
             },
+        }
+    }
+
+    /// The codes of read receipts, global mutes and their settings (`openconfigsvr`).
+    fn receipt_or_mute_code(&self, family: Family) -> i64 {
+        match self {
+            ApiError::NoReceipt(_) => 10062,
+            ApiError::GloballyMuted if family == Family::OpenIm => 20012,
+            ApiError::GloballyMuted => 10017,
+            ApiError::MissingAccountField("Set_Account") => 130004,
+            ApiError::MissingAccountField(_) => 130002,
+            ApiError::NoMuteTime => 130008,
+            _ => family.internal(),
         }
     }
 
@@ -321,6 +362,16 @@ impl From<StoreError> for ApiError {
             | StoreError::Corrupt(_)
             | StoreError::Internal(_) => ApiError::Internal(e.to_string()),
         }
+    }
+}
+
+/// The code of a bad request field: `openim` and `openconfigsvr` number some fields apart.
+fn field_code(family: Family, field: &str) -> i64 {
+    match (family, field) {
+        (Family::OpenIm, _) => openim_field_code(field),
+        (Family::OpenConfig, "Set_Account") => 130005,
+        (Family::OpenConfig, "Get_Account") => 130003,
+        _ => family.invalid_param(),
     }
 }
 
@@ -389,6 +440,8 @@ pub enum ItemError {
     TopicNotFound,
     /// `get_topic` / `destroy_topic` items: the topic was destroyed (110003).
     TopicDestroyed,
+    /// get_group_msg_receipt items: the message takes no read receipts (10062).
+    NoReceipt,
     /// The account is not imported: `account_delete`, and the `ErrorList` of batchsendmsg,
     /// get_c2c_unread_msg_num and query_online_status.
     AccountNotFound,
@@ -421,6 +474,7 @@ impl ItemError {
             BlockedByRecipient => 20007,
             TopicNotFound => 10010,
             TopicDestroyed => 110003,
+            NoReceipt => 10062,
         }
     }
 }
@@ -468,6 +522,7 @@ impl From<Refusal> for ApiError {
             Refusal::Invalid(m) => ApiError::InvalidParam(m),
             Refusal::NoPermission(m) => ApiError::NoPermission(m),
             Refusal::SenderMuted => ApiError::SenderMuted,
+            Refusal::GloballyMuted => ApiError::GloballyMuted,
             Refusal::BlockedByRecipient => ApiError::BlockedByRecipient(r.to_string()),
             Refusal::Attr(e) => ApiError::GroupAttr(e),
             Refusal::Counter(e) => ApiError::GroupCounter(e),

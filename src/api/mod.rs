@@ -8,6 +8,7 @@ pub mod group_open_attr_http_svc;
 pub mod group_open_http_svc;
 pub mod im_open_login_svc;
 pub mod million_group_open_http_svc;
+pub mod openconfigsvr;
 pub mod openim;
 pub mod opentim_bench;
 pub mod profile;
@@ -154,7 +155,7 @@ pub fn respond<T: Serialize>(res: &T) -> Vec<u8> {
 }
 
 macro_rules! command {
-    // A handler that builds its own envelope (an `ActionStatus` other than "OK").
+    // A handler that builds its own envelope (an `ActionStatus` other than "OK", or none).
     ($family:expr, $service:ident, $name:ident, envelope) => {
         Command {
             service: stringify!($service),
@@ -276,6 +277,17 @@ pub static COMMANDS: &[Command] = &[
     command!(Family::Sns, sns, group_add),
     command!(Family::Sns, sns, group_delete),
     command!(Family::Sns, sns, group_get),
+    command!(Family::Group, group_open_http_svc, clear_group_msg),
+    command!(Family::Group, group_open_http_svc, group_msg_receipt),
+    command!(Family::Group, group_open_http_svc, get_group_msg_receipt),
+    command!(
+        Family::Group,
+        group_open_http_svc,
+        get_group_msg_receipt_detail
+    ),
+    command!(Family::OpenConfig, openconfigsvr, setnospeaking, envelope),
+    command!(Family::OpenConfig, openconfigsvr, getnospeaking, envelope),
+    command!(Family::OpenConfig, openconfigsvr, getappinfo, envelope),
 ];
 
 /// Commands that exist only in benchmark mode (`bench = true`).
@@ -295,6 +307,7 @@ fn service_family(service: &str) -> Option<Family> {
         "recentcontact" => Some(Family::RecentContact),
         "profile" => Some(Family::Profile),
         "sns" => Some(Family::Sns),
+        "openconfigsvr" => Some(Family::OpenConfig),
         _ => None,
     }
 }

@@ -71,6 +71,19 @@ impl GroupType {
         )
     }
 
+    /// clear_group_msg works on every type but Community (10007).
+    pub fn allows_clear_history(self) -> bool {
+        self != GroupType::Community
+    }
+
+    /// Read receipts exist for Work/Private, Public and Meeting/ChatRoom messages only.
+    pub fn supports_receipts(self) -> bool {
+        matches!(
+            self,
+            GroupType::Private | GroupType::Public | GroupType::ChatRoom
+        )
+    }
+
     /// AVChatRoom refuses import_group, import_group_member and import_group_msg (10007).
     pub fn allows_import(self) -> bool {
         self != GroupType::AVChatRoom

@@ -2,6 +2,7 @@
 //! message controls, who may send, unread arithmetic (and its SQL forms), and why a rule
 //! refuses a change.
 
+pub mod appinfo;
 pub mod c2c;
 pub mod controls;
 pub mod friend;
@@ -10,7 +11,9 @@ pub mod group_attr;
 pub mod ids;
 pub mod member;
 pub mod message;
+pub mod nospeaking;
 pub mod profile;
+pub mod receipt;
 pub mod refusal;
 pub mod sending;
 pub mod topic;

@@ -14,6 +14,10 @@ pub enum Refusal {
     /// The sender is muted, or the group is muted for ordinary members.
     #[error("the sender is muted in this group")]
     SenderMuted,
+    /// The sender is muted for the whole app (openconfigsvr setnospeaking) for this kind of
+    /// message.
+    #[error("the sender is muted by setnospeaking")]
+    GloballyMuted,
     /// The recipient of a one-to-one message has blocked its sender.
     #[error("the recipient has blocked the sender")]
     BlockedByRecipient,

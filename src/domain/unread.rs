@@ -5,7 +5,8 @@
 //! (the value of `counted` right after the last `import_group_msg`, which sets everyone's unread
 //! to 0). A member keeps a [`ReadMark`]: an unread count it had when the mark was written and
 //! the group's `counted` at that moment. Its unread count now is the mark's count plus the
-//! counting messages since, clamped to the number of messages. Writing a mark touches one row,
+//! counting messages since, clamped to the number of messages, and to the messages after the
+//! group's clear mark (`cleared_seq`, set by clear_group_msg). Writing a mark touches one row,
 //! so sending to a group of 100,000 members or setting one member's count costs the same as
 //! in a group of ten.
 
@@ -17,6 +18,9 @@ pub struct GroupCounters {
     pub next_msg_seq: i64,
     pub counted: i64,
     pub reset_rank: i64,
+    /// The newest seq clear_group_msg cleared (0: none): cleared messages no longer count as
+    /// unread.
+    pub cleared_seq: i64,
 }
 
 /// One member's read mark.
@@ -33,6 +37,7 @@ impl GroupCounters {
             next_msg_seq: 1,
             counted: 0,
             reset_rank: 0,
+            cleared_seq: 0,
         }
     }
 
@@ -46,7 +51,7 @@ impl GroupCounters {
         GroupCounters {
             next_msg_seq: self.next_msg_seq + 1,
             counted: self.counted + i64::from(counts),
-            reset_rank: self.reset_rank,
+            ..self
         }
     }
 
@@ -54,6 +59,16 @@ impl GroupCounters {
     pub fn after_unread_reset(self) -> GroupCounters {
         GroupCounters {
             reset_rank: self.counted,
+            ..self
+        }
+    }
+
+    /// The counters after clear_group_msg clears the messages with seq ≤ `upto` (clamped to
+    /// the messages there are). The mark never moves back: a clear up to an older seq changes
+    /// nothing.
+    pub fn after_clear(self, upto: i64) -> GroupCounters {
+        GroupCounters {
+            cleared_seq: self.cleared_seq.max(upto.clamp(0, self.latest_seq())),
             ..self
         }
     }
@@ -80,7 +95,11 @@ impl GroupCounters {
         } else {
             mark
         };
-        (mark.unread_base + (self.counted - mark.rank_base)).clamp(0, self.latest_seq())
+        // Cleared messages do not count: at most the messages after the clear mark, counted as
+        // the clamp above counts them (by seq, NoUnread ones included).
+        (mark.unread_base + (self.counted - mark.rank_base))
+            .min(self.latest_seq() - self.cleared_seq)
+            .clamp(0, self.latest_seq())
     }
 
     /// `MsgSeq` as Tencent reports it: the seq of the last message the member has read,
@@ -169,6 +188,39 @@ mod tests {
         let g = g.after_message(true);
         assert_eq!(g.unread(before, true), 1);
         assert_eq!(g.unread(after, true), 5);
+    }
+
+    #[test]
+    fn clearing_caps_unread_at_the_messages_after_the_mark() {
+        let g = group_with(5);
+        let mark = g.mark_with_unread(5);
+        let cleared = g.after_clear(3);
+        assert_eq!(cleared.unread(mark, true), 2);
+        assert_eq!(cleared.read_seq(mark, true), 3);
+        assert_eq!(cleared.latest_seq(), 5, "seqs stay as they were");
+        // An older clear changes nothing; later messages count again.
+        assert_eq!(cleared.after_clear(1), cleared);
+        let later = cleared.after_message(true);
+        assert_eq!(later.unread(mark, true), 3);
+        // Clearing everything, and beyond the newest message, reads 0.
+        assert_eq!(g.after_clear(i64::MAX).unread(mark, true), 0);
+        assert_eq!(g.after_clear(5).unread(g.mark_with_unread(1), true), 0);
+        // A member who read more than was cleared keeps its count.
+        assert_eq!(cleared.unread(g.mark_with_unread(1), true), 1);
+    }
+
+    #[test]
+    fn the_clear_cap_counts_seqs_as_the_clamp_does() {
+        let g = group_with(3).after_message(false);
+        let mark = g.mark_with_unread(3);
+        // Seq 4 did not count, but it is a message after the mark, as the clamp counts them.
+        assert_eq!(g.after_clear(3).unread(mark, true), 1);
+        assert_eq!(g.after_clear(3).read_seq(mark, true), 3);
+        assert_eq!(g.after_clear(4).unread(mark, true), 0);
+        // set_unread_msg_num may count NoUnread messages; a clear does not undo that by itself.
+        let all = g.mark_with_unread(4);
+        assert_eq!(g.unread(all, true), 4);
+        assert_eq!(g.after_clear(1).unread(all, true), 3);
     }
 
     #[test]

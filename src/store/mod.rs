@@ -586,6 +586,60 @@ pub trait TopicStore: Send + Sync {
     ) -> StoreResult<Vec<(String, i64)>>;
 }
 
+/// Cleared history and read receipts of group messages.
+#[async_trait::async_trait]
+pub trait ReceiptStore: Send + Sync {
+    /// Marks the messages of a live group with seq ≤ `upto` (None: all) cleared: one row
+    /// changes whatever the history (Refused for a type that does not allow it).
+    async fn clear_history(&self, app: u64, group_id: &str, upto: Option<i64>) -> StoreResult<()>;
+    /// Records that `reader`, a member of the live group, has read the messages `seqs`; when
+    /// some of them take no receipts, records nothing and returns those.
+    async fn add_receipts(
+        &self,
+        app: u64,
+        group_id: &str,
+        reader: &str,
+        seqs: &[i64],
+    ) -> StoreResult<Vec<i64>>;
+    /// For each seq, its receipt counts; None when the message takes no receipts.
+    async fn receipt_counts(
+        &self,
+        app: u64,
+        group_id: &str,
+        seqs: &[i64],
+    ) -> StoreResult<Vec<Option<ReceiptCount>>>;
+    /// Up to `limit` accounts of a message's `list` after the page that ended at `after`
+    /// (None: from the start); None when the message takes no receipts.
+    async fn receipt_page(
+        &self,
+        app: u64,
+        group_id: &str,
+        seq: i64,
+        list: ReceiptList,
+        after: Option<&str>,
+        limit: i64,
+    ) -> StoreResult<Option<ReceiptPage>>;
+}
+
+/// Global mutes and operations data (`openconfigsvr`).
+#[async_trait::async_trait]
+pub trait OpsStore: Send + Sync {
+    /// Sets the given mute end times of an imported account (None keeps what is stored);
+    /// false when the account is not imported.
+    async fn set_nospeaking(
+        &self,
+        app: u64,
+        user: &str,
+        c2c_until: Option<i64>,
+        group_until: Option<i64>,
+    ) -> StoreResult<bool>;
+    /// An account's global mute (zeros when never muted); None when it is not imported.
+    async fn nospeaking(&self, app: u64, user: &str) -> StoreResult<Option<NoSpeaking>>;
+    /// Accounts and live groups created before the Beijing day `first_day` and on each day
+    /// since.
+    async fn app_stats(&self, app: u64, first_day: i64) -> StoreResult<AppStats>;
+}
+
 /// The whole store: every aggregate, on one engine.
 #[async_trait::async_trait]
 pub trait Store:
@@ -603,6 +657,8 @@ pub trait Store:
     + BanStore
     + BroadcastStore
     + TopicStore
+    + ReceiptStore
+    + OpsStore
     + 'static
 {
     /// Flushes and closes connections (graceful shutdown).

@@ -108,6 +108,9 @@ pub struct NewMessage {
     pub updates_contacts: bool,
     /// The message as JSON (MsgBody, CloudCustomData, …), stored byte for byte.
     pub payload: Vec<u8>,
+    /// Sent with `NeedReadReceipt: 1`: it takes read receipts where the group type and size
+    /// allow them.
+    pub need_receipt: bool,
 }
 
 /// A stored message.
@@ -433,4 +436,49 @@ pub struct TopicsView {
     pub member: Option<MemberRow>,
     /// Every topic, destroyed ones too, in creation order.
     pub topics: Vec<TopicSeen>,
+}
+
+/// Which accounts a page of get_group_msg_receipt_detail lists.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReceiptList {
+    /// Members who reported reading the message, by account.
+    Read,
+    /// Members who could read it and have not reported it, in join order.
+    Unread,
+}
+
+/// The receipt counts of one message.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct ReceiptCount {
+    /// Members who could read it when it was sent, its sender left out.
+    pub audience: i64,
+    pub read: i64,
+}
+
+/// A page of a message's readers or unread members.
+#[derive(Debug, Clone, Default)]
+pub struct ReceiptPage {
+    pub accounts: Vec<String>,
+    /// Where the next page starts (opaque to callers); None when this one is the last.
+    pub next: Option<String>,
+}
+
+/// A global mute as stored: when each kind ends (0 none, `i64::MAX` never).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct NoSpeaking {
+    pub c2c_until: i64,
+    pub group_until: i64,
+}
+
+/// What getappinfo reports from stored rows, by Beijing day number.
+#[derive(Debug, Clone, Default)]
+pub struct AppStats {
+    /// Accounts created before the first day reported.
+    pub accounts_before: i64,
+    /// Accounts created on each day from then on (days without any are left out).
+    pub accounts_by_day: Vec<(i64, i64)>,
+    /// Live groups created before the first day reported.
+    pub groups_before: i64,
+    /// Live groups created on each day from then on.
+    pub groups_by_day: Vec<(i64, i64)>,
 }

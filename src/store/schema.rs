@@ -16,7 +16,7 @@ use crate::domain::unread::{GroupCounters, ReadMark, clamp_sql, unread_types_sql
 pub const NO_LIMIT: i64 = 1 << 53;
 
 pub const GROUP_COLS: &str = "group_id, group_type, owner, created_at, last_info_time, last_msg_time, \
-     next_msg_seq, counted, reset_rank, member_num, max_member_num, destroyed, profile, member_serial";
+     next_msg_seq, counted, reset_rank, member_num, max_member_num, destroyed, profile, member_serial, cleared_seq";
 
 pub const MEMBER_COLS: &str = "user_id, role, join_time, unread_base, rank_base, msg_flag, \
      last_send_time, shut_up_until, profile";
@@ -39,6 +39,7 @@ pub fn group_from_row(r: &dyn Columns, at: usize) -> StoreResult<(GroupRow, i64)
             next_msg_seq: r.int(at + 6)?,
             counted: r.int(at + 7)?,
             reset_rank: r.int(at + 8)?,
+            cleared_seq: r.int(at + 14)?,
         },
         member_num: r.int(at + 9)?,
         max_member_num: r.int(at + 10)?,

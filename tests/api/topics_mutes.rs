@@ -1,5 +1,6 @@
 //! The muted list under both names (get_group_muted_account, get_group_shutted_uin), for the
-//! group and for one topic, and mutes in a topic refused with nothing changed.
+//! group and for one topic, mutes in a topic refused with nothing changed, and the global group
+//! mute (setnospeaking) in a topic.
 
 use serde_json::json;
 
@@ -113,3 +114,33 @@ async fn topic_mutes_refused_change_nothing(b: Backend) {
     .await;
 }
 both!(topic_mutes_refused_change_nothing);
+
+/// setnospeaking's group mute holds in a topic as in the group, until it ends.
+async fn global_group_mute_holds_in_topics(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    community(&s).await;
+    let t1 = create_topic(&s, json!({"GroupId": GROUP, "TopicName": "one"})).await;
+    let v = s
+        .call(
+            "openconfigsvr/setnospeaking",
+            json!({"Set_Account": "a", "GroupmsgNospeakingTime": 60}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 0);
+    let send = |online: u8, random: u32| {
+        json!({"GroupId": GROUP, "TopicId": t1, "From_Account": "a", "Random": random,
+               "MsgBody": crate::c2c::text("hi"), "OnlineOnlyFlag": online})
+    };
+    for online in [0, 1] {
+        let v = s.call(&cmd("send_group_msg"), send(online, 7)).await;
+        assert_eq!(v["ErrorCode"], 10017, "OnlineOnlyFlag {online}: {v}");
+    }
+    // Nothing was stored in the topic.
+    assert_eq!(topic(&s, "a", &t1).await["TopicInfo"]["NextMsgSeq"], 1);
+    s.clock.advance(std::time::Duration::from_secs(60));
+    let v = s.ok(&cmd("send_group_msg"), send(0, 8)).await;
+    assert_eq!(v["MsgSeq"], 1);
+}
+both!(global_group_mute_holds_in_topics);

@@ -1,4 +1,5 @@
-//! Property test: random sequences of sends, imports, joins and set_unread calls, checked after
+//! Property test: random sequences of sends, imports, joins, set_unread and clear_group_msg
+//! calls, checked after
 //! every step against a simple model of the unread rules. Counts always equal the model's,
 //! never negative, never above the number of messages.
 
@@ -15,12 +16,29 @@ const USERS: [&str; 4] = ["u0", "u1", "u2", "u3"];
 
 #[derive(Debug, Clone)]
 enum Op {
-    Send { from: usize, no_unread: bool },
+    Send {
+        from: usize,
+        no_unread: bool,
+    },
     AdminSend,
-    Import { n: usize },
-    Join { user: usize },
-    ImportMember { user: usize, unread: u32 },
-    SetUnread { user: usize, n: u32 },
+    Import {
+        n: usize,
+    },
+    Join {
+        user: usize,
+    },
+    ImportMember {
+        user: usize,
+        unread: u32,
+    },
+    SetUnread {
+        user: usize,
+        n: u32,
+    },
+    /// clear_group_msg up to a seq (None: all; 0 too).
+    Clear {
+        upto: Option<i64>,
+    },
 }
 
 fn op() -> impl Strategy<Value = Op> {
@@ -31,6 +49,7 @@ fn op() -> impl Strategy<Value = Op> {
         1 => (0..4usize).prop_map(|user| Op::Join { user }),
         1 => (0..4usize, 0..20u32).prop_map(|(user, unread)| Op::ImportMember { user, unread }),
         3 => (0..4usize, 0..20u32).prop_map(|(user, n)| Op::SetUnread { user, n }),
+        1 => prop::option::of(0..30i64).prop_map(|upto| Op::Clear { upto }),
     ]
 }
 
@@ -40,6 +59,19 @@ struct Model {
     messages: i64,
     unread: BTreeMap<&'static str, i64>,
     last_time: i64,
+    /// The newest seq cleared: unread is at most the messages after it.
+    cleared: i64,
+}
+
+impl Model {
+    fn clear(&mut self, upto: Option<i64>) {
+        let upto = upto.filter(|u| *u > 0).unwrap_or(self.messages);
+        self.cleared = self.cleared.max(upto.min(self.messages));
+    }
+
+    fn seen(&self, unread: i64) -> i64 {
+        unread.min(self.messages - self.cleared)
+    }
 }
 
 async fn run(backend: Backend, group_type: &'static str, ops: Vec<Op>) {
@@ -70,6 +102,11 @@ async fn run(backend: Backend, group_type: &'static str, ops: Vec<Op>) {
                     body["SendMsgControl"] = json!(["NoUnread"]);
                 }
                 s.ok(&cmd("send_group_msg"), body).await;
+                // The sender's count stays what it was, as it read before the message.
+                let before = m.messages - m.cleared;
+                if let Some(n) = m.unread.get_mut(USERS[from]) {
+                    *n = (*n).min(before);
+                }
                 m.messages += 1;
                 m.last_time = s.now();
                 if !no_unread {
@@ -141,10 +178,23 @@ async fn run(backend: Backend, group_type: &'static str, ops: Vec<Op>) {
                     None => assert_eq!(v["ErrorCode"], 0, "ChatRoom ignores the call"),
                 }
             }
+            Op::Clear { upto } => {
+                let mut body = json!({"GroupId": gid});
+                if let Some(u) = upto {
+                    body["MsgSeq"] = json!(u);
+                }
+                let v = s.call(&cmd("clear_group_msg"), body).await;
+                if group_type == "Community" {
+                    assert_eq!(v["ErrorCode"], 10007);
+                } else {
+                    assert_eq!(v["ErrorCode"], 0);
+                    m.clear(upto);
+                }
+            }
         }
         for (user, expected) in &m.unread {
             let got = unread(&s, gid, user).await;
-            let expected = if counts { *expected } else { 0 };
+            let expected = if counts { m.seen(*expected) } else { 0 };
             assert!(
                 got >= 0 && got <= m.messages,
                 "step {step}: {got} out of range"

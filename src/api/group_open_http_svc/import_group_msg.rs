@@ -159,6 +159,7 @@ impl MsgItem {
             counts: true,
             updates_contacts,
             payload,
+            need_receipt: false,
         }
     }
 }

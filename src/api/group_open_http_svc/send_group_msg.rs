@@ -9,6 +9,9 @@
 //! With `TopicId` (a Community with topics only, else 11000): the message gets the topic's
 //! next seq; only members (and app admins) may send there (10007); group and topic mutes and
 //! mute-alls apply (10017); a destroyed topic → 110003, an unknown one → 10010.
+//! A sender muted by setnospeaking (GroupmsgNospeakingTime) → 10017. `NeedReadReceipt: 1`
+//! makes a message take read receipts in Work/Private, Public and Meeting/ChatRoom groups of at
+//! most 200 members; elsewhere the flag is accepted and ignored.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -20,6 +23,7 @@ use crate::api::{Ctx, strict_json};
 use crate::domain::controls::{ForbidCallbackControl, SendMsgControl, parse_list};
 use crate::domain::ids::{GroupId, UserId};
 use crate::domain::message::{self, BodyError, StoredPayload};
+use crate::domain::nospeaking;
 use crate::domain::sending::{Sender, check_may_send};
 use crate::error::ApiError;
 use crate::store::NewMessage;
@@ -67,6 +71,8 @@ pub struct Request {
     group_at_info: Option<Vec<Value>>,
     #[serde(rename = "TopicId")]
     topic_id: Option<String>,
+    #[serde(rename = "NeedReadReceipt")]
+    need_read_receipt: Option<u8>,
 }
 
 #[derive(Debug, Serialize)]
@@ -99,6 +105,7 @@ struct Send {
     online_only: bool,
     /// A topic of the Community (`""` = none): the message goes to the topic's own seq space.
     topic: Option<String>,
+    need_receipt: bool,
     content: Content,
 }
 
@@ -142,6 +149,7 @@ impl Request {
         )
         .map_err(ApiError::InvalidParam)?;
         let online_only = flag("OnlineOnlyFlag", self.online_only_flag)?;
+        let need_receipt = flag("NeedReadReceipt", self.need_read_receipt)?;
         let counts = !controls.contains(&SendMsgControl::NoUnread);
         let updates_contacts = !controls.contains(&SendMsgControl::NoLastMsg);
         if online_only && !counts {
@@ -163,6 +171,7 @@ impl Request {
             updates_contacts,
             online_only,
             topic: topic_id(self.topic_id.as_deref()).map(str::to_string),
+            need_receipt,
             content: Content {
                 msg_body: self.msg_body,
                 cloud_custom_data: self.cloud_custom_data,
@@ -212,6 +221,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         } else {
             check_may_send_now(ctx, &send.group, &from, app_admin, now).await?;
         }
+        // setnospeaking's group mute, in the group and in its topics alike.
+        let muted = ctx.store().nospeaking(ctx.sdkappid(), &from).await?;
+        if muted.is_some_and(|m| nospeaking::holds(m.group_until, now)) {
+            return Err(ApiError::GloballyMuted);
+        }
         return Ok(Response {
             msg_time: now,
             msg_seq: 0,
@@ -225,6 +239,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         priority: send.priority,
         counts: send.counts,
         updates_contacts: send.updates_contacts,
+        need_receipt: send.need_receipt,
     };
     let (app, group) = (ctx.sdkappid(), send.group.as_str());
     let stored = match &send.topic {

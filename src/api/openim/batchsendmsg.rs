@@ -6,7 +6,7 @@
 //! `"SomeError"` with `ErrorCode` 0; when none could get it, the call fails with 90012. Fires
 //! no callback. Delivery options as sendmsg (`SyncOtherMachine`, `MsgLifeTime`,
 //! `OnlineOnlyFlag`, `SendMsgControl`). Over 500 recipients → 90011. All recipients are
-//! stored in one transaction.
+//! stored in one transaction. A sender setnospeaking mutes → the call fails with 20012.
 
 use serde::{Deserialize, Serialize};
 use serde_json::Value;
@@ -14,6 +14,7 @@ use serde_json::Value;
 use super::content::Fields;
 use super::sendmsg::delivery;
 use super::{account, flag, imported, require_imported, required};
+use crate::api::openconfigsvr::check_c2c_mute;
 use crate::api::{Ctx, strict_json};
 use crate::domain::c2c::{MAX_BATCH_RECIPIENTS, MsgKey};
 use crate::domain::ids::UserId;
@@ -160,6 +161,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
     }
     .check()?;
     require_imported(ctx, &[("From_Account", &from)], None).await?;
+    check_c2c_mute(ctx, from.as_str()).await?;
     let (known, unknown, blocking) = split_recipients(ctx, &from, &to).await?;
     if known.is_empty() && blocking.is_empty() {
         // No recipient can get it: the call fails, naming the first.

@@ -1,8 +1,10 @@
 //! `v4/openim/sendmsg` — send a one-to-one message as an account or the admin (CT 269/2282,
 //! TC 1047/34919).
 //!
-//! No friendship or mute checks, as at Tencent; a recipient who blocked the sender → 20007 (the
-//! blocker may still message the blocked), checked by the store as it stores the message. The message is stamped with the
+//! No friendship checks, as at Tencent; a recipient who blocked the sender → 20007 (the
+//! blocker may still message the blocked), checked by the store as it stores the message. A
+//! sender setnospeaking mutes → 20012, also checked by the store (Tencent's page says REST sends
+//! skip the mute check; opentim enforces it, see docs/compat.md). The message is stamped with the
 //! server's time (`MsgTimeStamp` is type-checked only) and answers `MsgTime` and `MsgKey`. The
 //! same sender, recipient and `MsgRandom` within 5 minutes is a duplicate: the first message's
 //! key is answered and nothing is stored. `SyncOtherMachine: 2` leaves the message out of the
@@ -16,6 +18,7 @@ use serde_json::Value;
 
 use super::content::Fields;
 use super::{flag, require_imported, two_accounts};
+use crate::api::openconfigsvr::check_c2c_mute;
 use crate::api::{Ctx, strict_json};
 use crate::domain::c2c::MsgKey;
 use crate::domain::controls::{ForbidCallbackControl, SendMsgControl, parse_list};
@@ -171,6 +174,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         random: content.random,
     };
     if delivery.online_only {
+        // Not stored, so the store's mute check does not see it.
+        check_c2c_mute(ctx, from.as_str()).await?;
         return Ok(Response {
             msg_time: key.time,
             msg_key: key.to_string(),

@@ -40,7 +40,9 @@ static STORE_FOR_SQL: LazyLock<String> = LazyLock::new(|| {
                  AND m.msg_time >= $5 - $15 AND m.msg_time <= $5 + $15) \
                AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.sdkappid = $1 \
                  AND b.owner = CASE WHEN r.from_lo = 1 THEN r.hi ELSE r.lo END \
-                 AND b.blocked = $12)) \
+                 AND b.blocked = $12) \
+               AND NOT EXISTS (SELECT 1 FROM nospeaking n WHERE n.sdkappid = $1 \
+                 AND n.user_id = $12 AND n.c2c_until > $5)) \
              ON CONFLICT DO NOTHING \
              RETURNING CASE WHEN from_lo = 1 THEN user_hi ELSE user_lo END AS peer), \
          sides AS (SELECT $12::text AS owner, peer, 0::bigint AS counts FROM msg WHERE $9 = 1 \
@@ -63,7 +65,7 @@ static STORE_FOR_SQL: LazyLock<String> = LazyLock::new(|| {
 /// `sent` marks a send rather than an import: it is found by later repeat checks, and is not
 /// stored for a recipient who got one with the same MsgRandom from the sender within
 /// [`DEDUP_WINDOW_SECS`] (the caller looks the first one up), nor for one who blocked the
-/// sender.
+/// sender, nor at all while setnospeaking mutes the sender's one-to-one messages.
 ///
 /// Rows are locked in one order by every writer: conversation rows by (owner, peer), then
 /// unread totals by account, so concurrent sends in both directions cannot deadlock. A counted

@@ -28,7 +28,7 @@ const MAX_BATCH: usize = 128;
 const QUEUE_DEPTH: usize = 1024;
 
 /// Whether the message was stored (false: its key was in the conversation already, or, for a
-/// send, a repeat of it was, or the recipient blocked the sender).
+/// send, a repeat of it was, the recipient blocked the sender, or setnospeaking mutes it).
 type Reply = oneshot::Sender<StoreResult<bool>>;
 
 struct Call {
@@ -215,7 +215,9 @@ static BATCH_SQL: std::sync::LazyLock<String> = std::sync::LazyLock::new(|| {
              AND m.random = r.random AND m.from_lo = r.from_lo AND m.sent = 1 \
              AND m.msg_time >= r.msg_time - $16 AND m.msg_time <= r.msg_time + $16) \
              AND NOT EXISTS (SELECT 1 FROM blocklist b WHERE b.sdkappid = r.sdkappid \
-             AND b.owner = r.to_acc AND b.blocked = r.from_acc)) \
+             AND b.owner = r.to_acc AND b.blocked = r.from_acc) \
+             AND NOT EXISTS (SELECT 1 FROM nospeaking n WHERE n.sdkappid = r.sdkappid \
+             AND n.user_id = r.from_acc AND n.c2c_until > r.msg_time)) \
            ON CONFLICT DO NOTHING \
            RETURNING sdkappid, user_lo, user_hi), \
          new AS (SELECT r.* FROM r JOIN msg ON msg.sdkappid = r.sdkappid AND msg.user_lo = r.lo \

@@ -70,10 +70,15 @@ impl SqlStore {
                         )
                         .await?
                         > 0;
-                    // The profile and friendships go with the account (an account imported
+                    // The profile, global mute and friendships go with the account (an account imported
                     // again starts bare).
                     db.exec(
                         "DELETE FROM profiles WHERE sdkappid = $1 AND user_id = $2",
+                        params![app as i64, &ids[i]],
+                    )
+                    .await?;
+                    db.exec(
+                        "DELETE FROM nospeaking WHERE sdkappid = $1 AND user_id = $2",
                         params![app as i64, &ids[i]],
                     )
                     .await?;

@@ -54,6 +54,34 @@ impl SqlStore {
         .await
     }
 
+    /// Whether setnospeaking mutes `from`'s one-to-one messages at `now`: a key lookup.
+    async fn c2c_muted_in(db: &mut Db<'_>, app: u64, from: &str, now: i64) -> StoreResult<bool> {
+        let sql = "SELECT 1 FROM nospeaking WHERE sdkappid = $1 AND user_id = $2 \
+                   AND c2c_until > $3";
+        Ok(db.opt(sql, params![app as i64, from, now]).await?.is_some())
+    }
+
+    /// Whether setnospeaking mutes `from`'s group messages at `now`: a key lookup.
+    pub(super) async fn group_muted_in(
+        db: &mut Db<'_>,
+        app: u64,
+        from: &str,
+        now: i64,
+    ) -> StoreResult<bool> {
+        let sql = "SELECT 1 FROM nospeaking WHERE sdkappid = $1 AND user_id = $2 \
+                   AND group_until > $3";
+        Ok(db.opt(sql, params![app as i64, from, now]).await?.is_some())
+    }
+
+    /// [`Self::c2c_muted_in`] on a reader (after a send was not stored, to say why).
+    async fn c2c_muted(&self, app: u64, from: &str, now: i64) -> StoreResult<bool> {
+        let from = from.to_string();
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move { Self::c2c_muted_in(&mut db, app, &from, now).await })
+        })
+        .await
+    }
+
     /// The stored message a send repeats (same sender, recipient and MsgRandom within the
     /// window), if any.
     async fn stored_repeat(
@@ -211,7 +239,10 @@ impl C2cStore for SqlStore {
                     duplicate: false,
                 });
             }
-            // Not stored: a repeat, or (a send) a recipient who blocked the sender.
+            // Not stored: a repeat, or (a send) a muted sender or a recipient who blocked it.
+            if sent && self.c2c_muted(app, &msg.from, msg.key.time).await? {
+                return Err(StoreError::Refused(Refusal::GloballyMuted));
+            }
             if sent && self.recipient_blocks(app, &msg.from, &msg.to).await? {
                 return Err(StoreError::Refused(Refusal::BlockedByRecipient));
             }
@@ -241,6 +272,9 @@ impl C2cStore for SqlStore {
         let msg = msg.clone();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                if sent && Self::c2c_muted_in(&mut db, app, &msg.from, msg.key.time).await? {
+                    return Err(StoreError::Refused(Refusal::GloballyMuted));
+                }
                 let sql = "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 \
                            AND blocked = $3";
                 if sent

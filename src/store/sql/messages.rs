@@ -4,6 +4,8 @@
 use super::SqlStore;
 use crate::domain::group::Role;
 use crate::domain::message::{DEDUP_WINDOW_SECS, check_import_times};
+use crate::domain::nospeaking;
+use crate::domain::refusal::Refusal;
 use crate::domain::sending::{Sender, check_may_send};
 use crate::domain::unread::{GroupCounters, ReadMark};
 use crate::store::StoreError;
@@ -82,8 +84,9 @@ pub(super) fn plan_import(
 
 impl SqlStore {
     /// What a send checks, in one statement (one round trip on PostgreSQL): the live group,
-    /// locked; the sender's membership, as far as sending needs it; and the earlier message
-    /// with the same sender and Random within the dedup window, if any.
+    /// locked; the sender's membership, as far as sending needs it; the sender's global mute
+    /// (refused here); and the earlier message with the same sender and Random within the
+    /// dedup window, if any.
     pub(super) async fn send_context(
         db: &mut Db<'_>,
         app: u64,
@@ -96,7 +99,8 @@ impl SqlStore {
             "SELECT {group_cols}, m.role, m.shut_up_until, m.unread_base, m.rank_base, \
              (SELECT r.seq FROM message_randoms r WHERE r.sdkappid = $1 AND r.group_id = $2 \
               AND r.from_account = $3 AND r.random = $4 AND r.msg_time >= $5 \
-              AND r.msg_time <= $6 LIMIT 1) \
+              AND r.msg_time <= $6 LIMIT 1), \
+             (SELECT n.group_until FROM nospeaking n WHERE n.sdkappid = $1 AND n.user_id = $3) \
              FROM chat_groups g LEFT JOIN members m ON m.sdkappid = g.sdkappid \
              AND m.group_id = g.group_id AND m.user_id = $3 \
              WHERE g.sdkappid = $1 AND g.group_id = $2{lock}"
@@ -124,14 +128,18 @@ impl SqlStore {
                         },
                     }),
                 };
-                Ok((group, sender, r.opt_int(at + 4)?))
+                let muted_until = r.opt_int(at + 5)?.unwrap_or(0);
+                Ok((group, sender, r.opt_int(at + 4)?, muted_until))
             })
             .await?;
-        let Some((group, sender, duplicate_seq)) = rows.into_iter().next() else {
+        let Some((group, sender, duplicate_seq, muted_until)) = rows.into_iter().next() else {
             return Err(StoreError::GroupNotFound(group_id.to_string()));
         };
         if group.destroyed {
             return Err(StoreError::GroupNotFound(group_id.to_string()));
+        }
+        if nospeaking::holds(muted_until, msg.time) {
+            return Err(StoreError::Refused(Refusal::GloballyMuted));
         }
         let duplicate = match duplicate_seq {
             // Rare: the original's time is read only for a duplicate.
@@ -394,6 +402,11 @@ impl MessageStore for SqlStore {
                     sender_mark,
                 };
                 Self::write_sent(&mut db, app, &group_id, &msg, sent).await?;
+                if msg.need_receipt && group.group_type.supports_receipts() {
+                    let sender_is_member = sender.is_some();
+                    Self::open_receipts(&mut db, app, &group_id, &msg, seq, sender_is_member)
+                        .await?;
+                }
                 Ok(Stored {
                     seq,
                     time: msg.time,

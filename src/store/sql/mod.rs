@@ -17,7 +17,9 @@ mod group_attrs;
 mod groups;
 mod members;
 mod messages;
+mod ops;
 mod profiles;
+mod receipts;
 mod sns;
 mod topics;
 

@@ -8,6 +8,7 @@
 use super::SqlStore;
 use super::messages::plan_import;
 use crate::domain::message::check_import_times;
+use crate::domain::refusal::Refusal;
 use crate::domain::sending::{Sender, check_may_send};
 use crate::domain::topic::has_topics;
 use crate::domain::unread::{GroupCounters, ReadMark};
@@ -27,6 +28,8 @@ fn topic_from_row(r: &dyn Columns, at: usize) -> StoreResult<TopicRow> {
             next_msg_seq: r.int(at + 3)?,
             counted: r.int(at + 4)?,
             reset_rank: r.int(at + 5)?,
+            // A topic's history is never cleared (clear_group_msg refuses Community groups).
+            cleared_seq: 0,
         },
         destroyed: r.int(at + 6)? != 0,
         profile: serde_json::from_str(r.str(at + 7)?).map_err(|_| corrupt("topic profile"))?,
@@ -435,6 +438,10 @@ impl TopicStore for SqlStore {
                 let (group, topic) =
                     Self::live_topic(&mut db, app, &group_id, &topic_id, true).await?;
                 let (from, admin) = (msg.from_account.as_str(), sender_is_app_admin);
+                // setnospeaking's group mute holds in every topic, as in the group itself.
+                if Self::group_muted_in(&mut db, app, from, msg.time).await? {
+                    return Err(StoreError::Refused(Refusal::GloballyMuted));
+                }
                 let pair = (&group, &topic);
                 let sender =
                     Self::may_send_in_topic(&mut db, app, pair, from, admin, msg.time).await?;

@@ -42,6 +42,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0008_sns.sql"),
     migration!("0009_group_attrs.sql"),
     migration!("0010_bans.sql"),
+    migration!("0011_receipts_nospeaking.sql"),
     migration!("0012_topics.sql"),
     migration!("0013_friends_by_serial.sql"),
 ];
