@@ -1,5 +1,6 @@
 //! Messages in Community topics: each topic its own seq space (history, recall, deletion,
-//! read seqs and unread counts), mutes and mute-all in a topic, sends to topics that are gone.
+//! read seqs and unread counts), mutes and mute-all in a topic, sends to topics that are gone,
+//! system notifications naming a topic.
 
 use serde_json::{Value, json};
 
@@ -319,3 +320,29 @@ async fn topic_mutes_and_mute_all(b: Backend) {
     assert_eq!(topic(&s, "a", &t2).await["TopicInfo"]["NextMsgSeq"], 3);
 }
 both!(topic_mutes_and_mute_all);
+
+/// A system notification may name a topic: a live one of the group; it stores nothing there.
+async fn notification_to_a_topic(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    community(&s).await;
+    let t1 = create_topic(&s, json!({"GroupId": GROUP, "TopicName": "one"})).await;
+    let note = |topic: &str| {
+        json!({"GroupId": GROUP, "TopicId": topic, "Content": "hello",
+               "ToMembers_Account": ["a"]})
+    };
+    let notify = cmd("send_group_system_notification");
+    s.ok(&notify, note(&t1)).await;
+    s.ok(&notify, note("")).await;
+    assert_eq!(topic(&s, "a", &t1).await["TopicInfo"]["NextMsgSeq"], 1);
+    let unknown = format!("{GROUP}@TOPIC#_nope");
+    assert_eq!(s.call(&notify, note(&unknown)).await["ErrorCode"], 10010);
+    s.ok(
+        &topic_cmd("destroy_topic"),
+        json!({"GroupId": GROUP, "TopicIdList": [t1]}),
+    )
+    .await;
+    assert_eq!(s.call(&notify, note(&t1)).await["ErrorCode"], 110003);
+}
+both!(notification_to_a_topic);

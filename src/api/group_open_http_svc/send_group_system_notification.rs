@@ -2,12 +2,14 @@
 //! listed members (CT 269/1630). Notifications reach online clients only: they get no seq, are
 //! not stored, and change no one's unread count. opentim has no client connections, so it
 //! validates and accepts them. AVChatRoom takes no recipient list (10004); recipients that are
-//! not members → 10007.
+//! not members → 10007. With `TopicId` (`""` = none) the topic must be a live topic of the
+//! Community (11000 / 10010 / 110003 as for topic messages); its recipients are the group's.
 
 use serde::{Deserialize, Serialize};
 
 use super::{group_id, live_group, require_members, user_id};
 use crate::api::Ctx;
+use crate::api::million_group_open_http_svc::topic_id;
 use crate::domain::group::GroupType;
 use crate::domain::ids::GroupId;
 use crate::domain::message;
@@ -23,6 +25,8 @@ pub struct Request {
     to_members_account: Option<Vec<String>>,
     #[serde(rename = "Content")]
     content: String,
+    #[serde(rename = "TopicId")]
+    topic_id: Option<String>,
 }
 
 #[derive(Debug, Serialize)]
@@ -31,7 +35,7 @@ pub struct Response {}
 impl Request {
     /// The group and the recipients (none: every member). The content is only checked:
     /// notifications are not stored.
-    fn parse(self) -> Result<(GroupId, Vec<String>), ApiError> {
+    fn parse(&self) -> Result<(GroupId, Vec<String>), ApiError> {
         let id = group_id(&self.group_id)?;
         if self.content.is_empty() {
             return Err(ApiError::invalid("Content must not be empty"));
@@ -44,7 +48,7 @@ impl Request {
                 message::MAX_MSG_BYTES
             )));
         }
-        let recipients = self.to_members_account.unwrap_or_default();
+        let recipients = self.to_members_account.clone().unwrap_or_default();
         if recipients.len() > MAX_RECIPIENTS {
             return Err(ApiError::invalid(format!(
                 "ToMembers_Account holds more than {MAX_RECIPIENTS} accounts"
@@ -59,7 +63,15 @@ impl Request {
 
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let (id, recipients) = req.parse()?;
-    let group = live_group(ctx, &id).await?;
+    let group = match topic_id(req.topic_id.as_deref()) {
+        Some(topic) => {
+            ctx.store()
+                .topic(ctx.sdkappid(), id.as_str(), topic)
+                .await?
+                .0
+        }
+        None => live_group(ctx, &id).await?,
+    };
     if group.group_type == GroupType::AVChatRoom && !recipients.is_empty() {
         return Err(ApiError::invalid(
             "AVChatRoom notifications go to everyone; ToMembers_Account is not supported",
