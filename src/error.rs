@@ -175,6 +175,8 @@ pub enum ApiError {
     TopicIdTaken(String),
     #[error("the topic id {0} was used by you before; pick another")]
     TopicIdUsedByYou(String),
+    #[error("the Community already has {0} topics, the most it may have")]
+    TooManyTopics(i64),
 
     // ---- read receipts and global mutes ----
     #[error("{0}")]
@@ -286,6 +288,7 @@ impl ApiError {
             TopicDestroyed(_) => 110003,
             TopicIdTaken(_) => 10021,
             TopicIdUsedByYou(_) => 10025,
+            TooManyTopics(_) => 10037,
             NoReceipt(_) | GloballyMuted | MissingAccountField(_) | NoMuteTime => {
                 self.receipt_or_mute_code(family)
             }
@@ -526,6 +529,7 @@ impl From<Refusal> for ApiError {
             Refusal::BlockedByRecipient => ApiError::BlockedByRecipient(r.to_string()),
             Refusal::Attr(e) => ApiError::GroupAttr(e),
             Refusal::Counter(e) => ApiError::GroupCounter(e),
+            Refusal::TooManyTopics(max) => ApiError::TooManyTopics(max),
         }
     }
 }

@@ -27,4 +27,7 @@ pub enum Refusal {
     /// A group counter update breaks the counters' limits.
     #[error("{0}")]
     Counter(CounterError),
+    /// A Community already has its most live topics ([`crate::domain::topic::MAX_TOPICS`]).
+    #[error("the Community already has {0} topics, the most it may have")]
+    TooManyTopics(i64),
 }

@@ -4,6 +4,7 @@
 use serde::{Deserialize, Serialize};
 
 use super::group::GroupType;
+use super::refusal::Refusal;
 
 /// What joins a GroupId and the rest of a topic id.
 pub const TOPIC_MARK: &str = "@TOPIC#_";
@@ -16,6 +17,19 @@ pub const MAX_CUSTOM_STRING_BYTES: usize = 3000;
 pub const MAX_FACE_URL_BYTES: usize = 100;
 pub const MAX_NOTIFICATION_BYTES: usize = 300;
 pub const MAX_INTRODUCTION_BYTES: usize = 240;
+/// Most live topics a Community may have; one more → 10037 (Tencent: "over the purchased
+/// limit", a figure its pages do not give). It also bounds what get_topic lists.
+pub const MAX_TOPICS: i64 = 1000;
+/// Most topic ids one get_topic or destroy_topic call may name.
+pub const MAX_TOPIC_IDS_PER_CALL: usize = 100;
+
+/// Whether a Community with `live` live topics may have one more.
+pub fn check_topic_count(live: i64) -> Result<(), Refusal> {
+    if live >= MAX_TOPICS {
+        return Err(Refusal::TooManyTopics(MAX_TOPICS));
+    }
+    Ok(())
+}
 
 /// Whether a group of `t` created with `support_topic` has topics: a Community only.
 pub fn has_topics(t: GroupType, support_topic: bool) -> bool {
@@ -141,6 +155,22 @@ mod tests {
         assert!(check_custom_topic_id(G, &long).is_err());
         let fits = format!("{G}{TOPIC_MARK}{}", "x".repeat(96 - G.len() - 8));
         assert!(check_custom_topic_id(G, &fits).is_ok());
+    }
+
+    #[test]
+    fn topics_per_community_are_capped_with_10037() {
+        use crate::error::{ApiError, Family};
+        assert!(check_topic_count(0).is_ok());
+        assert!(check_topic_count(MAX_TOPICS - 1).is_ok());
+        let refused = check_topic_count(MAX_TOPICS).unwrap_err();
+        assert_eq!(refused, Refusal::TooManyTopics(1000));
+        assert!(check_topic_count(MAX_TOPICS + 5).is_err());
+        let api = ApiError::from(refused);
+        assert_eq!(api.code(Family::Group), 10037);
+        assert_eq!(
+            api.to_string(),
+            "the Community already has 1000 topics, the most it may have"
+        );
     }
 
     #[test]

@@ -495,7 +495,8 @@ pub trait BroadcastStore: Send + Sync {
 /// Community with topics, and with TopicNotFound for a topic that is not live.
 #[async_trait::async_trait]
 pub trait TopicStore: Send + Sync {
-    /// Creates a topic; TopicIdTaken when its id is used (by a live or a destroyed topic).
+    /// Creates a topic; TopicIdTaken when its id is used (by a live or a destroyed topic, or
+    /// as a GroupId), Refused(TooManyTopics) when the group has its most live topics.
     async fn create_topic(&self, app: u64, group_id: &str, topic: &NewTopic) -> StoreResult<()>;
     /// The group and one of its live topics.
     async fn topic(
@@ -504,9 +505,15 @@ pub trait TopicStore: Send + Sync {
         group_id: &str,
         topic_id: &str,
     ) -> StoreResult<(GroupRow, TopicRow)>;
-    /// The group's topics as `user` sees them.
-    async fn topics_seen_by(&self, app: u64, group_id: &str, user: &str)
-    -> StoreResult<TopicsView>;
+    /// The group's topics as `user` sees them: every live one, or (`ids` given) those of
+    /// `ids` that exist, destroyed or not, in no particular order.
+    async fn topics_seen_by(
+        &self,
+        app: u64,
+        group_id: &str,
+        user: &str,
+        ids: Option<&[String]>,
+    ) -> StoreResult<TopicsView>;
     /// Applies `edit` to a live topic's profile under its lock.
     async fn update_topic(
         &self,

@@ -34,6 +34,7 @@ mod quirks_names;
 mod quirks_repeats;
 mod tls;
 mod topics;
+mod topics_limits;
 mod topics_messages;
 mod topics_mutes;
 mod unread_model;

@@ -1,18 +1,16 @@
 //! `v4/million_group_open_http_svc/destroy_topic` — destroy topics of a Community, for good
 //! (CT 269/78202). One `DestroyResultItem` per listed id (in order): 0 destroyed, 110003
 //! already destroyed (a repeated call), 10010 no such topic in the group. A destroyed topic's
-//! id stays taken; its messages are no longer reachable. A group without topics → 11000;
-//! `TopicIdList` empty → 10004.
+//! id stays taken; its messages are no longer reachable. A repeated id answers as its first
+//! occurrence. A group without topics → 11000; `TopicIdList` empty or over 100 ids → 10004.
 
 use serde::{Deserialize, Serialize};
 
 use crate::api::Ctx;
 use crate::api::group_open_http_svc::group_id;
+use crate::domain::topic::MAX_TOPIC_IDS_PER_CALL;
 use crate::error::{ApiError, ItemError};
 use crate::store::TopicDestroy;
-
-/// Most topics one call may destroy (not documented; a bound on the work of one call).
-const MAX_TOPICS: usize = 100;
 
 #[derive(Debug, Deserialize)]
 pub struct Request {
@@ -41,9 +39,9 @@ pub struct Response {
 pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let id = group_id(&req.group_id)?;
     let ids = req.topic_id_list;
-    if ids.is_empty() || ids.len() > MAX_TOPICS {
+    if ids.is_empty() || ids.len() > MAX_TOPIC_IDS_PER_CALL {
         return Err(ApiError::invalid(format!(
-            "TopicIdList must hold 1 to {MAX_TOPICS} topic ids"
+            "TopicIdList must hold 1 to {MAX_TOPIC_IDS_PER_CALL} topic ids"
         )));
     }
     let done = ctx

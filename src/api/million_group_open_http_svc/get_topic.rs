@@ -2,9 +2,12 @@
 //! state in each (CT 269/78204). `TopicIdList` absent or `[]` → every live topic, in creation
 //! order; `ResponseFilter` absent or `[]` → every TopicInfo field (`TopicId` always; unknown
 //! names are ignored). Each item has its own ErrorCode: 110003 for a destroyed topic, 10010
-//! for an id that names no topic of the group. `From_Account` must be a member (10007): its
+//! for an id that names no topic of the group; a repeated id answers an item each time; over
+//! 100 ids → 10004. `From_Account` must be a member (10007): its
 //! `SelfInfo` is `ShutUpTime` (the end of its group or topic mute, 0 when not muted), `MsgSeq`
 //! (its read seq in the topic) and `MsgFlag`.
+
+use std::collections::HashMap;
 
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value, json};
@@ -12,6 +15,7 @@ use serde_json::{Map, Value, json};
 use crate::api::Ctx;
 use crate::api::group_open_http_svc::{group_id, user_id};
 use crate::domain::group;
+use crate::domain::topic::MAX_TOPIC_IDS_PER_CALL;
 use crate::error::{ApiError, ItemError};
 use crate::store::{MemberRow, TopicSeen};
 
@@ -97,10 +101,18 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     let id = group_id(&req.group_id)?;
     let from = user_id("From_Account", &req.from_account)?;
     let ids = req.topic_id_list.filter(|l| !l.is_empty());
+    if ids
+        .as_ref()
+        .is_some_and(|l| l.len() > MAX_TOPIC_IDS_PER_CALL)
+    {
+        return Err(ApiError::invalid(format!(
+            "TopicIdList may hold at most {MAX_TOPIC_IDS_PER_CALL} topic ids"
+        )));
+    }
     let filter = req.response_filter.filter(|f| !f.is_empty());
     let view = ctx
         .store()
-        .topics_seen_by(ctx.sdkappid(), id.as_str(), from.as_str())
+        .topics_seen_by(ctx.sdkappid(), id.as_str(), from.as_str(), ids.as_deref())
         .await?;
     let Some(member) = &view.member else {
         return Err(ApiError::NotMember(format!(
@@ -115,22 +127,22 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
         topic_info: topic_info(id.as_str(), seen, filter.as_deref()),
     };
     let items = match ids {
-        None => view
-            .topics
-            .iter()
-            .filter(|s| !s.topic.destroyed)
-            .map(item)
-            .collect(),
-        Some(ids) => ids
-            .iter()
-            .map(
-                |tid| match view.topics.iter().find(|s| s.topic.topic_id == *tid) {
+        // The store lists live topics only, in creation order.
+        None => view.topics.iter().map(item).collect(),
+        Some(ids) => {
+            let found: HashMap<&str, &TopicSeen> = view
+                .topics
+                .iter()
+                .map(|s| (s.topic.topic_id.as_str(), s))
+                .collect();
+            ids.iter()
+                .map(|tid| match found.get(tid.as_str()) {
                     Some(s) if !s.topic.destroyed => item(s),
                     Some(_) => failed(tid, ItemError::TopicDestroyed, "has been destroyed"),
                     None => failed(tid, ItemError::TopicNotFound, "does not exist"),
-                },
-            )
-            .collect(),
+                })
+                .collect()
+        }
     };
     Ok(Response {
         topic_and_self_info: items,

@@ -10,7 +10,7 @@ use super::messages::plan_import;
 use crate::domain::message::check_import_times;
 use crate::domain::refusal::Refusal;
 use crate::domain::sending::{Sender, check_may_send};
-use crate::domain::topic::has_topics;
+use crate::domain::topic::{check_topic_count, has_topics};
 use crate::domain::unread::{GroupCounters, ReadMark};
 use crate::store::db::{Columns, Db, params};
 use crate::store::schema::*;
@@ -51,6 +51,16 @@ impl SqlStore {
         write: bool,
     ) -> StoreResult<GroupRow> {
         let lock = if write { db.lock_clause(true) } else { "" };
+        Self::topic_group_locked(db, app, group_id, lock).await
+    }
+
+    /// [`Self::topic_group`] with the group row locked as `lock` says.
+    async fn topic_group_locked(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        lock: &'static str,
+    ) -> StoreResult<GroupRow> {
         let (group, _) = Self::live_group_in(db, app, group_id, lock).await?;
         if !has_topics(group.group_type, group.profile.support_topic) {
             return Err(StoreError::TopicsUnsupported(group_id.to_string()));
@@ -218,40 +228,97 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Every topic of the group with `user`'s read mark (for membership `serial`) and mute.
+    /// The group's topics with `user`'s read mark (for membership `serial`) and mute: every
+    /// live topic in creation order, or (`ids` given) those of `ids` that exist, destroyed or
+    /// not, each found by its key.
     async fn topics_with_marks(
         db: &mut Db<'_>,
         app: u64,
-        group_id: &str,
-        user: &str,
-        serial: i64,
+        (group_id, user, serial): (&str, &str, i64),
+        ids: Option<&[String]>,
     ) -> StoreResult<Vec<TopicSeen>> {
         let topic_cols = qualified(TOPIC_COLS, "t");
-        let sql = format!(
+        let select = format!(
             "SELECT {topic_cols}, r.unread_base, r.rank_base, mu.until FROM topics t \
              LEFT JOIN topic_reads r ON r.sdkappid = t.sdkappid AND r.group_id = t.group_id \
              AND r.user_id = $3 AND r.topic_id = t.topic_id AND r.join_serial = $4 \
              LEFT JOIN mutes mu ON mu.sdkappid = t.sdkappid AND mu.group_id = t.topic_id \
-             AND mu.user_id = $3 \
-             WHERE t.sdkappid = $1 AND t.group_id = $2 ORDER BY t.created_at, t.topic_id"
+             AND mu.user_id = $3 WHERE t.sdkappid = $1 AND t.group_id = $2"
         );
-        let at = TOPIC_COLS.split(", ").count();
-        db.map_all(&sql, params![app as i64, group_id, user, serial], |r| {
-            let mark = match (r.opt_int(at)?, r.opt_int(at + 1)?) {
-                (Some(unread_base), Some(rank_base)) => Some(ReadMark {
-                    unread_base,
-                    rank_base,
-                }),
-                _ => None,
-            };
-            Ok(TopicSeen {
-                topic: topic_from_row(r, 0)?,
-                mark,
-                muted_until: r.opt_int(at + 2)?.unwrap_or(0),
-            })
-        })
-        .await
+        let Some(ids) = ids else {
+            let sql = format!("{select} AND t.destroyed = 0 ORDER BY t.created_at, t.topic_id");
+            return db
+                .map_all(
+                    &sql,
+                    params![app as i64, group_id, user, serial],
+                    seen_from_row,
+                )
+                .await;
+        };
+        let sql = format!("{select} AND t.topic_id = $5");
+        let mut unique: Vec<&String> = ids.iter().collect();
+        unique.sort();
+        unique.dedup();
+        let mut out = Vec::with_capacity(unique.len());
+        for id in unique {
+            let found = db
+                .map_all(
+                    &sql,
+                    params![app as i64, group_id, user, serial, id.as_str()],
+                    seen_from_row,
+                )
+                .await?;
+            out.extend(found);
+        }
+        Ok(out)
     }
+    /// Destroys one topic of the group; what it found.
+    async fn destroy_one(
+        db: &mut Db<'_>,
+        app: u64,
+        group_id: &str,
+        id: &str,
+    ) -> StoreResult<TopicDestroy> {
+        let n = db
+            .exec(
+                "UPDATE topics SET destroyed = 1 WHERE sdkappid = $1 \
+                 AND group_id = $2 AND topic_id = $3 AND destroyed = 0",
+                params![app as i64, group_id, id],
+            )
+            .await?;
+        if n > 0 {
+            return Ok(TopicDestroy::Destroyed);
+        }
+        let found = db
+            .opt(
+                "SELECT 1 FROM topics WHERE sdkappid = $1 AND group_id = $2 AND topic_id = $3",
+                params![app as i64, group_id, id],
+            )
+            .await?
+            .is_some();
+        Ok(if found {
+            TopicDestroy::AlreadyDestroyed
+        } else {
+            TopicDestroy::NotFound
+        })
+    }
+}
+
+/// A topic row of [`SqlStore::topics_with_marks`] with the member's mark and mute after it.
+fn seen_from_row(r: &dyn Columns) -> StoreResult<TopicSeen> {
+    let at = TOPIC_COLS.split(", ").count();
+    let mark = match (r.opt_int(at)?, r.opt_int(at + 1)?) {
+        (Some(unread_base), Some(rank_base)) => Some(ReadMark {
+            unread_base,
+            rank_base,
+        }),
+        _ => None,
+    };
+    Ok(TopicSeen {
+        topic: topic_from_row(r, 0)?,
+        mark,
+        muted_until: r.opt_int(at + 2)?.unwrap_or(0),
+    })
 }
 
 #[async_trait::async_trait]
@@ -261,7 +328,32 @@ impl TopicStore for SqlStore {
         let topic = topic.clone();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                Self::topic_group(&mut db, app, &group_id, true).await?;
+                // Exclusive: concurrent creations count the live topics one after another.
+                let lock = db.lock_clause(false);
+                Self::topic_group_locked(&mut db, app, &group_id, lock).await?;
+                let live = db
+                    .opt(
+                        "SELECT COUNT(*) FROM topics WHERE sdkappid = $1 AND group_id = $2 \
+                         AND destroyed = 0",
+                        params![app as i64, &group_id],
+                    )
+                    .await?
+                    .map(|r| r.int(0))
+                    .transpose()?
+                    .unwrap_or(0);
+                check_topic_count(live)?;
+                // A group created before Community ids could not contain @TOPIC#_ may be named
+                // like this topic; they would share the rows kept under the id.
+                let group_named_so = db
+                    .opt(
+                        "SELECT 1 FROM chat_groups WHERE sdkappid = $1 AND group_id = $2",
+                        params![app as i64, &topic.topic_id],
+                    )
+                    .await?
+                    .is_some();
+                if group_named_so {
+                    return Err(StoreError::TopicIdTaken(topic.topic_id));
+                }
                 let counters = GroupCounters::new();
                 let created = db
                     .insert_unique(
@@ -309,16 +401,18 @@ impl TopicStore for SqlStore {
         app: u64,
         group_id: &str,
         user: &str,
+        ids: Option<&[String]>,
     ) -> StoreResult<TopicsView> {
         let (group_id, user) = (group_id.to_string(), user.to_string());
+        let ids = ids.map(<[String]>::to_vec);
         self.read(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let group = Self::topic_group(&mut db, app, &group_id, false).await?;
                 let member = Self::membership(&mut db, app, &group_id, &user).await?;
                 // A non-member's marks are not read: -1 is no membership's serial.
                 let serial = member.as_ref().map_or(-1, |m| m.serial);
-                let topics =
-                    Self::topics_with_marks(&mut db, app, &group_id, &user, serial).await?;
+                let who = (group_id.as_str(), user.as_str(), serial);
+                let topics = Self::topics_with_marks(&mut db, app, who, ids.as_deref()).await?;
                 Ok(TopicsView {
                     group,
                     member: member.map(|m| m.row),
@@ -370,31 +464,24 @@ impl TopicStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 Self::topic_group(&mut db, app, &group_id, true).await?;
-                let mut out = Vec::with_capacity(ids.len());
-                for id in &ids {
-                    let n = db
-                        .exec(
-                            "UPDATE topics SET destroyed = 1 WHERE sdkappid = $1 \
-                             AND group_id = $2 AND topic_id = $3 AND destroyed = 0",
-                            params![app as i64, &group_id, id],
-                        )
-                        .await?;
-                    let found = n > 0
-                        || db
-                            .opt(
-                                "SELECT 1 FROM topics WHERE sdkappid = $1 AND group_id = $2 \
-                                 AND topic_id = $3",
-                                params![app as i64, &group_id, id],
-                            )
-                            .await?
-                            .is_some();
-                    out.push(match (n > 0, found) {
-                        (true, _) => TopicDestroy::Destroyed,
-                        (false, true) => TopicDestroy::AlreadyDestroyed,
-                        (false, false) => TopicDestroy::NotFound,
-                    });
+                // Rows are locked in id order, whatever the request's order, so that two calls
+                // naming the same topics cannot deadlock; a repeated id answers as its first.
+                let mut unique: Vec<&String> = ids.iter().collect();
+                unique.sort();
+                unique.dedup();
+                let mut done = std::collections::HashMap::with_capacity(unique.len());
+                for id in unique {
+                    let d = Self::destroy_one(&mut db, app, &group_id, id).await?;
+                    done.insert(id.as_str(), d);
                 }
-                Ok(out)
+                Ok(ids
+                    .iter()
+                    .map(|id| {
+                        done.get(id.as_str())
+                            .copied()
+                            .unwrap_or(TopicDestroy::NotFound)
+                    })
+                    .collect())
             })
         })
         .await
