@@ -21,6 +21,7 @@ mod ops;
 mod profiles;
 mod receipts;
 mod sns;
+mod topic_rows;
 mod topics;
 
 use std::sync::Arc;
