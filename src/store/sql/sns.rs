@@ -2,7 +2,6 @@
 //! pages are key ranges; each owner's counters (next serial, friend count, sequences).
 
 use super::SqlStore;
-use crate::domain::refusal::Refusal;
 use crate::store::db::{Columns, Db, params};
 use crate::store::schema::{corrupt, to_json};
 use crate::store::*;
@@ -406,33 +405,8 @@ impl SnsStore for SqlStore {
         let (owner, names) = (owner.to_string(), names.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                // Every name must be a list, checked (and on PostgreSQL locked) before the
-                // first write: a name that is none refuses the call with nothing deleted, and
-                // of two concurrent deletes of one list the second finds it gone. Locked in
-                // name order, so two deletes naming lists in other orders cannot deadlock.
-                let lock = db.lock_clause(false);
-                let sql = format!(
-                    "SELECT 1 FROM friend_lists WHERE sdkappid = $1 AND owner = $2 \
-                     AND name = $3{lock}"
-                );
-                let mut sorted: Vec<&String> = names.iter().collect();
-                sorted.sort_unstable();
-                sorted.dedup();
-                let mut missing = Vec::new();
-                for name in sorted {
-                    if db
-                        .opt(&sql, params![app as i64, &owner, name])
-                        .await?
-                        .is_none()
-                    {
-                        missing.push(name);
-                    }
-                }
-                // The first missing name in the request's order, as the answer names it.
-                if let Some(name) = names.iter().find(|n| missing.contains(n)) {
-                    let msg = format!("{owner} has no friend list {name:?}");
-                    return Err(Refusal::Invalid(msg).into());
-                }
+                // Every name a list, or nothing is deleted: checked before the first write.
+                Self::lock_lists(&mut db, app, &owner, &names).await?;
                 for name in &names {
                     db.exec(
                         "DELETE FROM friend_lists WHERE sdkappid = $1 AND owner = $2 AND name = $3",
