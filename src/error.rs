@@ -524,6 +524,7 @@ impl From<Refusal> for ApiError {
         match r {
             Refusal::Invalid(m) => ApiError::InvalidParam(m),
             Refusal::NoPermission(m) => ApiError::NoPermission(m),
+            Refusal::OwnerCannotLeave(m) => ApiError::OwnerCannotLeave(m),
             Refusal::SenderMuted => ApiError::SenderMuted,
             Refusal::GloballyMuted => ApiError::GloballyMuted,
             Refusal::BlockedByRecipient => ApiError::BlockedByRecipient(r.to_string()),

@@ -111,6 +111,23 @@ impl GroupType {
         self == GroupType::Private
     }
 
+    /// Whether `leaving` (members removed or banned, the `action` the message names) may
+    /// include the group's `owner` (empty: ownerless): only where the owner may leave.
+    pub fn check_owner_may_go(
+        self,
+        owner: &str,
+        leaving: &[String],
+        action: &str,
+    ) -> Result<(), Refusal> {
+        if self.owner_may_leave() || owner.is_empty() || !leaving.iter().any(|id| id == owner) {
+            return Ok(());
+        }
+        Err(Refusal::OwnerCannotLeave(format!(
+            "the owner of a {} group cannot be {action}; transfer ownership first",
+            self.as_str()
+        )))
+    }
+
     /// Private (Work) and AVChatRoom groups have no Admin role.
     pub fn has_admins(self) -> bool {
         !matches!(self, GroupType::Private | GroupType::AVChatRoom)
@@ -352,6 +369,37 @@ mod tests {
         let community = generate_group_id(GroupType::Community);
         assert!(community.as_str().starts_with("@TGS#_@TGS#c"));
         assert!(GroupId::parse_custom(community.as_str(), true).is_ok());
+    }
+
+    #[test]
+    fn the_owner_goes_only_where_it_may_leave() {
+        let ids = |v: &[&str]| v.iter().map(|s| s.to_string()).collect::<Vec<_>>();
+        let public = GroupType::Public;
+        assert!(matches!(
+            public.check_owner_may_go("o", &ids(&["a", "o"]), "removed"),
+            Err(Refusal::OwnerCannotLeave(_))
+        ));
+        assert!(
+            GroupType::AVChatRoom
+                .check_owner_may_go("o", &ids(&["o"]), "banned")
+                .is_err()
+        );
+        assert!(
+            public
+                .check_owner_may_go("o", &ids(&["a"]), "removed")
+                .is_ok()
+        );
+        assert!(
+            public
+                .check_owner_may_go("", &ids(&["a"]), "removed")
+                .is_ok()
+        );
+        let private = GroupType::Private;
+        assert!(
+            private
+                .check_owner_may_go("o", &ids(&["o"]), "banned")
+                .is_ok()
+        );
     }
 
     #[test]

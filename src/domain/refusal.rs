@@ -11,6 +11,10 @@ pub enum Refusal {
     /// Not allowed for this group type or member (the family's no-permission code).
     #[error("{0}")]
     NoPermission(String),
+    /// The owner would leave (be removed or banned from) a group type that must keep one:
+    /// ownership must be transferred first.
+    #[error("{0}")]
+    OwnerCannotLeave(String),
     /// The sender is muted, or the group is muted for ordinary members.
     #[error("the sender is muted in this group")]
     SenderMuted,

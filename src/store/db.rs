@@ -294,6 +294,16 @@ impl Db<'_> {
         }
     }
 
+    /// `FOR KEY SHARE` on PostgreSQL: keeps the row read (an account a write hangs rows on)
+    /// from being deleted until the transaction ends, without blocking other writers that
+    /// only need the same. Nothing on SQLite (one writer).
+    pub fn key_share_clause(&self) -> &'static str {
+        match self {
+            Db::Lite(_) => "",
+            Db::Pg(_) => " FOR KEY SHARE",
+        }
+    }
+
     /// [`Db::lock_clause`] (exclusive) for a query that outer-joins other tables to the group
     /// it locks: PostgreSQL must be told to lock only that row, of the table aliased `g`.
     pub fn lock_clause_of_g(&self) -> &'static str {

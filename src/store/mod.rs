@@ -148,7 +148,8 @@ pub trait MemberStore: Send + Sync {
         edit: MemberEdit,
     ) -> StoreResult<MemberRow>;
     /// Removes members (absent ones are ignored); returns how many left. A removed owner
-    /// leaves the group without an owner.
+    /// leaves the group without an owner; only where the owner may leave (Private), else
+    /// Refused (`OwnerCannotLeave`) with nothing removed, judged on the locked group.
     async fn remove_members(&self, app: u64, group_id: &str, ids: &[String]) -> StoreResult<usize>;
     /// Mutes (or with `until` 0 unmutes) members until the given time; survives leaving.
     async fn mute(&self, app: u64, group_id: &str, ids: &[String], until: i64) -> StoreResult<()>;
@@ -350,7 +351,8 @@ pub trait SnsStore: Send + Sync {
         names: &[String],
         friends: &[String],
     ) -> StoreResult<(i64, Vec<bool>)>;
-    /// Deletes friend lists (friends leave them); the lists' new sequence.
+    /// Deletes friend lists (friends leave them); the lists' new sequence. A name that is no
+    /// list of `owner` refuses the call (`Refusal::Invalid`) with nothing deleted.
     async fn delete_lists(&self, app: u64, owner: &str, names: &[String]) -> StoreResult<i64>;
     /// The lists' sequence, and each list with its friends, by name.
     async fn lists(&self, app: u64, owner: &str) -> StoreResult<(i64, Vec<(String, Vec<String>)>)>;
@@ -464,7 +466,8 @@ pub trait GroupAttrStore: Send + Sync {
 pub trait BanStore: Send + Sync {
     /// Bans accounts from a live group until `until` (a later ban replaces an earlier one) and
     /// removes those that are members, as `remove_members` does, in one transaction; how many
-    /// left.
+    /// left. Banning the owner where it may not leave is refused as `remove_members` refuses
+    /// removing it (for every type, AVChatRoom too), with nothing written.
     async fn ban(&self, app: u64, group_id: &str, ids: &[String], until: i64)
     -> StoreResult<usize>;
     /// Lifts bans on a live group's accounts (accounts not banned are ignored).

@@ -119,6 +119,13 @@ async fn delete_and_rejoin_members(b: Backend) {
         10009,
     )
     .await;
+    // The owner after a member: refused before the member is removed.
+    s.fails(
+        &cmd("delete_group_member"),
+        json!({"GroupId": "g", "MemberToDel_Account": ["mem", "own"]}),
+        10009,
+    )
+    .await;
     s.fails(
         &cmd("delete_group_member"),
         json!({"GroupId": "g", "MemberToDel_Account": []}),

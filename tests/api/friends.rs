@@ -550,6 +550,22 @@ async fn friend_lists_hold_friends(backend: Backend) {
     );
     let v = s.ok("sns/group_get", get(&seq)).await;
     assert_eq!(v["ResultItem"], json!([]), "nothing changed since");
+    // A name that is no list fails the whole call (named in ErrorInfo); the lists before it
+    // in the request are not deleted, nor left by their friends.
+    let v = s
+        .call(
+            "sns/group_delete",
+            json!({"From_Account": "a", "GroupName": ["work", "nope", "close"]}),
+        )
+        .await;
+    assert_eq!(v["ErrorCode"], 30001, "{v}");
+    assert!(v["ErrorInfo"].as_str().unwrap().contains("nope"), "{v}");
+    let v = s.ok("sns/group_get", get(&seq)).await;
+    assert_eq!(
+        v["ResultItem"],
+        json!([]),
+        "nothing changed by the failed delete"
+    );
     let v = s
         .ok(
             "sns/group_delete",

@@ -265,6 +265,8 @@ fn bad_bans() -> Vec<(Value, i64)> {
             10004,
         ),
         (ban_body("g", json!(["a"]), ten()), 10009),
+        // The owner after a member: refused before the member's ban or removal is written.
+        (ban_body("g", json!(["b", "a"]), ten()), 10009),
         (ban_body("", b(), ten()), 10015),
         (ban_body("nope", b(), ten()), 10010),
     ]

@@ -162,6 +162,69 @@ async fn group_mutes_last_until_unmuted(b: Backend) {
     assert_eq!(sendmsg(&s, json!({})).await["ErrorCode"], 0);
 }
 
+/// A send of `a` to the group `g` with `random`, its whole answer.
+async fn group_send_random(s: &TestServer, random: u32) -> Value {
+    s.call(
+        &cmd("send_group_msg"),
+        json!({"GroupId": "g", "From_Account": "a", "Random": random, "MsgBody": text("x")}),
+    )
+    .await
+}
+
+async fn a_group_retry_after_a_mute_answers_the_first_message(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    two_accounts_and_a_group(&s).await;
+    let first = group_send_random(&s, 900).await;
+    assert_eq!(first["ErrorCode"], 0, "{first}");
+    let (seq, time) = (first["MsgSeq"].as_u64().unwrap(), s.now());
+    set(
+        &s,
+        json!({"Set_Account": "a", "GroupmsgNospeakingTime": 600}),
+    )
+    .await;
+    s.clock.advance(Duration::from_secs(5));
+    // The same Random within the window repeats the stored message: its seq and time.
+    let again = group_send_random(&s, 900).await;
+    assert_eq!(again["ErrorCode"], 0, "{again}");
+    assert_eq!(again["MsgSeq"], seq);
+    assert_eq!(again["MsgTime"], time);
+    // A new message is refused, and nothing was stored by either.
+    assert_eq!(group_send_random(&s, 901).await["ErrorCode"], 10017);
+    assert_eq!(crate::groups::info(&s, "g").await["NextMsgSeq"], seq + 1);
+}
+
+async fn a_one_to_one_retry_after_a_mute_answers_the_first_message(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    two_accounts_and_a_group(&s).await;
+    let first = sendmsg(&s, json!({"MsgRandom": 900})).await;
+    assert_eq!(first["ErrorCode"], 0, "{first}");
+    let time = s.now();
+    set(&s, json!({"Set_Account": "a", "C2CmsgNospeakingTime": 600})).await;
+    s.clock.advance(Duration::from_secs(5));
+    let again = sendmsg(&s, json!({"MsgRandom": 900})).await;
+    assert_eq!(again["ErrorCode"], 0, "{again}");
+    assert_eq!(again["MsgKey"], first["MsgKey"]);
+    assert_eq!(again["MsgTime"], time);
+    assert_eq!(
+        sendmsg(&s, json!({"MsgRandom": 901})).await["ErrorCode"],
+        20012
+    );
+    // A block is not a mute: checked before the repeat, it refuses the retry too.
+    set(&s, json!({"Set_Account": "a", "C2CmsgNospeakingTime": 0})).await;
+    s.ok(
+        "sns/black_list_add",
+        json!({"From_Account": "b", "To_Account": ["a"]}),
+    )
+    .await;
+    let blocked = sendmsg(&s, json!({"MsgRandom": 900})).await;
+    assert_eq!(blocked["ErrorCode"], 20007, "{blocked}");
+    assert_eq!(crate::c2c::history(&s, "b", "a").await.len(), 1);
+}
+
 async fn bad_input_changes_nothing(b: Backend) {
     let Some(s) = TestServer::start(b).await else {
         return;
@@ -287,5 +350,7 @@ async fn appinfo_reports_thirty_beijing_days(b: Backend) {
 
 both!(c2c_mutes_block_one_to_one_sends_and_expire);
 both!(group_mutes_last_until_unmuted);
+both!(a_group_retry_after_a_mute_answers_the_first_message);
+both!(a_one_to_one_retry_after_a_mute_answers_the_first_message);
 both!(bad_input_changes_nothing);
 both!(appinfo_reports_thirty_beijing_days);

@@ -5,11 +5,12 @@
 //! (10005). Non-members, even accounts never imported, may be banned: a ban also keeps an
 //! account from joining. `Duration` 0 → 10004 (unban_group_member lifts a ban). Banning again
 //! replaces the end time. The owner can be banned only where it may leave (Private, which is then
-//! ownerless); elsewhere → 10009, as delete_group_member answers.
+//! ownerless); elsewhere → 10009, as delete_group_member answers, judged inside the ban's
+//! transaction on the locked group (an ownership transfer racing the ban cannot slip past it).
 
 use serde::{Deserialize, Serialize};
 
-use super::{group_id, live_group, user_id};
+use super::{group_id, user_id};
 use crate::api::Ctx;
 use crate::domain::group::check_len;
 use crate::error::ApiError;
@@ -64,14 +65,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
     // Shown to the banned clients by Tencent; opentim has none, so it is only checked.
     check_len("Description", req.description.as_deref(), MAX_DESCRIPTION)
         .map_err(ApiError::InvalidParam)?;
-    let group = live_group(ctx, &id).await?;
-    if !group.group_type.owner_may_leave() && !group.owner.is_empty() && ids.contains(&group.owner)
-    {
-        return Err(ApiError::OwnerCannotLeave(format!(
-            "the owner of a {} group cannot be banned; transfer ownership first",
-            group.group_type.as_str()
-        )));
-    }
+    // The store reads the group (10010) and judges the owner rule (10009) on it, locked:
+    // the owner then is the one a concurrent change_group_owner leaves.
     let until = ctx.now() + i64::from(req.duration);
     ctx.store()
         .ban(ctx.sdkappid(), id.as_str(), &ids, until)

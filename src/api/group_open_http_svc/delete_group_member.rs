@@ -1,6 +1,7 @@
 //! `v4/group_open_http_svc/delete_group_member` — remove up to 100 members (CT 269/1622).
 //! Accounts that are not members are ignored (still success). The owner can only leave a
-//! Private (Work) group, which is then ownerless; elsewhere → 10009 (transfer ownership first).
+//! Private (Work) group, which is then ownerless; elsewhere → 10009 (transfer ownership first),
+//! judged inside the removal's transaction.
 //! AVChatRoom → 10004, as documented (mute instead). A removed member that joins again starts
 //! with no unread messages.
 
@@ -62,13 +63,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Response, ApiError> {
             "members cannot be removed from an AVChatRoom group; mute them instead",
         ));
     }
-    if !group.group_type.owner_may_leave() && !group.owner.is_empty() && ids.contains(&group.owner)
-    {
-        return Err(ApiError::OwnerCannotLeave(format!(
-            "the owner cannot leave a {} group; transfer ownership first",
-            group.group_type.as_str()
-        )));
-    }
+    // The owner rule (10009) is judged by the store on the locked group: the owner then, not
+    // the one read here (change_group_owner may run in between). The type never changes.
     ctx.store()
         .remove_members(ctx.sdkappid(), id.as_str(), &ids)
         .await?;

@@ -9,7 +9,8 @@
 //! With `TopicId` (a Community with topics only, else 11000): the message gets the topic's
 //! next seq; only members (and app admins) may send there (10007); group and topic mutes and
 //! mute-alls apply (10017); a destroyed topic → 110003, an unknown one → 10010.
-//! A sender muted by setnospeaking (GroupmsgNospeakingTime) → 10017. `NeedReadReceipt: 1`
+//! A sender muted by setnospeaking (GroupmsgNospeakingTime) → 10017, for new messages only: a
+//! repeat of one stored before the mute answers that one (docs/compat.md). `NeedReadReceipt: 1`
 //! makes a message take read receipts in Work/Private, Public and Meeting/ChatRoom groups of at
 //! most 200 members; elsewhere the flag is accepted and ignored.
 

@@ -3,8 +3,9 @@
 //!
 //! No friendship checks, as at Tencent; a recipient who blocked the sender → 20007 (the
 //! blocker may still message the blocked), checked by the store as it stores the message. A
-//! sender setnospeaking mutes → 20012, also checked by the store (Tencent's page says REST sends
-//! skip the mute check; opentim enforces it, see docs/compat.md). The message is stamped with the
+//! sender setnospeaking mutes → 20012, also checked by the store, after the repeat lookup below
+//! (a retry of a message stored before the mute answers it); Tencent's page says REST sends skip
+//! the mute check; opentim enforces it, see docs/compat.md. The message is stamped with the
 //! server's time (`MsgTimeStamp` is type-checked only) and answers `MsgTime` and `MsgKey`. The
 //! same sender, recipient and `MsgRandom` within 5 minutes is a duplicate: the first message's
 //! key is answered and nothing is stored. `SyncOtherMachine: 2` leaves the message out of the

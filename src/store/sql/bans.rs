@@ -42,6 +42,10 @@ impl BanStore for SqlStore {
                 // The group's lock orders the ban against adds: an add either ran before (its
                 // member is removed here) or runs after and sees the ban.
                 let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                // On the locked row, before the first write: a concurrent change_group_owner
+                // cannot slip a new owner into the accounts banned.
+                let t = group.group_type;
+                t.check_owner_may_go(&group.owner, &ids, "banned")?;
                 for id in &ids {
                     db.exec(
                         "INSERT INTO bans (sdkappid, group_id, user_id, until) \

@@ -82,6 +82,52 @@ impl SqlStore {
         .await
     }
 
+    /// Why the PostgreSQL batcher did not store `msg`, asked in the order SQLite's store
+    /// checks: for a send, a recipient who blocked the sender, then a repeat (answered with the
+    /// first message's key), then a muted sender (the mute refuses new messages only); else its
+    /// key was stored already.
+    async fn not_stored(
+        &self,
+        app: u64,
+        msg: &NewC2cMessage,
+        repeat: C2cRepeat,
+    ) -> StoreResult<C2cStored> {
+        let C2cRepeat::SameRandomWithin(window) = repeat else {
+            return Ok(C2cStored {
+                key: msg.key,
+                duplicate: true,
+            });
+        };
+        if self.recipient_blocks(app, &msg.from, &msg.to).await? {
+            return Err(StoreError::Refused(Refusal::BlockedByRecipient));
+        }
+        let m = msg.clone();
+        let found = self
+            .read(move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let Db::Pg(conn) = &mut db else {
+                        return Ok(Vec::new());
+                    };
+                    let to = [m.to.clone()];
+                    pg::repeats(conn, app, &m, &to, window).await
+                })
+            })
+            .await?;
+        if let Some(key) = found.into_iter().flatten().next() {
+            return Ok(C2cStored {
+                key,
+                duplicate: true,
+            });
+        }
+        if self.c2c_muted(app, &msg.from, msg.key.time).await? {
+            return Err(StoreError::Refused(Refusal::GloballyMuted));
+        }
+        Ok(C2cStored {
+            key: msg.key,
+            duplicate: true,
+        })
+    }
+
     /// The stored message a send repeats (same sender, recipient and MsgRandom within the
     /// window), if any.
     async fn stored_repeat(
@@ -125,13 +171,24 @@ impl SqlStore {
         msg: &NewC2cMessage,
         repeat: C2cRepeat,
     ) -> StoreResult<C2cStored> {
-        let pair = Pair::new(&msg.from, &msg.to);
         if let Some(key) = Self::stored_repeat(db, app, msg, repeat).await? {
             return Ok(C2cStored {
                 key,
                 duplicate: true,
             });
         }
+        Self::insert_c2c(db, app, msg, repeat).await
+    }
+
+    /// [`Self::write_c2c`] once no repeat was found: the insert (a message with the same key,
+    /// in either direction, is kept as the first copy) and both conversations.
+    async fn insert_c2c(
+        db: &mut Db<'_>,
+        app: u64,
+        msg: &NewC2cMessage,
+        repeat: C2cRepeat,
+    ) -> StoreResult<C2cStored> {
+        let pair = Pair::new(&msg.from, &msg.to);
         let key = msg.key;
         let inserted = db
             .exec(
@@ -239,42 +296,11 @@ impl C2cStore for SqlStore {
                     duplicate: false,
                 });
             }
-            // Not stored: a repeat, or (a send) a muted sender or a recipient who blocked it.
-            if sent && self.c2c_muted(app, &msg.from, msg.key.time).await? {
-                return Err(StoreError::Refused(Refusal::GloballyMuted));
-            }
-            if sent && self.recipient_blocks(app, &msg.from, &msg.to).await? {
-                return Err(StoreError::Refused(Refusal::BlockedByRecipient));
-            }
-            let key = match repeat {
-                C2cRepeat::SameKey => None,
-                C2cRepeat::SameRandomWithin(window) => {
-                    let m = msg.clone();
-                    let found = self
-                        .read(move |mut db: Db<'_>| {
-                            Box::pin(async move {
-                                let Db::Pg(conn) = &mut db else {
-                                    return Ok(Vec::new());
-                                };
-                                let to = [m.to.clone()];
-                                pg::repeats(conn, app, &m, &to, window).await
-                            })
-                        })
-                        .await?;
-                    found.into_iter().flatten().next()
-                }
-            };
-            return Ok(C2cStored {
-                key: key.unwrap_or(msg.key),
-                duplicate: true,
-            });
+            return self.not_stored(app, msg, repeat).await;
         }
         let msg = msg.clone();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                if sent && Self::c2c_muted_in(&mut db, app, &msg.from, msg.key.time).await? {
-                    return Err(StoreError::Refused(Refusal::GloballyMuted));
-                }
                 let sql = "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 \
                            AND blocked = $3";
                 if sent
@@ -285,7 +311,19 @@ impl C2cStore for SqlStore {
                 {
                     return Err(StoreError::Refused(Refusal::BlockedByRecipient));
                 }
-                Self::write_c2c(&mut db, app, &msg, repeat).await
+                // The repeat before the mute: a retry of a message stored before the sender
+                // was muted answers that message (Tencent's de-duplication); the mute refuses
+                // new messages only.
+                if let Some(key) = Self::stored_repeat(&mut db, app, &msg, repeat).await? {
+                    return Ok(C2cStored {
+                        key,
+                        duplicate: true,
+                    });
+                }
+                if sent && Self::c2c_muted_in(&mut db, app, &msg.from, msg.key.time).await? {
+                    return Err(StoreError::Refused(Refusal::GloballyMuted));
+                }
+                Self::insert_c2c(&mut db, app, &msg, repeat).await
             })
         })
         .await

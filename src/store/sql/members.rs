@@ -406,6 +406,10 @@ impl MemberStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let (group, _) = Self::lock_group(&mut db, app, &group_id).await?;
+                // On the locked row: the owner is the one at this moment, not when the
+                // request was read (change_group_owner may have run since).
+                let t = group.group_type;
+                t.check_owner_may_go(&group.owner, &ids, "removed")?;
                 Self::remove_members_in(&mut db, app, &group, &ids).await
             })
         })

@@ -85,8 +85,8 @@ pub(super) fn plan_import(
 impl SqlStore {
     /// What a send checks, in one statement (one round trip on PostgreSQL): the live group,
     /// locked; the sender's membership, as far as sending needs it; the sender's global mute
-    /// (refused here); and the earlier message with the same sender and Random within the
-    /// dedup window, if any.
+    /// (refused here, unless the message repeats one stored); and the earlier message with
+    /// the same sender and Random within the dedup window, if any.
     pub(super) async fn send_context(
         db: &mut Db<'_>,
         app: u64,
@@ -138,14 +138,16 @@ impl SqlStore {
         if group.destroyed {
             return Err(StoreError::GroupNotFound(group_id.to_string()));
         }
-        if nospeaking::holds(muted_until, msg.time) {
-            return Err(StoreError::Refused(Refusal::GloballyMuted));
-        }
         let duplicate = match duplicate_seq {
             // Rare: the original's time is read only for a duplicate.
             Some(_) => Self::find_duplicate(db, app, group_id, msg).await?,
             None => None,
         };
+        // The global mute refuses new messages only: a retry of one stored before the mute
+        // answers that message, as Tencent's de-duplication does.
+        if duplicate.is_none() && nospeaking::holds(muted_until, msg.time) {
+            return Err(StoreError::Refused(Refusal::GloballyMuted));
+        }
         Ok((group, sender, duplicate))
     }
 

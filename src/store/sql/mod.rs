@@ -13,6 +13,7 @@ mod blocklist;
 mod broadcasts;
 mod c2c;
 mod conversations;
+mod friend_lists;
 mod group_attrs;
 mod groups;
 mod members;

@@ -61,13 +61,13 @@ impl OpsStore for SqlStore {
         let (c2c, group) = (c2c_until.unwrap_or(-1), group_until.unwrap_or(-1));
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let exists = db
-                    .opt(
-                        "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2",
-                        params![app as i64, &user],
-                    )
-                    .await?;
-                if exists.is_none() {
+                // The account, locked against deletion until this commits (PostgreSQL): an
+                // account_delete either ran first (no mute is stored) or waits and then
+                // deletes the mute with the account. A mute never outlives its account.
+                let lock = db.key_share_clause();
+                let sql =
+                    format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
+                if db.opt(&sql, params![app as i64, &user]).await?.is_none() {
                     return Ok(false);
                 }
                 db.exec(

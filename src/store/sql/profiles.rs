@@ -36,11 +36,7 @@ impl ProfileStore for SqlStore {
             Box::pin(async move {
                 // The account, checked inside the write (and on PostgreSQL kept from deletion
                 // until it commits): a profile never outlives its account.
-                let lock = if matches!(db, Db::Pg(_)) {
-                    " FOR KEY SHARE"
-                } else {
-                    ""
-                };
+                let lock = db.key_share_clause();
                 let sql =
                     format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
                 if db.opt(&sql, params![app as i64, &user]).await?.is_none() {

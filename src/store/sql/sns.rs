@@ -405,6 +405,8 @@ impl SnsStore for SqlStore {
         let (owner, names) = (owner.to_string(), names.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                // Every name a list, or nothing is deleted: checked before the first write.
+                Self::lock_lists(&mut db, app, &owner, &names).await?;
                 for name in &names {
                     db.exec(
                         "DELETE FROM friend_lists WHERE sdkappid = $1 AND owner = $2 AND name = $3",
