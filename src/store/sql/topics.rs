@@ -220,15 +220,16 @@ impl TopicStore for SqlStore {
                 let (group, topic) =
                     Self::live_topic(&mut db, app, &group_id, &topic_id, true).await?;
                 let (from, admin) = (msg.from_account.as_str(), sender_is_app_admin);
-                // setnospeaking's group mute holds in every topic, as in the group itself.
-                if Self::group_muted_in(&mut db, app, from, msg.time).await? {
-                    return Err(StoreError::Refused(Refusal::GloballyMuted));
-                }
                 let pair = (&group, &topic);
                 let sender =
                     Self::may_send_in_topic(&mut db, app, pair, from, admin, msg.time).await?;
                 if let Some(original) = Self::find_duplicate(&mut db, app, &topic_id, &msg).await? {
                     return Ok(original);
+                }
+                // setnospeaking's group mute holds in every topic, as in the group itself; like
+                // there, it refuses new messages only (a retry answers the stored one above).
+                if Self::group_muted_in(&mut db, app, from, msg.time).await? {
+                    return Err(StoreError::Refused(Refusal::GloballyMuted));
                 }
                 let seq = topic.counters.next_msg_seq;
                 let counters = topic.counters.after_message(msg.counts);
