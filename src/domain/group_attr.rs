@@ -8,6 +8,7 @@ use std::collections::BTreeMap;
 
 use super::group::GroupType;
 use super::refusal::Refusal;
+pub use super::refusal::{AttrError, CounterError};
 
 /// Longest attribute key, in UTF-8 bytes (10045).
 pub const MAX_ATTR_KEY_BYTES: usize = 32;
@@ -21,26 +22,6 @@ pub const MAX_ATTR_TOTAL_BYTES: usize = 16000;
 pub const MAX_COUNTERS: usize = 20;
 /// Longest counter key, in UTF-8 bytes.
 pub const MAX_COUNTER_KEY_BYTES: usize = 128;
-
-/// Why an attribute write is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum AttrError {
-    /// An empty key, or one with a NUL character (the invalid-parameter code).
-    #[error("{0}")]
-    BadKey(String),
-    #[error("the attribute key {0:?} is longer than 32 bytes")]
-    KeyTooLong(String),
-    #[error("the value of attribute {0:?} is longer than 4000 bytes")]
-    ValueTooLong(String),
-    #[error("a group holds at most 16 attributes; this write would leave {0}")]
-    TooManyKeys(usize),
-    #[error(
-        "a group's attribute values hold at most 16000 bytes together; this write would leave {0}"
-    )]
-    TooLarge(usize),
-    #[error("the attribute {0:?} does not exist")]
-    NoSuchKey(String),
-}
 
 /// A write to a group's attributes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -134,18 +115,6 @@ impl CounterMode {
             _ => return None,
         })
     }
-}
-
-/// Why a counter operation is refused.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
-pub enum CounterError {
-    /// An empty or over-long key, or one with NUL (the invalid-parameter code).
-    #[error("{0}")]
-    BadKey(String),
-    #[error("a group holds at most 20 counters; this update would leave {0}")]
-    TooMany(usize),
-    #[error("the counter {0:?} would leave the signed 64-bit range")]
-    Overflow(String),
 }
 
 /// A counter key from a request: 1–128 bytes, no NUL (keys are stored as text).

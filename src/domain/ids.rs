@@ -9,6 +9,8 @@ pub const MAX_GROUP_ID_BYTES: usize = 48;
 /// Prefix of generated group ids; custom ids may not use it (except Community's `@TGS#_`).
 pub const GENERATED_PREFIX: &str = "@TGS#";
 pub const COMMUNITY_PREFIX: &str = "@TGS#_";
+/// What joins a GroupId and the rest of a topic id; a Community GroupId may not hold it.
+pub const TOPIC_MARK: &str = "@TOPIC#_";
 
 fn printable_ascii(s: &str) -> bool {
     s.bytes().all(|b| (0x20..=0x7e).contains(&b))
@@ -76,7 +78,7 @@ impl GroupId {
             }
             // Topic ids are a GroupId followed by this mark, and a topic's messages are kept
             // under its id: no group may be named like a topic.
-            if s.contains(crate::domain::topic::TOPIC_MARK) {
+            if s.contains(TOPIC_MARK) {
                 return Err("a Community GroupId must not contain @TOPIC#_".into());
             }
         } else if s.starts_with(GENERATED_PREFIX) {

@@ -1,8 +1,6 @@
 //! Why a domain rule refused a change. Rules the store applies inside its transactions (who may
 //! send, the edits of a group or a membership) raise these; `src/error.rs` gives them numbers.
 
-use super::group_attr::{AttrError, CounterError};
-
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum Refusal {
     /// A value the rules do not allow (the family's invalid-parameter code).
@@ -34,4 +32,36 @@ pub enum Refusal {
     /// A Community already has its most live topics ([`crate::domain::topic::MAX_TOPICS`]).
     #[error("the Community already has {0} topics, the most it may have")]
     TooManyTopics(i64),
+}
+
+/// Why an attribute write is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum AttrError {
+    /// An empty key, or one with a NUL character (the invalid-parameter code).
+    #[error("{0}")]
+    BadKey(String),
+    #[error("the attribute key {0:?} is longer than 32 bytes")]
+    KeyTooLong(String),
+    #[error("the value of attribute {0:?} is longer than 4000 bytes")]
+    ValueTooLong(String),
+    #[error("a group holds at most 16 attributes; this write would leave {0}")]
+    TooManyKeys(usize),
+    #[error(
+        "a group's attribute values hold at most 16000 bytes together; this write would leave {0}"
+    )]
+    TooLarge(usize),
+    #[error("the attribute {0:?} does not exist")]
+    NoSuchKey(String),
+}
+
+/// Why a counter operation is refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum CounterError {
+    /// An empty or over-long key, or one with NUL (the invalid-parameter code).
+    #[error("{0}")]
+    BadKey(String),
+    #[error("a group holds at most 20 counters; this update would leave {0}")]
+    TooMany(usize),
+    #[error("the counter {0:?} would leave the signed 64-bit range")]
+    Overflow(String),
 }

@@ -6,8 +6,7 @@ use serde::{Deserialize, Serialize};
 use super::group::GroupType;
 use super::refusal::Refusal;
 
-/// What joins a GroupId and the rest of a topic id.
-pub const TOPIC_MARK: &str = "@TOPIC#_";
+pub use super::ids::TOPIC_MARK;
 /// What a generated topic id has after [`TOPIC_MARK`]; custom ids may not use it.
 pub const GENERATED_MARK: &str = "@TOPIC#_@TOPIC#";
 /// Longest topic id, in bytes.
