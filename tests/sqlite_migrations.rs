@@ -1,7 +1,8 @@
 //! SQLite's migrations, run by opentim's own runner: a database migrated by sqlx's migrator
 //! (which ran them before) keeps its history and is not migrated again; a fresh one ends with
 //! the same schema and the history sqlx would have written, so an older opentim still opens it;
-//! and a database whose history this build cannot vouch for is refused, as sqlx refused it.
+//! and a database whose history this build cannot vouch for is refused, as sqlx refused it. One
+//! migration that moves rows (0013, friends re-keyed) is checked on rows written before it.
 
 use std::path::{Path, PathBuf};
 
@@ -207,4 +208,50 @@ async fn a_history_this_build_cannot_vouch_for_is_refused() {
     )
     .await;
     open(&path).await.expect("the repaired database opens");
+}
+
+/// 0013 re-keys `friends` by the order added: rows written under the old key keep their data,
+/// their order and both lookups (by owner and friend, and who has an account as a friend).
+#[test]
+fn friends_keep_their_rows_and_order_across_the_rekey() {
+    let dir = tempfile::tempdir().unwrap();
+    let conn = Connection::open(database(&dir, "friends.db")).unwrap();
+    let files = migration_files();
+    for file in files.iter().filter(|f| f.version < 13) {
+        conn.execute_batch(&file.sql).unwrap();
+    }
+    // Serial order differs from key order (owner, friend).
+    for (owner, friend, serial) in [("a", "z", 1), ("a", "b", 2), ("c", "b", 1)] {
+        conn.execute(
+            "INSERT INTO friends (sdkappid, owner, friend, serial, add_time, add_source, remark) \
+             VALUES (1, ?1, ?2, ?3, 100, 'AddSource_Type_X', 'r')",
+            rusqlite::params![owner, friend, serial],
+        )
+        .unwrap();
+    }
+    let rekey = files.iter().find(|f| f.version == 13).expect("0013");
+    conn.execute_batch(&rekey.sql).unwrap();
+    let listed: Vec<String> = conn
+        .prepare("SELECT friend || remark FROM friends WHERE sdkappid = 1 AND owner = 'a' ORDER BY serial")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(listed, ["zr", "br"]);
+    let holders: Vec<String> = conn
+        .prepare("SELECT owner FROM friends WHERE sdkappid = 1 AND friend = 'b' ORDER BY owner")
+        .unwrap()
+        .query_map([], |r| r.get(0))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(holders, ["a", "c"]);
+    // The pair stays unique.
+    let again = conn.execute(
+        "INSERT INTO friends (sdkappid, owner, friend, serial, add_time, add_source) \
+         VALUES (1, 'a', 'b', 3, 100, 'AddSource_Type_X')",
+        [],
+    );
+    assert!(again.is_err(), "a second row for the same pair was stored");
 }
