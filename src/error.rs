@@ -271,24 +271,10 @@ impl ApiError {
             SenderMuted => 10017,
             OwnerCannotLeave(_) => 10009,
             DeleteNotSupported(_) => 10035,
-            GroupAttr(e) => match e {
-                AttrError::BadKey(_) => family.invalid_param(),
-                AttrError::KeyTooLong(_) => 10045,
-                AttrError::ValueTooLong(_) => 10046,
-                AttrError::TooManyKeys(_) => 10047,
-                AttrError::TooLarge(_) => 10048,
-                AttrError::NoSuchKey(_) => 10050,
-            },
-            GroupCounter(e) => match e {
-                CounterError::BadKey(_) | CounterError::Overflow(_) => family.invalid_param(),
-                CounterError::TooMany(_) => 10063,
-            },
-            TopicsUnsupported(_) => 11000,
-            TopicNotFound(_) => 10010,
-            TopicDestroyed(_) => 110003,
-            TopicIdTaken(_) => 10021,
-            TopicIdUsedByYou(_) => 10025,
-            TooManyTopics(_) => 10037,
+            GroupAttr(_) | GroupCounter(_) | TopicsUnsupported(_) | TopicNotFound(_)
+            | TopicDestroyed(_) | TopicIdTaken(_) | TopicIdUsedByYou(_) | TooManyTopics(_) => {
+                self.group_feature_code(family)
+            }
             NoReceipt(_) | GloballyMuted | MissingAccountField(_) | NoMuteTime => {
                 self.receipt_or_mute_code(family)
             }
@@ -303,6 +289,31 @@ impl ApiError {
                 TagError::BadValue(_) => 40605,
                 TagError::WrongType(_) => 40610,
             },
+        }
+    }
+
+    /// The codes of group attributes, counters and Community topics.
+    fn group_feature_code(&self, family: Family) -> i64 {
+        match self {
+            ApiError::GroupAttr(e) => match e {
+                AttrError::BadKey(_) => family.invalid_param(),
+                AttrError::KeyTooLong(_) => 10045,
+                AttrError::ValueTooLong(_) => 10046,
+                AttrError::TooManyKeys(_) => 10047,
+                AttrError::TooLarge(_) => 10048,
+                AttrError::NoSuchKey(_) => 10050,
+            },
+            ApiError::GroupCounter(e) => match e {
+                CounterError::BadKey(_) | CounterError::Overflow(_) => family.invalid_param(),
+                CounterError::TooMany(_) => 10063,
+            },
+            ApiError::TopicsUnsupported(_) => 11000,
+            ApiError::TopicNotFound(_) => 10010,
+            ApiError::TopicDestroyed(_) => 110003,
+            ApiError::TopicIdTaken(_) => 10021,
+            ApiError::TopicIdUsedByYou(_) => 10025,
+            ApiError::TooManyTopics(_) => 10037,
+            _ => family.internal(),
         }
     }
 

@@ -5,12 +5,15 @@ use super::SqlStore;
 use crate::store::db::{Db, params};
 use crate::store::*;
 
+/// Whether `$2` has blocked `$3`.
+const IS_BLOCKED: &str =
+    "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 AND blocked = $3";
+
 impl SqlStore {
     /// Whether `owner` blocks `other`.
     async fn is_blocked(db: &mut Db<'_>, app: u64, owner: &str, other: &str) -> StoreResult<bool> {
-        let sql = "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 AND blocked = $3";
         Ok(db
-            .opt(sql, params![app as i64, owner, other])
+            .opt(IS_BLOCKED, params![app as i64, owner, other])
             .await?
             .is_some())
     }
@@ -149,19 +152,7 @@ impl BlocklistStore for SqlStore {
         owner: &str,
         others: &[String],
     ) -> StoreResult<Vec<(bool, bool)>> {
-        let (owner, others) = (owner.to_string(), others.to_vec());
-        self.read(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let mut out = Vec::with_capacity(others.len());
-                for other in &others {
-                    let a_blocks_b = Self::is_blocked(&mut db, app, &owner, other).await?;
-                    let b_blocks_a = Self::is_blocked(&mut db, app, other, &owner).await?;
-                    out.push((a_blocks_b, b_blocks_a));
-                }
-                Ok(out)
-            })
-        })
-        .await
+        self.both_ways(app, owner, others, IS_BLOCKED).await
     }
 
     async fn blocked_page(

@@ -29,7 +29,7 @@ use std::sync::Arc;
 
 use sqlx::PgPool;
 
-use super::db::DbOp;
+use super::db::{Db, DbOp, params};
 use super::known_accounts::KnownAccounts;
 use super::postgres::{self, c2c_batch::C2cBatcher, unread_batch::UnreadBatcher};
 use super::sqlite::readers::Readers;
@@ -116,6 +116,30 @@ impl SqlStore {
             Backend::Sqlite { readers, .. } => readers.run(f).await,
             Backend::Postgres(pool) => postgres::on_connection(pool, f).await,
         }
+    }
+
+    /// For each of `others`: whether the one-way relation `exists` (taking app, from, to: a
+    /// friendship, a block) holds from `owner` to it and from it to `owner`. One read.
+    pub(super) async fn both_ways(
+        &self,
+        app: u64,
+        owner: &str,
+        others: &[String],
+        exists: &'static str,
+    ) -> StoreResult<Vec<(bool, bool)>> {
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let forth = db.opt(exists, params![app as i64, &owner, other]).await?;
+                    let back = db.opt(exists, params![app as i64, other, &owner]).await?;
+                    out.push((forth.is_some(), back.is_some()));
+                }
+                Ok(out)
+            })
+        })
+        .await
     }
 }
 

@@ -27,6 +27,9 @@ fn friend_from_row(r: &dyn Columns) -> StoreResult<(FriendData, i64)> {
 /// An owner's counters: next serial, friend count, standard and custom sequences.
 type OwnerCounters = (i64, i64, i64, i64);
 
+/// Whether `$3` is a friend of `$2`.
+const IS_FRIEND: &str = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3";
+
 impl SqlStore {
     /// The owner's counters (`lock`: locked for a write), zeros for an owner with no row yet.
     async fn owner_counters(
@@ -194,9 +197,8 @@ impl SqlStore {
     }
 
     async fn is_friend(db: &mut Db<'_>, app: u64, owner: &str, friend: &str) -> StoreResult<bool> {
-        let sql = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3";
         Ok(db
-            .opt(sql, params![app as i64, owner, friend])
+            .opt(IS_FRIEND, params![app as i64, owner, friend])
             .await?
             .is_some())
     }
@@ -245,19 +247,7 @@ impl SnsStore for SqlStore {
         owner: &str,
         others: &[String],
     ) -> StoreResult<Vec<(bool, bool)>> {
-        let (owner, others) = (owner.to_string(), others.to_vec());
-        self.read(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let mut out = Vec::with_capacity(others.len());
-                for other in &others {
-                    let a_has_b = Self::is_friend(&mut db, app, &owner, other).await?;
-                    let b_has_a = Self::is_friend(&mut db, app, other, &owner).await?;
-                    out.push((a_has_b, b_has_a));
-                }
-                Ok(out)
-            })
-        })
-        .await
+        self.both_ways(app, owner, others, IS_FRIEND).await
     }
 
     async fn add_friends(
