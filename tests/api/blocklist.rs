@@ -25,6 +25,16 @@ pub fn codes(v: &Value, field: &str) -> Vec<i64> {
         .collect()
 }
 
+/// The `Relation` of each black_list_check item.
+fn black_relations(v: &Value) -> Vec<&str> {
+    v["BlackListCheckItem"]
+        .as_array()
+        .expect("items")
+        .iter()
+        .map(|i| i["Relation"].as_str().unwrap_or_default())
+        .collect()
+}
+
 async fn blocking_ends_friendships_and_messages(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else {
         return;
@@ -71,14 +81,8 @@ async fn blocking_ends_friendships_and_messages(backend: Backend) {
     let v = s
         .ok("sns/black_list_check", check("BlackCheckResult_Type_Both"))
         .await;
-    let relations: Vec<&str> = v["BlackListCheckItem"]
-        .as_array()
-        .expect("items")
-        .iter()
-        .map(|i| i["Relation"].as_str().unwrap_or_default())
-        .collect();
     assert_eq!(
-        relations,
+        black_relations(&v),
         [
             "BlackCheckResult_Type_BothWay",
             "BlackCheckResult_Type_NO",
