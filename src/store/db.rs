@@ -221,15 +221,21 @@ fn lock(
 /// they bind by position; `$N` would be named parameters, found by a search for each name on
 /// every execution, which costs as the square of their count.
 fn positional(sql: &str) -> String {
-    // Same length, ASCII for ASCII: the text is copied once and its `$`s before a digit turned
-    // into `?`s in place (this runs for every statement executed).
-    let mut out = sql.as_bytes().to_vec();
-    for i in memchr::memchr_iter(b'$', sql.as_bytes()) {
-        if sql.as_bytes().get(i + 1).is_some_and(u8::is_ascii_digit) {
-            out[i] = b'?';
+    // Copied once, a `?` in place of each `$` before a digit. The pieces are cut at ASCII `$`s,
+    // so they are whole UTF-8 and the copy is not checked again (this runs for every statement
+    // executed; the check was 2 % of a friend_import's instructions).
+    let bytes = sql.as_bytes();
+    let mut out = String::with_capacity(sql.len());
+    let mut copied = 0;
+    for i in memchr::memchr_iter(b'$', bytes) {
+        if bytes.get(i + 1).is_some_and(u8::is_ascii_digit) {
+            out.push_str(&sql[copied..i]);
+            out.push('?');
+            copied = i + 1;
         }
     }
-    String::from_utf8(out).unwrap_or_else(|_| sql.to_string())
+    out.push_str(&sql[copied..]);
+    out
 }
 
 /// Binds `?N` parameters by their number, wherever and however often they appear.
@@ -424,5 +430,15 @@ mod tests {
             positional("SELECT 1 WHERE a = $1 AND b = $12 AND c = '$x' AND $2 = $2"),
             "SELECT 1 WHERE a = ?1 AND b = ?12 AND c = '$x' AND ?2 = ?2"
         );
+    }
+
+    #[test]
+    fn text_around_parameters_is_kept_whole() {
+        assert_eq!(
+            positional("SELECT '群组$' || $1, 'é' WHERE x = $2$"),
+            "SELECT '群组$' || ?1, 'é' WHERE x = ?2$"
+        );
+        assert_eq!(positional("$1"), "?1");
+        assert_eq!(positional(""), "");
     }
 }

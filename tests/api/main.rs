@@ -17,6 +17,7 @@ mod concurrency;
 mod conversations;
 mod docs;
 mod framing;
+mod friend_import_batches;
 mod friends;
 mod group_attrs;
 mod group_av;

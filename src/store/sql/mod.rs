@@ -14,6 +14,7 @@ mod broadcasts;
 mod c2c;
 mod conversations;
 mod friend_lists;
+mod friend_rows;
 mod group_attrs;
 mod groups;
 mod members;

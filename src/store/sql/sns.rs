@@ -121,18 +121,17 @@ impl SqlStore {
             Self::ensure_list(db, app, owner, name).await?;
         }
         if added == 0 {
-            db.exec(
-                "UPDATE friends SET add_time = $5, add_source = $6, add_wording = $7, \
-                 remark = $8, remark_time = $9, groups = $10, custom = $11 \
-                 WHERE sdkappid = $1 AND owner = $2 AND friend = $3 AND $4 = $4",
-                params,
-            )
-            .await?;
+            Self::replace_friend_data(db, app, owner, f).await?;
         }
         Ok(added > 0)
     }
 
-    async fn ensure_list(db: &mut Db<'_>, app: u64, owner: &str, name: &str) -> StoreResult<()> {
+    pub(super) async fn ensure_list(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        name: &str,
+    ) -> StoreResult<()> {
         db.exec(
             "INSERT INTO friend_lists (sdkappid, owner, name) VALUES ($1, $2, $3) \
              ON CONFLICT DO NOTHING",
@@ -219,7 +218,13 @@ impl SnsStore for SqlStore {
                 let (mut next, mut num, standard, custom) =
                     Self::owner_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(friends.len());
-                for f in &friends {
+                // The common case, room for every item: a few statements for the whole call.
+                if num + friends.len() as i64 <= max {
+                    out = Self::import_with_room(&mut db, app, &owner, &friends, next).await?;
+                    let added = out.iter().filter(|o| **o == FriendImport::Added).count();
+                    (next, num) = (next + friends.len() as i64, num + added as i64);
+                }
+                for f in friends.iter().skip(out.len()) {
                     if num >= max && !Self::is_friend(&mut db, app, &owner, &f.friend).await? {
                         out.push(FriendImport::Full);
                         continue;
