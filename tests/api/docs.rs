@@ -25,6 +25,9 @@ fn compat_table_matches_the_command_table() {
 /// a constant fragment (column lists, a WHERE shared by two queries, the lock clause, pragma
 /// values, the SQL forms of domain rules from `domain::unread`). Values from requests always travel as bound `$N` parameters.
 const SQL_FRAGMENTS: &[&str] = &[
+    // friend_import's multi-row insert: its column list, and `($1, $2, $3, …)` built from numbers.
+    "FRIENDS_INSERTED",
+    "placeholders",
     "GROUP_COLS",
     "MEMBER_COLS",
     "C2C_COLS",

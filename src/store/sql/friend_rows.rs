@@ -12,8 +12,9 @@ use crate::store::schema::to_json;
 use crate::store::*;
 
 /// Rows per statement, largest first: a call's rows go in as few statements of these sizes as
-/// add up to its count (each size is one cached statement; 100 rows take 3 × 32 + 4 × 1).
-const CHUNK_ROWS: [usize; 3] = [32, 8, 1];
+/// add up to its count (each size is one cached statement; a call of 100 takes one, of 1,000
+/// ten, of 37 three of 10 and seven of 1).
+const CHUNK_ROWS: [usize; 3] = [100, 10, 1];
 
 /// Parameters of each row after `$1` (the app) and `$2` (the owner).
 const ROW_PARAMS: usize = 9;
@@ -25,21 +26,22 @@ const ROW_PARAMS: usize = 9;
 /// cost more than with a statement a row); `OR IGNORE` cannot abort, and needs none.
 static INSERT_SQL: LazyLock<[(usize, String, String); 3]> = LazyLock::new(|| {
     CHUNK_ROWS.map(|rows| {
-        let values = values(rows);
+        let placeholders = placeholders(rows);
         (
             rows,
-            format!("INSERT OR IGNORE INTO {COLUMNS} VALUES {values}"),
-            format!("INSERT INTO {COLUMNS} VALUES {values} ON CONFLICT DO NOTHING"),
+            format!("INSERT OR IGNORE INTO {FRIENDS_INSERTED} VALUES {placeholders}"),
+            format!("INSERT INTO {FRIENDS_INSERTED} VALUES {placeholders} ON CONFLICT DO NOTHING"),
         )
     })
 });
 
-const COLUMNS: &str = "friends (sdkappid, owner, friend, serial, add_time, add_source, \
-                       add_wording, remark, remark_time, groups, custom)";
+/// The table and the columns each row of the insert gives, in [`placeholders`]' order.
+const FRIENDS_INSERTED: &str = "friends (sdkappid, owner, friend, serial, add_time, \
+    add_source, add_wording, remark, remark_time, groups, custom)";
 
 /// `($1, $2, $3, …, $11), ($1, $2, $12, …)`: `rows` rows of the app, the owner and nine
 /// parameters of their own.
-fn values(rows: usize) -> String {
+fn placeholders(rows: usize) -> String {
     let rows: Vec<String> = (0..rows)
         .map(|r| {
             let first = 3 + r * ROW_PARAMS;
@@ -165,12 +167,12 @@ impl SqlStore {
 
 #[cfg(test)]
 mod tests {
-    use super::values;
+    use super::placeholders;
 
     #[test]
     fn each_row_has_its_own_nine_parameters_after_app_and_owner() {
         assert_eq!(
-            values(2),
+            placeholders(2),
             "($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11), \
              ($1, $2, $12, $13, $14, $15, $16, $17, $18, $19, $20)"
         );
