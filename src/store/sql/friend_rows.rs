@@ -123,7 +123,7 @@ impl SqlStore {
     }
 
     /// Offers every friend's row at serials `next`, `next + 1`, …; returns how many were new.
-    async fn insert_friend_rows(
+    pub(super) async fn insert_friend_rows(
         db: &mut Db<'_>,
         app: u64,
         owner: &str,

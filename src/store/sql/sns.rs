@@ -3,7 +3,7 @@
 
 use super::SqlStore;
 use crate::store::db::{Columns, Db, params};
-use crate::store::schema::{corrupt, to_json};
+use crate::store::schema::corrupt;
 use crate::store::*;
 
 /// Friend columns, in the order [`friend_from_row`] reads them.
@@ -94,28 +94,8 @@ impl SqlStore {
         f: &FriendData,
         serial: i64,
     ) -> StoreResult<bool> {
-        let (groups, custom) = (to_json(&f.groups), to_json(&f.custom));
-        let params = params![
-            app as i64,
-            owner,
-            &f.friend,
-            serial,
-            f.add_time,
-            &f.add_source,
-            &f.add_wording,
-            &f.remark,
-            f.remark_time,
-            groups.as_str(),
-            custom.as_str()
-        ];
-        let added = db
-            .exec(
-                "INSERT INTO friends (sdkappid, owner, friend, serial, add_time, add_source, \
-                 add_wording, remark, remark_time, groups, custom) \
-                 VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) ON CONFLICT DO NOTHING",
-                params,
-            )
-            .await?;
+        let added =
+            Self::insert_friend_rows(db, app, owner, std::slice::from_ref(f), serial).await?;
         // A list name a friend is put in is a list of the owner's.
         for name in &f.groups {
             Self::ensure_list(db, app, owner, name).await?;
