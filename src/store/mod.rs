@@ -231,13 +231,14 @@ pub trait C2cStore: Send + Sync {
     ) -> StoreResult<C2cStored>;
     /// Stores one message (`msg.to` is ignored) for each recipient, under the one key, in one
     /// transaction; a repeat (same sender, recipient, MsgRandom within `window`) is skipped.
+    /// Returns the recipients who block the sender, for whom nothing was stored.
     async fn store_c2c_batch(
         &self,
         app: u64,
         msg: &NewC2cMessage,
         to: &[String],
         window: i64,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<Vec<String>>;
     /// A page of history as `q.operator` sees it, newest first.
     async fn c2c_history(&self, app: u64, q: &RoamQuery) -> StoreResult<Vec<C2cMessageRow>>;
     /// Marks the message `from` sent `to` with this key recalled; it keeps its place.

@@ -8,6 +8,7 @@ mod accounts;
 mod administration;
 mod blocklist;
 mod c2c;
+mod c2c_batch_blocks;
 mod c2c_behaviour;
 mod c2c_input;
 mod c2c_model;

@@ -162,7 +162,7 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
     .check()?;
     require_imported(ctx, &[("From_Account", &from)], None).await?;
     check_c2c_mute(ctx, from.as_str()).await?;
-    let (known, unknown, blocking) = split_recipients(ctx, &from, &to).await?;
+    let (known, unknown, mut blocking) = split_recipients(ctx, &from, &to).await?;
     if known.is_empty() && blocking.is_empty() {
         // No recipient can get it: the call fails, naming the first.
         let first = unknown.first().cloned();
@@ -184,9 +184,12 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
             msg_body: content.msg_body,
             cloud_custom_data: content.cloud_custom_data,
         };
-        ctx.store()
+        // Blocks are checked again in the write: one made since the read above holds too.
+        let blocked_since = ctx
+            .store()
             .store_c2c_batch(ctx.sdkappid(), &msg, &known, DEDUP_WINDOW_SECS)
             .await?;
+        blocking.extend(blocked_since);
     }
     let unknown = unknown
         .into_iter()
