@@ -1,10 +1,11 @@
-//! batchsendmsg's write checks the recipients' blocklists itself: a block made after the
-//! handler read them (a block racing the batch) still keeps the message from the blocker, and
-//! the write names the blocker so the answer lists it (20007). Driven through the store, as
-//! the race leaves it: the block is in place, the handler's read did not see it.
+//! batchsendmsg and blocks: the write checks each recipient's blocklist itself, so a block
+//! made at the same moment as a batch still keeps the message from the blocker, and the write
+//! names the blocker so the answer lists it (20007). The first test drives the store directly,
+//! as no read before the write could have seen the block; the second goes over HTTP.
 
 use opentim::domain::c2c::MsgKey;
 use opentim::store::{AccountInput, NewC2cMessage, RoamQuery, SharedStore};
+use serde_json::json;
 
 use crate::both;
 use crate::common::*;
@@ -82,3 +83,33 @@ async fn a_block_since_the_read_holds_in_the_write(backend: Backend) {
     assert_eq!(history_len(&store, "reader", "sender").await, 1);
 }
 both!(a_block_since_the_read_holds_in_the_write);
+
+/// Over HTTP: a blocker is listed (20007) whether the message is stored or sent online only
+/// (then nothing is written, and a read finds the blockers); the others get it.
+async fn blockers_are_listed_stored_or_online_only(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    s.import_accounts(&["sender", "reader", "blocker"]).await;
+    s.ok(
+        "sns/black_list_add",
+        json!({"From_Account": "blocker", "To_Account": ["sender"]}),
+    )
+    .await;
+    for (random, online_only) in [(1, 0), (2, 1)] {
+        let v = s
+            .call(
+                "openim/batchsendmsg",
+                json!({"From_Account": "sender", "To_Account": ["blocker", "reader"],
+                    "MsgRandom": random, "OnlineOnlyFlag": online_only,
+                    "MsgBody": [{"MsgType": "TIMTextElem", "MsgContent": {"Text": "hi"}}]}),
+            )
+            .await;
+        assert_eq!(v["ActionStatus"], "SomeError", "{v}");
+        assert_eq!(
+            v["ErrorList"],
+            json!([{"To_Account": "blocker", "ErrorCode": 20007}])
+        );
+    }
+}
+both!(blockers_are_listed_stored_or_online_only);

@@ -107,13 +107,8 @@ fn recipients(raw: Option<Vec<String>>, from: &UserId) -> Result<Vec<UserId>, Ap
     Ok(to)
 }
 
-/// The recipients in three: those who get the message, those not imported, and those who
-/// blocked the sender (one read each for the whole list).
-async fn split_recipients(
-    ctx: &Ctx,
-    from: &UserId,
-    to: &[UserId],
-) -> Result<(Vec<String>, Vec<String>, Vec<String>), ApiError> {
+/// The recipients in two: those imported and those not (one read for the whole list).
+async fn split_imported(ctx: &Ctx, to: &[UserId]) -> Result<(Vec<String>, Vec<String>), ApiError> {
     let ids: Vec<&str> = to.iter().map(UserId::as_str).collect();
     let found = imported(ctx, &ids).await?;
     let (known, unknown): (Vec<_>, Vec<_>) = ids
@@ -121,21 +116,23 @@ async fn split_recipients(
         .map(str::to_string)
         .zip(found)
         .partition(|(_, ok)| *ok);
-    let known: Vec<String> = known.into_iter().map(|(id, _)| id).collect();
+    let ids = |list: Vec<(String, bool)>| list.into_iter().map(|(id, _)| id).collect();
+    Ok((ids(known), ids(unknown)))
+}
+
+/// Which of `known` block `from` (one read for the whole list): for a message not stored,
+/// which has no write to tell.
+async fn blockers(ctx: &Ctx, from: &UserId, known: &[String]) -> Result<Vec<String>, ApiError> {
     let blocks = ctx
         .store()
-        .blocks(ctx.sdkappid(), from.as_str(), &known)
+        .blocks(ctx.sdkappid(), from.as_str(), known)
         .await?;
-    let (blocking, known): (Vec<_>, Vec<_>) = known
-        .into_iter()
+    Ok(known
+        .iter()
         .zip(blocks)
-        .partition(|(_, (_, blocks_sender))| *blocks_sender);
-    let ids = |list: Vec<(String, _)>| list.into_iter().map(|(id, _)| id).collect();
-    Ok((
-        ids(known),
-        unknown.into_iter().map(|(id, _)| id).collect(),
-        ids(blocking),
-    ))
+        .filter(|(_, (_, blocks_sender))| *blocks_sender)
+        .map(|(id, _)| id.clone())
+        .collect())
 }
 
 /// Answers with its own envelope: `ActionStatus` is `"SomeError"` when some recipients failed.
@@ -162,8 +159,8 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
     .check()?;
     require_imported(ctx, &[("From_Account", &from)], None).await?;
     check_c2c_mute(ctx, from.as_str()).await?;
-    let (known, unknown, mut blocking) = split_recipients(ctx, &from, &to).await?;
-    if known.is_empty() && blocking.is_empty() {
+    let (known, unknown) = split_imported(ctx, &to).await?;
+    if known.is_empty() {
         // No recipient can get it: the call fails, naming the first.
         let first = unknown.first().cloned();
         return Err(ApiError::RecipientNotFound(first.unwrap_or_default()));
@@ -173,7 +170,11 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
         seq: content.seq,
         random: content.random,
     };
-    if !delivery.online_only {
+    // Those who block the sender get nothing: the write finds them (so a block made at the
+    // same moment holds); a message not stored is checked with a read.
+    let blocking = if delivery.online_only {
+        blockers(ctx, &from, &known).await?
+    } else {
         let msg = NewC2cMessage {
             from: from.into_string(),
             to: String::new(),
@@ -184,13 +185,10 @@ pub async fn handle(ctx: &Ctx, req: Request) -> Result<Vec<u8>, ApiError> {
             msg_body: content.msg_body,
             cloud_custom_data: content.cloud_custom_data,
         };
-        // Blocks are checked again in the write: one made since the read above holds too.
-        let blocked_since = ctx
-            .store()
+        ctx.store()
             .store_c2c_batch(ctx.sdkappid(), &msg, &known, DEDUP_WINDOW_SECS)
-            .await?;
-        blocking.extend(blocked_since);
-    }
+            .await?
+    };
     let unknown = unknown
         .into_iter()
         .map(|id| (id, ItemError::AccountNotFound));
