@@ -255,3 +255,37 @@ fn friends_keep_their_rows_and_order_across_the_rekey() {
     );
     assert!(again.is_err(), "a second row for the same pair was stored");
 }
+
+/// 0014 indexes live topics alone: create_topic's count of a Community's live topics and
+/// get_topic's list in creation order read that index, not the destroyed topics' rows, and the
+/// list needs no sort.
+#[tokio::test]
+async fn live_topics_are_read_from_their_own_index() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = database(&dir, "topics.db");
+    open(&path).await.expect("a fresh database opens");
+    let conn = Connection::open(&path).unwrap();
+    for sql in [
+        "SELECT COUNT(*) FROM topics WHERE sdkappid = 1 AND group_id = 'g' AND destroyed = 0",
+        "SELECT t.topic_id, r.unread_base FROM topics t LEFT JOIN topic_reads r \
+         ON r.sdkappid = t.sdkappid AND r.group_id = t.group_id AND r.user_id = 'u' \
+         AND r.topic_id = t.topic_id WHERE t.sdkappid = 1 AND t.group_id = 'g' \
+         AND t.destroyed = 0 ORDER BY t.created_at, t.topic_id",
+    ] {
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        assert!(
+            plan.iter().any(|step| step.contains("topics_live")),
+            "{sql}: {plan:?}"
+        );
+        assert!(
+            !plan.iter().any(|step| step.contains("TEMP B-TREE")),
+            "{sql}: {plan:?}"
+        );
+    }
+}
