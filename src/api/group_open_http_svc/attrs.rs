@@ -10,6 +10,15 @@ use crate::domain::group_attr::{self, AttrEdit};
 use crate::domain::ids::GroupId;
 use crate::error::ApiError;
 
+/// The request of set, modify and delete_group_attr: a group and its `GroupAttr` items.
+#[derive(Debug, Deserialize)]
+pub struct AttrRequest {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "GroupAttr")]
+    pub group_attr: Option<Vec<AttrItem>>,
+}
+
 /// One item of `GroupAttr`. `value` is required by set and modify, ignored by delete.
 #[derive(Debug, Deserialize)]
 pub struct AttrItem {

@@ -8,6 +8,16 @@ use serde::{Deserialize, Serialize};
 use crate::domain::group_attr;
 use crate::error::ApiError;
 
+/// The request of get and delete_group_counter: a group and the keys (absent, null or `[]`:
+/// all of them).
+#[derive(Debug, Deserialize)]
+pub struct KeysRequest {
+    #[serde(rename = "GroupId")]
+    pub group_id: String,
+    #[serde(rename = "GroupCounterKeys")]
+    pub group_counter_keys: Option<Vec<String>>,
+}
+
 /// A counter in a request or an answer.
 #[derive(Debug, Deserialize, Serialize)]
 pub struct Counter {

@@ -3,20 +3,14 @@
 //! counter; named keys that do not exist are ignored, so a repeated delete answers OK.
 //! Community → 10007.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::counters;
 use super::group_id;
 use crate::api::Ctx;
 use crate::error::ApiError;
 
-#[derive(Debug, Deserialize)]
-pub struct Request {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-    #[serde(rename = "GroupCounterKeys")]
-    group_counter_keys: Option<Vec<String>>,
-}
+pub type Request = counters::KeysRequest;
 
 #[derive(Debug, Serialize)]
 pub struct Response {}

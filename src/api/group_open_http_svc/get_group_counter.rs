@@ -2,20 +2,14 @@
 //! `GroupCounterKeys` absent or `[]` → all, ordered by key; otherwise those of the named keys
 //! that exist, in the order named. Community → 10007.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
 use super::counters::{self, Counter};
 use super::group_id;
 use crate::api::Ctx;
 use crate::error::ApiError;
 
-#[derive(Debug, Deserialize)]
-pub struct Request {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-    #[serde(rename = "GroupCounterKeys")]
-    group_counter_keys: Option<Vec<String>>,
-}
+pub type Request = counters::KeysRequest;
 
 #[derive(Debug, Serialize)]
 pub struct Response {

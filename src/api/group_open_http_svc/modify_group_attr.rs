@@ -1,21 +1,15 @@
 //! `v4/group_open_http_svc/modify_group_attr` — add or overwrite some of a group's custom
 //! attributes (CT 269/67010); the others are kept. Limits are judged on what the call leaves.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::attrs::{self, AttrItem};
+use super::attrs;
 use super::group_id;
 use crate::api::Ctx;
 use crate::domain::group_attr::AttrEdit;
 use crate::error::ApiError;
 
-#[derive(Debug, Deserialize)]
-pub struct Request {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-    #[serde(rename = "GroupAttr")]
-    group_attr: Option<Vec<AttrItem>>,
-}
+pub type Request = attrs::AttrRequest;
 
 #[derive(Debug, Serialize)]
 pub struct Response {}

@@ -2,21 +2,15 @@
 //! (TC 1047/44190): the group's attributes become exactly those given, `[]` leaving none.
 //! The page's parameter table calls it modify_group_attr (a copy-paste slip); its URL is this.
 
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::attrs::{self, AttrItem};
+use super::attrs;
 use super::group_id;
 use crate::api::Ctx;
 use crate::domain::group_attr::AttrEdit;
 use crate::error::ApiError;
 
-#[derive(Debug, Deserialize)]
-pub struct Request {
-    #[serde(rename = "GroupId")]
-    group_id: String,
-    #[serde(rename = "GroupAttr")]
-    group_attr: Option<Vec<AttrItem>>,
-}
+pub type Request = attrs::AttrRequest;
 
 #[derive(Debug, Serialize)]
 pub struct Response {}

@@ -9,6 +9,15 @@ use crate::store::schema::to_json;
 use crate::store::*;
 
 impl SqlStore {
+    /// Whether `user` is imported, read inside the caller's write; on PostgreSQL the row is
+    /// then kept from deletion until that write commits (an account_delete running meanwhile
+    /// waits, then removes what the write hung on the account), so nothing outlives it.
+    pub(super) async fn account_kept(db: &mut Db<'_>, app: u64, user: &str) -> StoreResult<bool> {
+        let lock = db.key_share_clause();
+        let sql = format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
+        Ok(db.opt(&sql, params![app as i64, user]).await?.is_some())
+    }
+
     /// Of the accounts `members` need, those not imported. The rows found stay locked against
     /// deletion until the transaction ends, taken in one order (sorted) before any group row,
     /// as `account_delete` takes them, so the two cannot deadlock.

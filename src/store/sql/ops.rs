@@ -61,13 +61,9 @@ impl OpsStore for SqlStore {
         let (c2c, group) = (c2c_until.unwrap_or(-1), group_until.unwrap_or(-1));
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                // The account, locked against deletion until this commits (PostgreSQL): an
-                // account_delete either ran first (no mute is stored) or waits and then
+                // An account_delete either ran first (no mute is stored) or waits and then
                 // deletes the mute with the account. A mute never outlives its account.
-                let lock = db.key_share_clause();
-                let sql =
-                    format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
-                if db.opt(&sql, params![app as i64, &user]).await?.is_none() {
+                if !Self::account_kept(&mut db, app, &user).await? {
                     return Ok(false);
                 }
                 db.exec(

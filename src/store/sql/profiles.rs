@@ -34,12 +34,8 @@ impl ProfileStore for SqlStore {
         let (user, items) = (user.to_string(), items.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                // The account, checked inside the write (and on PostgreSQL kept from deletion
-                // until it commits): a profile never outlives its account.
-                let lock = db.key_share_clause();
-                let sql =
-                    format!("SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2{lock}");
-                if db.opt(&sql, params![app as i64, &user]).await?.is_none() {
+                // A profile never outlives its account.
+                if !Self::account_kept(&mut db, app, &user).await? {
                     return Ok(false);
                 }
                 for (tag, value) in &items {
