@@ -41,8 +41,7 @@ impl SqlStore {
         } else {
             let mut missing = Vec::new();
             for id in ids {
-                let sql = "SELECT 1 FROM accounts WHERE sdkappid = $1 AND user_id = $2";
-                if db.opt(sql, params![app as i64, id]).await?.is_none() {
+                if !Self::account_kept(db, app, id).await? {
                     missing.push(id);
                 }
             }

@@ -10,8 +10,13 @@ const IS_BLOCKED: &str =
     "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 AND blocked = $3";
 
 impl SqlStore {
-    /// Whether `owner` blocks `other`.
-    async fn is_blocked(db: &mut Db<'_>, app: u64, owner: &str, other: &str) -> StoreResult<bool> {
+    /// Whether `owner` blocks `other`: a key lookup, inside whatever the caller runs.
+    pub(super) async fn is_blocked(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        other: &str,
+    ) -> StoreResult<bool> {
         Ok(db
             .opt(IS_BLOCKED, params![app as i64, owner, other])
             .await?

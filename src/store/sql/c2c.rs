@@ -37,25 +37,14 @@ fn key_from_row(r: &dyn Columns, at: usize) -> StoreResult<MsgKey> {
     })
 }
 
-/// Whether `$2` blocks `$3`.
-const BLOCKS: &str = "SELECT 1 FROM blocklist WHERE sdkappid = $1 AND owner = $2 AND blocked = $3";
-
 impl SqlStore {
     /// Whether `to` blocks `from` (read after a send was not stored, to say why).
     async fn recipient_blocks(&self, app: u64, from: &str, to: &str) -> StoreResult<bool> {
         let (from, to) = (from.to_string(), to.to_string());
         self.read(move |mut db: Db<'_>| {
-            Box::pin(async move { Self::blocks(&mut db, app, &to, &from).await })
+            Box::pin(async move { Self::is_blocked(&mut db, app, &to, &from).await })
         })
         .await
-    }
-
-    /// Whether `owner` blocks `other`: a key lookup, inside whatever the caller runs.
-    async fn blocks(db: &mut Db<'_>, app: u64, owner: &str, other: &str) -> StoreResult<bool> {
-        Ok(db
-            .opt(BLOCKS, params![app as i64, owner, other])
-            .await?
-            .is_some())
     }
 
     /// Whether setnospeaking mutes `from`'s one-to-one messages at `now`: a key lookup.
@@ -305,7 +294,7 @@ impl C2cStore for SqlStore {
         let msg = msg.clone();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                if sent && Self::blocks(&mut db, app, &msg.to, &msg.from).await? {
+                if sent && Self::is_blocked(&mut db, app, &msg.to, &msg.from).await? {
                     return Err(StoreError::Refused(Refusal::BlockedByRecipient));
                 }
                 // The repeat before the mute: a retry of a message stored before the sender
@@ -346,7 +335,7 @@ impl C2cStore for SqlStore {
                     // those who block the sender; which of the left-out block is read after.
                     let stored = pg::store_for(conn, app, &msg, &to, true).await?;
                     for recipient in to.into_iter().filter(|t| !stored.contains(t)) {
-                        if Self::blocks(&mut db, app, &recipient, &msg.from).await? {
+                        if Self::is_blocked(&mut db, app, &recipient, &msg.from).await? {
                             blocking.push(recipient);
                         }
                     }
@@ -354,7 +343,7 @@ impl C2cStore for SqlStore {
                 }
                 for recipient in to {
                     // Checked in the write: a block made after the handler's read still holds.
-                    if Self::blocks(&mut db, app, &recipient, &msg.from).await? {
+                    if Self::is_blocked(&mut db, app, &recipient, &msg.from).await? {
                         blocking.push(recipient);
                         continue;
                     }
