@@ -56,9 +56,10 @@ impl SqlStore {
     }
 
     /// Deletes accounts, then their memberships, in two phases so that locks are always taken
-    /// in one order: every account row first (sorted, as membership writes lock them), then
-    /// every group row (sorted). Interleaving the two per account deadlocked on PostgreSQL
-    /// with a membership write that held an account's key share and waited for a group.
+    /// in one order: the app's friend epoch, every account row (sorted, as membership writes
+    /// lock them), then every group row (sorted). Interleaving the two per account deadlocked
+    /// on PostgreSQL with a membership write that held an account's key share and waited for
+    /// a group.
     pub(super) async fn delete_accounts_in_db(
         &self,
         app: u64,
@@ -69,6 +70,8 @@ impl SqlStore {
         let ids = ids.to_vec();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                // Before any account row: the friendship wipes below need the app's epoch.
+                Self::hold_friend_epoch(&mut db, app).await?;
                 let mut out = vec![false; ids.len()];
                 for i in order {
                     out[i] = db

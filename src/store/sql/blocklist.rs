@@ -91,6 +91,8 @@ impl BlocklistStore for SqlStore {
         let (owner, others) = (owner.to_string(), others.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                // Blocking ends friendships: the friend epoch comes before any owner's row.
+                let epoch = Self::friend_epoch(&mut db, app).await?;
                 let (mut serial, mut num, seq) =
                     Self::block_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(others.len());
@@ -110,6 +112,8 @@ impl BlocklistStore for SqlStore {
                     )
                     .await?;
                     // Blocking ends the friendship, both ways.
+                    Self::open_owner(&mut db, app, &owner, epoch).await?;
+                    Self::open_owner(&mut db, app, other, epoch).await?;
                     Self::remove_friend(&mut db, app, &owner, other).await?;
                     Self::remove_friend(&mut db, app, other, &owner).await?;
                     (serial, num) = (serial + 1, num + 1);

@@ -2,6 +2,7 @@
 //! pages are key ranges; each owner's counters (next serial, friend count, sequences).
 
 use super::SqlStore;
+use super::friend_wipes::OwnerCounters;
 use crate::store::db::{Columns, Db, params};
 use crate::store::schema::corrupt;
 use crate::store::*;
@@ -24,26 +25,16 @@ fn friend_from_row(r: &dyn Columns) -> StoreResult<(FriendData, i64)> {
     Ok((friend, r.int(8)?))
 }
 
-/// An owner's counters: next serial, friend count, standard and custom sequences.
-type OwnerCounters = (i64, i64, i64, i64);
-
 /// Whether `$3` is a friend of `$2`.
 const IS_FRIEND: &str = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3";
 
 impl SqlStore {
-    /// The owner's counters (`lock`: locked for a write), zeros for an owner with no row yet.
-    async fn owner_counters(
-        db: &mut Db<'_>,
-        app: u64,
-        owner: &str,
-        lock: bool,
-    ) -> StoreResult<OwnerCounters> {
-        let lock = if lock { db.lock_clause(false) } else { "" };
-        let sql = format!(
-            "SELECT next_serial, friend_num, standard_seq, custom_seq FROM sns_owners \
-             WHERE sdkappid = $1 AND owner = $2{lock}"
-        );
-        Ok(match db.opt(&sql, params![app as i64, owner]).await? {
+    /// The owner's counters as a read sees them, zeros for an owner with no row yet (writes
+    /// open the owner instead: [`SqlStore::open_owner`]).
+    async fn owner_counters(db: &mut Db<'_>, app: u64, owner: &str) -> StoreResult<OwnerCounters> {
+        let sql = "SELECT next_serial, friend_num, standard_seq, custom_seq FROM sns_owners \
+                   WHERE sdkappid = $1 AND owner = $2";
+        Ok(match db.opt(sql, params![app as i64, owner]).await? {
             Some(r) => (r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?),
             None => (1, 0, 0, 0),
         })
@@ -66,17 +57,11 @@ impl SqlStore {
         Ok(())
     }
 
-    /// Removes every friendship of deleted accounts, in both directions (account_delete).
+    /// Removes every friendship of a deleted account, in both directions (account_delete):
+    /// its own list now, its place in others' lists by a wipe.
     pub(super) async fn delete_friendships(db: &mut Db<'_>, app: u64, id: &str) -> StoreResult<()> {
-        db.exec(
-            "UPDATE sns_owners SET friend_num = friend_num - 1, standard_seq = standard_seq + 1 \
-             WHERE sdkappid = $1 AND owner IN \
-             (SELECT owner FROM friends WHERE sdkappid = $1 AND friend = $2)",
-            params![app as i64, id],
-        )
-        .await?;
+        Self::wipe_friendships(db, app, id).await?;
         for sql in [
-            "DELETE FROM friends WHERE sdkappid = $1 AND friend = $2",
             "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2",
             "DELETE FROM friend_lists WHERE sdkappid = $1 AND owner = $2",
         ] {
@@ -150,7 +135,8 @@ impl SqlStore {
             .await
     }
 
-    /// Removes `friend` from `owner`'s list; whether it was there.
+    /// Removes `friend` from `owner`'s list (opened: [`SqlStore::open_owner`]); whether it
+    /// was there.
     pub(super) async fn remove_friend(
         db: &mut Db<'_>,
         app: u64,
@@ -195,8 +181,9 @@ impl SnsStore for SqlStore {
         let (owner, friends) = (owner.to_string(), friends.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                let epoch = Self::friend_epoch(&mut db, app).await?;
                 let (mut next, mut num, standard, custom) =
-                    Self::owner_counters(&mut db, app, &owner, true).await?;
+                    Self::open_owner(&mut db, app, &owner, epoch).await?;
                 let mut out = Vec::with_capacity(friends.len());
                 // The common case, room for every item: a few statements for the whole call.
                 if num + friends.len() as i64 <= max {
@@ -232,7 +219,19 @@ impl SnsStore for SqlStore {
         owner: &str,
         others: &[String],
     ) -> StoreResult<Vec<(bool, bool)>> {
-        self.both_ways(app, owner, others, IS_FRIEND).await
+        // Both directions are read: every account's list is brought up to date first.
+        let (owner, others) = (owner.to_string(), others.to_vec());
+        let mut lists = others.clone();
+        lists.push(owner.clone());
+        self.read_fresh(app, lists, move || {
+            let (owner, others) = (owner.clone(), others.clone());
+            move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    Self::both_ways_in(&mut db, app, &owner, &others, IS_FRIEND).await
+                })
+            }
+        })
+        .await
     }
 
     async fn add_friends(
@@ -246,10 +245,16 @@ impl SnsStore for SqlStore {
         let (owner, friends) = (owner.to_string(), friends.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let mut mine = Self::owner_counters(&mut db, app, &owner, true).await?;
+                let epoch = Self::friend_epoch(&mut db, app).await?;
+                let mut mine = Self::open_owner(&mut db, app, &owner, epoch).await?;
                 let mut out = Vec::with_capacity(friends.len());
                 for f in &friends {
                     let has = Self::is_friend(&mut db, app, &owner, &f.friend).await?;
+                    let theirs = if both {
+                        Some(Self::open_owner(&mut db, app, &f.friend, epoch).await?)
+                    } else {
+                        None
+                    };
                     let had_by = both && Self::is_friend(&mut db, app, &f.friend, &owner).await?;
                     if has && (!both || had_by) {
                         out.push(FriendAdd::AlreadyFriends);
@@ -259,9 +264,7 @@ impl SnsStore for SqlStore {
                         out.push(FriendAdd::OwnerFull);
                         continue;
                     }
-                    if both && !had_by {
-                        let mut theirs =
-                            Self::owner_counters(&mut db, app, &f.friend, true).await?;
+                    if let (false, Some(mut theirs)) = (had_by, theirs) {
                         if theirs.1 >= max {
                             out.push(FriendAdd::PeerFull);
                             continue;
@@ -304,6 +307,8 @@ impl SnsStore for SqlStore {
         let (owner, friend, edit) = (owner.to_string(), friend.to_string(), edit.clone());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::open_owner(&mut db, app, &owner, epoch).await?;
                 let lock = db.lock_clause(false);
                 let sql = format!(
                     "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
@@ -345,6 +350,8 @@ impl SnsStore for SqlStore {
         let (owner, names, friends) = (owner.to_string(), names.to_vec(), friends.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::open_owner(&mut db, app, &owner, epoch).await?;
                 for name in &names {
                     Self::ensure_list(&mut db, app, &owner, name).await?;
                 }
@@ -380,6 +387,8 @@ impl SnsStore for SqlStore {
         let (owner, names) = (owner.to_string(), names.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::open_owner(&mut db, app, &owner, epoch).await?;
                 // Every name a list, or nothing is deleted: checked before the first write.
                 Self::lock_lists(&mut db, app, &owner, &names).await?;
                 for name in &names {
@@ -405,39 +414,42 @@ impl SnsStore for SqlStore {
 
     async fn lists(&self, app: u64, owner: &str) -> StoreResult<(i64, Vec<(String, Vec<String>)>)> {
         let owner = owner.to_string();
-        self.read(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let seq = db
-                    .opt(
-                        "SELECT list_seq FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
-                        params![app as i64, &owner],
-                    )
-                    .await?
-                    .map(|r| r.int(0))
-                    .transpose()?
-                    .unwrap_or(0);
-                let names = db
-                    .map_all(
-                        "SELECT name FROM friend_lists WHERE sdkappid = $1 AND owner = $2 \
+        self.read_fresh(app, vec![owner.clone()], move || {
+            let owner = owner.clone();
+            move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let seq = db
+                        .opt(
+                            "SELECT list_seq FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
+                            params![app as i64, &owner],
+                        )
+                        .await?
+                        .map(|r| r.int(0))
+                        .transpose()?
+                        .unwrap_or(0);
+                    let names = db
+                        .map_all(
+                            "SELECT name FROM friend_lists WHERE sdkappid = $1 AND owner = $2 \
                          ORDER BY name",
-                        params![app as i64, &owner],
-                        |r| r.text(0),
-                    )
-                    .await?;
-                let friends = Self::all_friends(&mut db, app, &owner).await?;
-                let lists = names
-                    .into_iter()
-                    .map(|name| {
-                        let members = friends
-                            .iter()
-                            .filter(|(f, _)| f.groups.contains(&name))
-                            .map(|(f, _)| f.friend.clone())
-                            .collect();
-                        (name, members)
-                    })
-                    .collect();
-                Ok((seq, lists))
-            })
+                            params![app as i64, &owner],
+                            |r| r.text(0),
+                        )
+                        .await?;
+                    let friends = Self::all_friends(&mut db, app, &owner).await?;
+                    let lists = names
+                        .into_iter()
+                        .map(|name| {
+                            let members = friends
+                                .iter()
+                                .filter(|(f, _)| f.groups.contains(&name))
+                                .map(|(f, _)| f.friend.clone())
+                                .collect();
+                            (name, members)
+                        })
+                        .collect();
+                    Ok((seq, lists))
+                })
+            }
         })
         .await
     }
@@ -449,21 +461,24 @@ impl SnsStore for SqlStore {
         others: &[String],
     ) -> StoreResult<Vec<Option<FriendData>>> {
         let (owner, others) = (owner.to_string(), others.to_vec());
-        self.read(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let sql = format!(
-                    "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
-                     AND friend = $3"
-                );
-                let mut out = Vec::with_capacity(others.len());
-                for other in &others {
-                    let rows = db
-                        .map_all(&sql, params![app as i64, &owner, other], friend_from_row)
-                        .await?;
-                    out.push(rows.into_iter().next().map(|(f, _)| f));
-                }
-                Ok(out)
-            })
+        self.read_fresh(app, vec![owner.clone()], move || {
+            let (owner, others) = (owner.clone(), others.clone());
+            move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let sql = format!(
+                        "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
+                         AND friend = $3"
+                    );
+                    let mut out = Vec::with_capacity(others.len());
+                    for other in &others {
+                        let rows = db
+                            .map_all(&sql, params![app as i64, &owner, other], friend_from_row)
+                            .await?;
+                        out.push(rows.into_iter().next().map(|(f, _)| f));
+                    }
+                    Ok(out)
+                })
+            }
         })
         .await
     }
@@ -478,10 +493,13 @@ impl SnsStore for SqlStore {
         let (owner, others) = (owner.to_string(), others.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::open_owner(&mut db, app, &owner, epoch).await?;
                 let mut out = Vec::with_capacity(others.len());
                 for other in &others {
                     let mut removed = Self::remove_friend(&mut db, app, &owner, other).await?;
                     if both {
+                        Self::open_owner(&mut db, app, other, epoch).await?;
                         removed |= Self::remove_friend(&mut db, app, other, &owner).await?;
                     }
                     out.push(removed);
@@ -496,22 +514,14 @@ impl SnsStore for SqlStore {
         let owner = owner.to_string();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                if both {
-                    // Everyone who has the owner loses it (their counts and sequences move).
-                    db.exec(
-                        "UPDATE sns_owners SET friend_num = friend_num - 1, \
-                         standard_seq = standard_seq + 1, custom_seq = custom_seq + 1 \
-                         WHERE sdkappid = $1 AND owner IN \
-                         (SELECT owner FROM friends WHERE sdkappid = $1 AND friend = $2)",
-                        params![app as i64, &owner],
-                    )
-                    .await?;
-                    db.exec(
-                        "DELETE FROM friends WHERE sdkappid = $1 AND friend = $2",
-                        params![app as i64, &owner],
-                    )
-                    .await?;
-                }
+                // Both sides: everyone who has the owner loses it (a wipe: their counts and
+                // sequences move when their lists next do).
+                let epoch = if both {
+                    Self::wipe_friendships(&mut db, app, &owner).await?
+                } else {
+                    Self::friend_epoch(&mut db, app).await?
+                };
+                Self::open_owner(&mut db, app, &owner, epoch).await?;
                 let removed = db
                     .exec(
                         "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2",
@@ -540,32 +550,35 @@ impl SnsStore for SqlStore {
         limit: i64,
     ) -> StoreResult<FriendPage> {
         let owner = owner.to_string();
-        self.read(move |mut db: Db<'_>| {
-            Box::pin(async move {
-                let (_, friend_num, standard_seq, custom_seq) =
-                    Self::owner_counters(&mut db, app, &owner, false).await?;
-                let sql = format!(
-                    "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
+        self.read_fresh(app, vec![owner.clone()], move || {
+            let owner = owner.clone();
+            move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let (_, friend_num, standard_seq, custom_seq) =
+                        Self::owner_counters(&mut db, app, &owner).await?;
+                    let sql = format!(
+                        "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
                      AND serial >= $3 ORDER BY serial LIMIT $4"
-                );
-                let mut rows = db
-                    .map_all(&sql, params![app as i64, &owner, start, limit + 1], |r| {
-                        friend_from_row(r)
+                    );
+                    let mut rows = db
+                        .map_all(&sql, params![app as i64, &owner, start, limit + 1], |r| {
+                            friend_from_row(r)
+                        })
+                        .await?;
+                    let next = if rows.len() as i64 > limit {
+                        rows.pop().map(|(_, serial)| serial)
+                    } else {
+                        None
+                    };
+                    Ok(FriendPage {
+                        friends: rows.into_iter().map(|(f, _)| f).collect(),
+                        next,
+                        friend_num,
+                        standard_seq,
+                        custom_seq,
                     })
-                    .await?;
-                let next = if rows.len() as i64 > limit {
-                    rows.pop().map(|(_, serial)| serial)
-                } else {
-                    None
-                };
-                Ok(FriendPage {
-                    friends: rows.into_iter().map(|(f, _)| f).collect(),
-                    next,
-                    friend_num,
-                    standard_seq,
-                    custom_seq,
                 })
-            })
+            }
         })
         .await
     }

@@ -46,6 +46,7 @@ const MIGRATIONS: &[(&str, &str)] = &[
     migration!("0012_topics.sql"),
     migration!("0013_friends_by_serial.sql"),
     migration!("0014_live_topics.sql"),
+    migration!("0015_friend_wipes.sql"),
 ];
 
 /// Where applied migrations are recorded: the table, definition and rows sqlx's migrator used
