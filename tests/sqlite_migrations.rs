@@ -289,3 +289,50 @@ async fn live_topics_are_read_from_their_own_index() {
         );
     }
 }
+
+/// 0015 finds friendships only through their owner. Bringing a list up to date with the wipes
+/// made since (account_delete, friend_delete_all of both sides) walks the shorter side: the
+/// wipes since, each deleted from the owner's list by its key, or the owner's list, each
+/// friend looked up among the wipes. None walks the whole friends table or every wipe.
+#[tokio::test]
+async fn wiped_friendships_are_dropped_through_indexes() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = database(&dir, "wipes.db");
+    open(&path).await.expect("a fresh database opens");
+    let conn = Connection::open(&path).unwrap();
+    let plans = [
+        (
+            "SELECT account FROM friend_wipes WHERE sdkappid = 1 AND seq > 5",
+            vec!["friend_wipes USING PRIMARY KEY (sdkappid=? AND seq>?)"],
+        ),
+        (
+            "DELETE FROM friends WHERE sdkappid = 1 AND owner = 'o' AND friend = 'x'",
+            vec!["friends_by_owner (sdkappid=? AND owner=? AND friend=?)"],
+        ),
+        (
+            "DELETE FROM friends WHERE sdkappid = 1 AND owner = 'o' AND EXISTS \
+             (SELECT 1 FROM friend_wipes w WHERE w.sdkappid = 1 AND w.account = friends.friend \
+             AND w.seq > 5)",
+            vec![
+                "friends USING PRIMARY KEY (sdkappid=? AND owner=?)",
+                "friend_wipes_by_account (sdkappid=? AND account=? AND seq>?)",
+            ],
+        ),
+    ];
+    for (sql, wanted) in plans {
+        let plan: Vec<String> = conn
+            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+            .unwrap()
+            .query_map([], |r| r.get(3))
+            .unwrap()
+            .collect::<Result<_, _>>()
+            .unwrap();
+        for step in wanted {
+            assert!(plan.iter().any(|p| p.contains(step)), "{sql}: {plan:?}");
+        }
+        assert!(
+            !plan.iter().any(|p| p.starts_with("SCAN")),
+            "{sql}: {plan:?}"
+        );
+    }
+}

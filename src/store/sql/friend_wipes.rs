@@ -116,8 +116,8 @@ impl SqlStore {
     }
 
     /// Deletes `owner`'s friendships with the accounts wiped after `applied` (`wipes` of
-    /// them); how many. Whichever is shorter is walked: the wipes, each looked up in the list,
-    /// or the list (≤ 3,000), each friend looked up among the wipes.
+    /// them); how many. Whichever is shorter is walked: the wipes, each deleted from the list
+    /// by its key, or the list (≤ 3,000), each friend looked up among the wipes.
     async fn drop_wiped(
         db: &mut Db<'_>,
         app: u64,
@@ -126,15 +126,35 @@ impl SqlStore {
         wipes: i64,
         friend_num: i64,
     ) -> StoreResult<i64> {
-        let sql = if wipes <= friend_num {
-            "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend IN \
-             (SELECT account FROM friend_wipes WHERE sdkappid = $1 AND seq > $3)"
-        } else {
-            "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2 AND EXISTS \
-             (SELECT 1 FROM friend_wipes w WHERE w.sdkappid = $1 AND w.account = friends.friend \
-             AND w.seq > $3)"
-        };
-        let removed = db.exec(sql, params![app as i64, owner, applied]).await?;
+        if wipes > friend_num {
+            let removed = db
+                .exec(
+                    "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2 AND EXISTS \
+                     (SELECT 1 FROM friend_wipes w WHERE w.sdkappid = $1 \
+                     AND w.account = friends.friend AND w.seq > $3)",
+                    params![app as i64, owner, applied],
+                )
+                .await?;
+            return Ok(removed as i64);
+        }
+        // One statement per wipe: as a single `friend IN (…)` statement SQLite's planner
+        // preferred walking the whole list.
+        let wiped = db
+            .map_all(
+                "SELECT account FROM friend_wipes WHERE sdkappid = $1 AND seq > $2",
+                params![app as i64, applied],
+                |r| r.text(0),
+            )
+            .await?;
+        let mut removed = 0;
+        for account in &wiped {
+            removed += db
+                .exec(
+                    "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3",
+                    params![app as i64, owner, account],
+                )
+                .await?;
+        }
         Ok(removed as i64)
     }
 
