@@ -3,6 +3,8 @@
 //! answer shows: lists, counts, sequences, checks, friend lists, the friend limit, and an
 //! account imported again under the same UserID starting with no friendships.
 
+use std::sync::Arc;
+
 use serde_json::{Value, json};
 
 use crate::blocklist::codes;
@@ -272,3 +274,92 @@ async fn a_wipe_frees_room_under_the_friend_limit(backend: Backend) {
     assert_eq!(page(&s, "owner").await.1, 3000);
 }
 both!(a_wipe_frees_room_under_the_friend_limit);
+
+/// Friend writes, wipes and blocks on the same accounts at once: every call is answered (no
+/// deadlock between a wipe and the friend writes it waits for), and afterwards every list's
+/// FriendNum is its length and friend_check agrees with the lists on both sides.
+async fn concurrent_wipes_and_friend_writes_keep_lists_consistent(backend: Backend) {
+    let Some(s) = TestServer::start(backend).await else {
+        return;
+    };
+    let s = Arc::new(s);
+    let owners: Vec<String> = (0..8).map(|i| format!("o{i}")).collect();
+    let targets: Vec<String> = (0..16).map(|i| format!("t{i:02}")).collect();
+    let all: Vec<&str> = owners.iter().chain(&targets).map(String::as_str).collect();
+    s.import_accounts(&all).await;
+    let mut tasks = Vec::new();
+    for (i, owner) in owners.iter().enumerate() {
+        let (s, owner, targets) = (s.clone(), owner.clone(), targets.clone());
+        tasks.push(tokio::spawn(async move {
+            for chunk in targets.chunks(4) {
+                let to: Vec<&str> = chunk.iter().map(String::as_str).collect();
+                import(&s, &owner, &to).await;
+            }
+            let peer = &targets[i * 2];
+            s.ok(
+                "sns/friend_add",
+                json!({"From_Account": owner, "AddFriendItem": [item(peer)],
+                    "AddType": "Add_Type_Both", "ForceAddFlags": 1}),
+            )
+            .await;
+        }));
+    }
+    let (s2, deleted) = (s.clone(), targets[..4].to_vec());
+    tasks.push(tokio::spawn(async move {
+        for id in &deleted {
+            delete_accounts(&s2, &[id]).await;
+        }
+        let ids: Vec<&str> = deleted.iter().map(String::as_str).collect();
+        s2.import_accounts(&ids).await;
+    }));
+    let (s3, leaving) = (s.clone(), targets[4..8].to_vec());
+    tasks.push(tokio::spawn(async move {
+        for _ in 0..3 {
+            for id in &leaving {
+                s3.ok(
+                    "sns/friend_delete_all",
+                    json!({"From_Account": id, "DeleteType": "Delete_Type_Both"}),
+                )
+                .await;
+            }
+        }
+    }));
+    let (s4, blocked) = (s.clone(), owners[..4].to_vec());
+    tasks.push(tokio::spawn(async move {
+        s4.ok(
+            "sns/black_list_add",
+            json!({"From_Account": "t08", "To_Account": blocked}),
+        )
+        .await;
+        s4.ok(
+            "sns/friend_delete",
+            json!({"From_Account": "o4", "To_Account": ["t09"], "DeleteType": "Delete_Type_Both"}),
+        )
+        .await;
+    }));
+    for t in tasks {
+        t.await.expect("a client task panicked");
+    }
+    let mut lists = std::collections::HashMap::new();
+    for id in &all {
+        let (friends, num, _) = page(&s, id).await;
+        assert_eq!(num, json!(friends.len()), "{id}: {friends:?}");
+        lists.insert(id.to_string(), friends);
+    }
+    for owner in &owners {
+        let to: Vec<&str> = targets.iter().map(String::as_str).collect();
+        let got = relations(&s, owner, &to).await;
+        for (t, relation) in targets.iter().zip(got) {
+            let forth = lists[owner].contains(t);
+            let back = lists[t].contains(owner);
+            let want = match (forth, back) {
+                (true, true) => "CheckResult_Type_BothWay",
+                (true, false) => "CheckResult_Type_AWithB",
+                (false, true) => "CheckResult_Type_BWithA",
+                (false, false) => "CheckResult_Type_NoRelation",
+            };
+            assert_eq!(relation, want, "{owner} and {t}");
+        }
+    }
+}
+both!(concurrent_wipes_and_friend_writes_keep_lists_consistent);
