@@ -275,9 +275,10 @@ async fn a_wipe_frees_room_under_the_friend_limit(backend: Backend) {
 }
 both!(a_wipe_frees_room_under_the_friend_limit);
 
-/// Friend writes, wipes and blocks on the same accounts at once: every call is answered (no
-/// deadlock between a wipe and the friend writes it waits for), and afterwards every list's
-/// FriendNum is its length and friend_check agrees with the lists on both sides.
+/// Friend writes, wipes, blocks and reads on the same accounts at once: every call is answered
+/// (no deadlock between a wipe and the friend writes it waits for, nor between two writes on
+/// the same two lists from either side), and afterwards every list's FriendNum is its length
+/// and friend_check agrees with the lists on both sides.
 async fn concurrent_wipes_and_friend_writes_keep_lists_consistent(backend: Backend) {
     let Some(s) = TestServer::start(backend).await else {
         return;
@@ -337,6 +338,26 @@ async fn concurrent_wipes_and_friend_writes_keep_lists_consistent(backend: Backe
         )
         .await;
     }));
+    // Two accounts blocking each other, and adding each other both ways, from either side at
+    // once; reads racing the wipes.
+    for (me, peer) in [("o5", "o6"), ("o6", "o5"), ("o7", "o5"), ("o5", "o7")] {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..4 {
+                let pair = json!({"From_Account": me, "To_Account": [peer]});
+                s.ok("sns/black_list_add", pair.clone()).await;
+                s.ok("sns/black_list_delete", pair).await;
+                s.ok(
+                    "sns/friend_add",
+                    json!({"From_Account": me, "AddFriendItem": [item(peer)],
+                        "AddType": "Add_Type_Both", "ForceAddFlags": 1}),
+                )
+                .await;
+                relations(&s, me, &["t00", "t04", peer]).await;
+                page(&s, me).await;
+            }
+        }));
+    }
     for t in tasks {
         t.await.expect("a client task panicked");
     }

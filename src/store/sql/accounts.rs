@@ -55,11 +55,11 @@ impl SqlStore {
             .collect())
     }
 
-    /// Deletes accounts, then their memberships, in two phases so that locks are always taken
-    /// in one order: the app's friend epoch, every account row (sorted, as membership writes
-    /// lock them), then every group row (sorted). Interleaving the two per account deadlocked
-    /// on PostgreSQL with a membership write that held an account's key share and waited for
-    /// a group.
+    /// Deletes accounts, then their memberships, then their relations, in phases so that locks
+    /// are always taken in one order: every account row (sorted, as membership writes lock
+    /// them), every group row (sorted), then the app's wipe lock and owners' rows. Interleaving
+    /// the first two per account deadlocked on PostgreSQL with a membership write that held an
+    /// account's key share and waited for a group.
     pub(super) async fn delete_accounts_in_db(
         &self,
         app: u64,
@@ -70,8 +70,6 @@ impl SqlStore {
         let ids = ids.to_vec();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                // Before any account row: the friendship wipes below need the app's epoch.
-                Self::hold_friend_epoch(&mut db, app).await?;
                 let mut out = vec![false; ids.len()];
                 for i in order {
                     out[i] = db
@@ -81,8 +79,8 @@ impl SqlStore {
                         )
                         .await?
                         > 0;
-                    // The profile, global mute and friendships go with the account (an account imported
-                    // again starts bare).
+                    // The profile, global mute and relations go with the account (an account
+                    // imported again starts bare).
                     db.exec(
                         "DELETE FROM profiles WHERE sdkappid = $1 AND user_id = $2",
                         params![app as i64, &ids[i]],
@@ -90,13 +88,6 @@ impl SqlStore {
                     .await?;
                     db.exec(
                         "DELETE FROM nospeaking WHERE sdkappid = $1 AND user_id = $2",
-                        params![app as i64, &ids[i]],
-                    )
-                    .await?;
-                    Self::delete_friendships(&mut db, app, &ids[i]).await?;
-                    Self::delete_blocks(&mut db, app, &ids[i]).await?;
-                    db.exec(
-                        "DELETE FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
                         params![app as i64, &ids[i]],
                     )
                     .await?;
@@ -119,10 +110,39 @@ impl SqlStore {
                 for (group_id, id) in &memberships {
                     Self::leave_group(&mut db, app, group_id, id).await?;
                 }
+                Self::delete_relations(&mut db, app, &ids, &out).await?;
                 Ok(out)
             })
         })
         .await
+    }
+
+    /// Removes deleted accounts' friendships and blocklists, both ways. Last in account_delete:
+    /// its wipes take the app's wipe lock, and friend writes take it before any owner's row,
+    /// so account_delete takes no owner's row before it (both then lock in one order).
+    async fn delete_relations(
+        db: &mut Db<'_>,
+        app: u64,
+        ids: &[String],
+        deleted: &[bool],
+    ) -> StoreResult<()> {
+        Self::lock_wipes(db, app).await?;
+        let mut order: Vec<(&String, bool)> = ids.iter().zip(deleted.iter().copied()).collect();
+        order.sort();
+        order.dedup();
+        for (id, existed) in order {
+            // An account never imported is in no list: no wipe to record.
+            if existed {
+                Self::delete_friendships(db, app, id).await?;
+            }
+            Self::delete_blocks(db, app, id).await?;
+            db.exec(
+                "DELETE FROM sns_owners WHERE sdkappid = $1 AND owner = $2",
+                params![app as i64, id],
+            )
+            .await?;
+        }
+        Ok(())
     }
 
     /// Removes a deleted account's membership: the group row first, as every other write locks

@@ -93,6 +93,9 @@ impl BlocklistStore for SqlStore {
             Box::pin(async move {
                 // Blocking ends friendships: the friend epoch comes before any owner's row.
                 let epoch = Self::friend_epoch(&mut db, app).await?;
+                let mut lists: Vec<&str> = others.iter().map(String::as_str).collect();
+                lists.push(&owner);
+                Self::open_lists(&mut db, app, &lists, epoch).await?;
                 let (mut serial, mut num, seq) =
                     Self::block_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(others.len());
@@ -112,8 +115,6 @@ impl BlocklistStore for SqlStore {
                     )
                     .await?;
                     // Blocking ends the friendship, both ways.
-                    Self::open_owner(&mut db, app, &owner, epoch).await?;
-                    Self::open_owner(&mut db, app, other, epoch).await?;
                     Self::remove_friend(&mut db, app, &owner, other).await?;
                     Self::remove_friend(&mut db, app, other, &owner).await?;
                     (serial, num) = (serial + 1, num + 1);

@@ -1,10 +1,12 @@
 //! Wipes: how account_delete and friend_delete_all of both sides take an account out of every
 //! list that has it without an index of who has whom (that index cost a friend_import a page
 //! write per friend, in a hundred friends' parts of the tree). A wipe gets the app's next
-//! number and is recorded; an owner's list drops the wiped accounts the next time anything
-//! touches it: a write in its own transaction ([`SqlStore::open_owner`]), a read after one
-//! write ([`SqlStore::read_fresh`]). No answer ever shows a wiped friendship, and the owner's
-//! count and sequences move when its list does, as if the wipe had reached it at once.
+//! number and is recorded. A write that touches an owner's list first deletes from it the
+//! friendships with accounts wiped since ([`SqlStore::open_owner`]); a read of a list's count
+//! or pages does the same first, in one write that also runs the read
+//! ([`SqlStore::read_fresh`]); a check of single friendships asks whether the friend was wiped
+//! since ([`NOT_WIPED`]). No answer ever shows a wiped friendship, and an owner's count and
+//! sequences move when its list does, as if the wipe had reached it at once.
 //!
 //! Every row of an owner's list was written while the list was clean of every wipe so far
 //! (writes open the owner first), so a wipe numbered past the owner's `wipes_applied` is newer
@@ -17,34 +19,54 @@ use crate::store::*;
 /// An owner's counters: next serial, friend count, standard and custom sequences.
 pub(super) type OwnerCounters = (i64, i64, i64, i64);
 
+/// A condition on a row of `friends`: its friend was not wiped after the owner's list was last
+/// brought up to date (reads of single friendships use it instead of opening the list).
+pub(super) const NOT_WIPED: &str = "NOT EXISTS (SELECT 1 FROM friend_wipes w \
+    JOIN sns_owners o ON o.sdkappid = w.sdkappid AND o.owner = friends.owner \
+    WHERE w.sdkappid = friends.sdkappid AND w.account = friends.friend \
+    AND w.seq > o.wipes_applied)";
+
+/// PostgreSQL advisory lock of an app's wipes (this prefix, then the app): friend writes hold
+/// it shared, a wipe exclusively. PostgreSQL queues a shared request behind a waiting
+/// exclusive one, so a stream of friend writes cannot hold a wipe off.
+const WIPE_LOCK: i64 = 0x4657 << 48;
+
+fn wipe_lock_key(app: u64) -> i64 {
+    WIPE_LOCK | (app as i64 & 0xFFFF_FFFF_FFFF)
+}
+
 impl SqlStore {
     /// The number of the app's last wipe. The first call of every write that touches friend
-    /// rows: on PostgreSQL it holds the app's epoch row shared until the commit, so a wipe
-    /// (which updates it) waits for the writes under way, and the writes after it see it.
+    /// rows: on PostgreSQL it holds the app's wipe lock shared until the commit, so a wipe
+    /// waits for the writes under way, and the writes after it see it. Writes nothing.
     pub(super) async fn friend_epoch(db: &mut Db<'_>, app: u64) -> StoreResult<i64> {
-        let lock = db.lock_clause(true);
-        let sql = format!("SELECT seq FROM friend_epochs WHERE sdkappid = $1{lock}");
-        if let Some(r) = db.opt(&sql, params![app as i64]).await? {
-            return r.int(0);
+        if let Db::Pg(_) = db {
+            db.exec(
+                "SELECT pg_advisory_xact_lock_shared($1)",
+                params![wipe_lock_key(app)],
+            )
+            .await?;
         }
-        db.exec(
-            "INSERT INTO friend_epochs (sdkappid, seq) VALUES ($1, 0) ON CONFLICT DO NOTHING",
-            params![app as i64],
-        )
-        .await?;
-        db.int(&sql, params![app as i64]).await
+        let row = db
+            .opt(
+                "SELECT seq FROM friend_epochs WHERE sdkappid = $1",
+                params![app as i64],
+            )
+            .await?;
+        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0))
     }
 
-    /// Holds the app's epoch row exclusively (PostgreSQL) until the commit: the first step of
-    /// account_delete, before it locks any account row, so that its wipes never wait for a
-    /// lock while holding one a friend write waits for.
-    pub(super) async fn hold_friend_epoch(db: &mut Db<'_>, app: u64) -> StoreResult<()> {
-        db.exec(
-            "INSERT INTO friend_epochs (sdkappid, seq) VALUES ($1, 0) \
-             ON CONFLICT (sdkappid) DO UPDATE SET seq = friend_epochs.seq",
-            params![app as i64],
-        )
-        .await?;
+    /// Holds the app's wipe lock exclusively (PostgreSQL) until the commit. account_delete
+    /// takes it after its account and group rows and before any owner's counters row, the
+    /// order every friend write keeps the other way round: epoch, then counters.
+    pub(super) async fn lock_wipes(db: &mut Db<'_>, app: u64) -> StoreResult<()> {
+        if let Db::Pg(_) = db {
+            db.exec(
+                "SELECT pg_advisory_xact_lock($1)",
+                params![wipe_lock_key(app)],
+            )
+            .await?;
+        }
         Ok(())
     }
 
@@ -55,6 +77,7 @@ impl SqlStore {
         app: u64,
         account: &str,
     ) -> StoreResult<i64> {
+        Self::lock_wipes(db, app).await?;
         let seq = db
             .int(
                 "INSERT INTO friend_epochs (sdkappid, seq) VALUES ($1, 1) \
@@ -70,6 +93,26 @@ impl SqlStore {
         Ok(seq)
     }
 
+    /// `owner`'s counters and the last wipe its list is clean of, locked for the write.
+    async fn owner_row(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+    ) -> StoreResult<Option<(OwnerCounters, i64)>> {
+        let lock = db.lock_clause(false);
+        let sql = format!(
+            "SELECT next_serial, friend_num, standard_seq, custom_seq, wipes_applied \
+             FROM sns_owners WHERE sdkappid = $1 AND owner = $2{lock}"
+        );
+        let Some(r) = db.opt(&sql, params![app as i64, owner]).await? else {
+            return Ok(None);
+        };
+        Ok(Some((
+            (r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?),
+            r.int(4)?,
+        )))
+    }
+
     /// Opens `owner`'s list for a write at `epoch` (from [`SqlStore::friend_epoch`]): its
     /// counters row is locked (created if new) and its list made clean of every wipe up to
     /// `epoch`. Returns its counters.
@@ -79,28 +122,49 @@ impl SqlStore {
         owner: &str,
         epoch: i64,
     ) -> StoreResult<OwnerCounters> {
-        let lock = db.lock_clause(false);
-        let sql = format!(
-            "SELECT next_serial, friend_num, standard_seq, custom_seq, wipes_applied \
-             FROM sns_owners WHERE sdkappid = $1 AND owner = $2{lock}"
-        );
-        let row = match db.opt(&sql, params![app as i64, owner]).await? {
-            Some(row) => row,
-            None => {
-                // A new owner's (empty) list is clean of every wipe so far.
-                db.exec(
-                    "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, \
-                     standard_seq, custom_seq, wipes_applied) VALUES ($1, $2, 1, 0, 0, 0, $3) \
-                     ON CONFLICT DO NOTHING",
-                    params![app as i64, owner, epoch],
-                )
-                .await?;
-                let row = db.opt(&sql, params![app as i64, owner]).await?;
-                row.ok_or_else(|| StoreError::Internal("an owner's counters vanished".into()))?
-            }
-        };
-        let (next, num, standard, custom) = (row.int(0)?, row.int(1)?, row.int(2)?, row.int(3)?);
-        let applied = row.int(4)?;
+        if let Some((counters, applied)) = Self::owner_row(db, app, owner).await? {
+            return Self::bring_up(db, app, owner, counters, applied, epoch).await;
+        }
+        // A new owner's (empty) list is clean of every wipe so far.
+        db.exec(
+            "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, standard_seq, \
+             custom_seq, wipes_applied) VALUES ($1, $2, 1, 0, 0, 0, $3) ON CONFLICT DO NOTHING",
+            params![app as i64, owner, epoch],
+        )
+        .await?;
+        let (counters, applied) = Self::owner_row(db, app, owner)
+            .await?
+            .ok_or_else(|| StoreError::Internal("an owner's counters vanished".into()))?;
+        Self::bring_up(db, app, owner, counters, applied, epoch).await
+    }
+
+    /// Opens the lists of `owners` in one order (sorted) whatever the request's, so two
+    /// writes that touch the same two lists cannot wait for each other (PostgreSQL).
+    pub(super) async fn open_lists(
+        db: &mut Db<'_>,
+        app: u64,
+        owners: &[&str],
+        epoch: i64,
+    ) -> StoreResult<()> {
+        let mut owners = owners.to_vec();
+        owners.sort_unstable();
+        owners.dedup();
+        for owner in owners {
+            Self::open_owner(db, app, owner, epoch).await?;
+        }
+        Ok(())
+    }
+
+    /// Makes `owner`'s list (its row read: `counters`, clean up to `applied`) clean up to
+    /// `epoch`; its counters after.
+    async fn bring_up(
+        db: &mut Db<'_>,
+        app: u64,
+        owner: &str,
+        (next, num, standard, custom): OwnerCounters,
+        applied: i64,
+        epoch: i64,
+    ) -> StoreResult<OwnerCounters> {
         if applied >= epoch {
             return Ok((next, num, standard, custom));
         }
@@ -158,45 +222,13 @@ impl SqlStore {
         Ok(removed as i64)
     }
 
-    /// Of `owners`, those whose lists have wipes to apply. Nothing is read per owner in an
-    /// app that never wiped.
-    async fn stale_owners(
-        db: &mut Db<'_>,
-        app: u64,
-        owners: &[String],
-    ) -> StoreResult<Vec<String>> {
-        let epoch = db
-            .opt(
-                "SELECT seq FROM friend_epochs WHERE sdkappid = $1",
-                params![app as i64],
-            )
-            .await?;
-        let epoch = epoch.map(|r| r.int(0)).transpose()?.unwrap_or(0);
-        let mut stale = Vec::new();
-        if epoch == 0 {
-            return Ok(stale);
-        }
-        for owner in owners {
-            let behind = db
-                .opt(
-                    "SELECT 1 FROM sns_owners WHERE sdkappid = $1 AND owner = $2 \
-                     AND wipes_applied < $3",
-                    params![app as i64, owner, epoch],
-                )
-                .await?;
-            if behind.is_some() {
-                stale.push(owner.clone());
-            }
-        }
-        Ok(stale)
-    }
-
-    /// Runs a read of `owners`' lists (`make` builds it) on lists clean of every wipe: when
-    /// some have wipes to apply, one write applies them and the read runs again.
+    /// Runs a read of `owner`'s list, its count or sequences (`make` builds it) on a list clean
+    /// of every wipe. One statement checks; when the list has wipes to apply, one write applies
+    /// them and runs the read in its own transaction.
     pub(super) async fn read_fresh<T, F, M>(
         &self,
         app: u64,
-        owners: Vec<String>,
+        owner: String,
         make: M,
     ) -> StoreResult<T>
     where
@@ -204,37 +236,39 @@ impl SqlStore {
         F: DbOp<T>,
         M: Fn() -> F,
     {
-        loop {
-            let (read, check) = (make(), owners.clone());
-            let got = self
-                .read(move |mut db: Db<'_>| {
-                    Box::pin(async move {
-                        let stale = Self::stale_owners(&mut db, app, &check).await?;
-                        if !stale.is_empty() {
-                            return Ok(Err(stale));
-                        }
-                        read(db).await.map(Ok)
-                    })
+        let (read, checked) = (make(), owner.clone());
+        let fresh = self
+            .read(move |mut db: Db<'_>| {
+                Box::pin(async move {
+                    let behind = db
+                        .opt(
+                            "SELECT 1 FROM sns_owners WHERE sdkappid = $1 AND owner = $2 \
+                             AND wipes_applied < \
+                             COALESCE((SELECT seq FROM friend_epochs WHERE sdkappid = $1), 0)",
+                            params![app as i64, &checked],
+                        )
+                        .await?;
+                    if behind.is_some() {
+                        return Ok(None);
+                    }
+                    read(db).await.map(Some)
                 })
-                .await?;
-            match got {
-                Ok(answer) => return Ok(answer),
-                Err(mut stale) => {
-                    // One lock order for the owners' rows.
-                    stale.sort_unstable();
-                    stale.dedup();
-                    self.write(move |mut db: Db<'_>| {
-                        Box::pin(async move {
-                            let epoch = Self::friend_epoch(&mut db, app).await?;
-                            for owner in &stale {
-                                Self::open_owner(&mut db, app, owner, epoch).await?;
-                            }
-                            Ok(())
-                        })
-                    })
-                    .await?;
-                }
-            }
+            })
+            .await?;
+        if let Some(answer) = fresh {
+            return Ok(answer);
         }
+        let read = make();
+        self.write(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                let epoch = Self::friend_epoch(&mut db, app).await?;
+                // Not created if deleted meanwhile: a read leaves no counters behind.
+                if let Some((counters, applied)) = Self::owner_row(&mut db, app, &owner).await? {
+                    Self::bring_up(&mut db, app, &owner, counters, applied, epoch).await?;
+                }
+                read(db).await
+            })
+        })
+        .await
     }
 }

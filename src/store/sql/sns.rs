@@ -2,7 +2,7 @@
 //! pages are key ranges; each owner's counters (next serial, friend count, sequences).
 
 use super::SqlStore;
-use super::friend_wipes::OwnerCounters;
+use super::friend_wipes::{NOT_WIPED, OwnerCounters};
 use crate::store::db::{Columns, Db, params};
 use crate::store::schema::corrupt;
 use crate::store::*;
@@ -25,8 +25,16 @@ fn friend_from_row(r: &dyn Columns) -> StoreResult<(FriendData, i64)> {
     Ok((friend, r.int(8)?))
 }
 
-/// Whether `$3` is a friend of `$2`.
+/// Whether `$3` is a friend of `$2`, in a write that opened `$2`'s list.
 const IS_FRIEND: &str = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3";
+
+/// Whether `$3` is a friend of `$2`, in a read (`friend_wipes::NOT_WIPED`, written out: a
+/// `const` cannot be formatted).
+const IS_LIVE_FRIEND: &str = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 \
+    AND friend = $3 AND NOT EXISTS (SELECT 1 FROM friend_wipes w \
+    JOIN sns_owners o ON o.sdkappid = w.sdkappid AND o.owner = friends.owner \
+    WHERE w.sdkappid = friends.sdkappid AND w.account = friends.friend \
+    AND w.seq > o.wipes_applied)";
 
 impl SqlStore {
     /// The owner's counters as a read sees them, zeros for an owner with no row yet (writes
@@ -219,19 +227,8 @@ impl SnsStore for SqlStore {
         owner: &str,
         others: &[String],
     ) -> StoreResult<Vec<(bool, bool)>> {
-        // Both directions are read: every account's list is brought up to date first.
-        let (owner, others) = (owner.to_string(), others.to_vec());
-        let mut lists = others.clone();
-        lists.push(owner.clone());
-        self.read_fresh(app, lists, move || {
-            let (owner, others) = (owner.clone(), others.clone());
-            move |mut db: Db<'_>| {
-                Box::pin(async move {
-                    Self::both_ways_in(&mut db, app, &owner, &others, IS_FRIEND).await
-                })
-            }
-        })
-        .await
+        // A friendship with an account wiped since its owner's list was last opened is none.
+        self.both_ways(app, owner, others, IS_LIVE_FRIEND).await
     }
 
     async fn add_friends(
@@ -246,6 +243,11 @@ impl SnsStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let epoch = Self::friend_epoch(&mut db, app).await?;
+                let mut lists: Vec<&str> = vec![&owner];
+                if both {
+                    lists.extend(friends.iter().map(|f| f.friend.as_str()));
+                }
+                Self::open_lists(&mut db, app, &lists, epoch).await?;
                 let mut mine = Self::open_owner(&mut db, app, &owner, epoch).await?;
                 let mut out = Vec::with_capacity(friends.len());
                 for f in &friends {
@@ -388,9 +390,9 @@ impl SnsStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let epoch = Self::friend_epoch(&mut db, app).await?;
-                Self::open_owner(&mut db, app, &owner, epoch).await?;
                 // Every name a list, or nothing is deleted: checked before the first write.
                 Self::lock_lists(&mut db, app, &owner, &names).await?;
+                Self::open_owner(&mut db, app, &owner, epoch).await?;
                 for name in &names {
                     db.exec(
                         "DELETE FROM friend_lists WHERE sdkappid = $1 AND owner = $2 AND name = $3",
@@ -414,7 +416,7 @@ impl SnsStore for SqlStore {
 
     async fn lists(&self, app: u64, owner: &str) -> StoreResult<(i64, Vec<(String, Vec<String>)>)> {
         let owner = owner.to_string();
-        self.read_fresh(app, vec![owner.clone()], move || {
+        self.read_fresh(app, owner.clone(), move || {
             let owner = owner.clone();
             move |mut db: Db<'_>| {
                 Box::pin(async move {
@@ -461,24 +463,22 @@ impl SnsStore for SqlStore {
         others: &[String],
     ) -> StoreResult<Vec<Option<FriendData>>> {
         let (owner, others) = (owner.to_string(), others.to_vec());
-        self.read_fresh(app, vec![owner.clone()], move || {
-            let (owner, others) = (owner.clone(), others.clone());
-            move |mut db: Db<'_>| {
-                Box::pin(async move {
-                    let sql = format!(
-                        "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
-                         AND friend = $3"
-                    );
-                    let mut out = Vec::with_capacity(others.len());
-                    for other in &others {
-                        let rows = db
-                            .map_all(&sql, params![app as i64, &owner, other], friend_from_row)
-                            .await?;
-                        out.push(rows.into_iter().next().map(|(f, _)| f));
-                    }
-                    Ok(out)
-                })
-            }
+        self.read(move |mut db: Db<'_>| {
+            Box::pin(async move {
+                // A friendship with an account wiped since the list was last opened is none.
+                let sql = format!(
+                    "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
+                     AND friend = $3 AND {NOT_WIPED}"
+                );
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let rows = db
+                        .map_all(&sql, params![app as i64, &owner, other], friend_from_row)
+                        .await?;
+                    out.push(rows.into_iter().next().map(|(f, _)| f));
+                }
+                Ok(out)
+            })
         })
         .await
     }
@@ -494,12 +494,15 @@ impl SnsStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 let epoch = Self::friend_epoch(&mut db, app).await?;
-                Self::open_owner(&mut db, app, &owner, epoch).await?;
+                let mut lists: Vec<&str> = vec![&owner];
+                if both {
+                    lists.extend(others.iter().map(String::as_str));
+                }
+                Self::open_lists(&mut db, app, &lists, epoch).await?;
                 let mut out = Vec::with_capacity(others.len());
                 for other in &others {
                     let mut removed = Self::remove_friend(&mut db, app, &owner, other).await?;
                     if both {
-                        Self::open_owner(&mut db, app, other, epoch).await?;
                         removed |= Self::remove_friend(&mut db, app, other, &owner).await?;
                     }
                     out.push(removed);
@@ -550,7 +553,7 @@ impl SnsStore for SqlStore {
         limit: i64,
     ) -> StoreResult<FriendPage> {
         let owner = owner.to_string();
-        self.read_fresh(app, vec![owner.clone()], move || {
+        self.read_fresh(app, owner.clone(), move || {
             let owner = owner.clone();
             move |mut db: Db<'_>| {
                 Box::pin(async move {
