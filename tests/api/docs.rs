@@ -28,6 +28,10 @@ const SQL_FRAGMENTS: &[&str] = &[
     // friend_import's multi-row insert: its column list, and `($1, $2, $3, …)` built from numbers.
     "FRIENDS_INSERTED",
     "placeholders",
+    // Friendships with wiped accounts (friend_wipes.rs): the app's last wipe, and the
+    // condition that a friendship's friend was not wiped since its list was opened.
+    "EPOCH",
+    "NOT_WIPED",
     "GROUP_COLS",
     "MEMBER_COLS",
     "C2C_COLS",

@@ -91,11 +91,11 @@ impl BlocklistStore for SqlStore {
         let (owner, others) = (owner.to_string(), others.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                // Blocking ends friendships: the friend epoch comes before any owner's row.
-                let epoch = Self::friend_epoch(&mut db, app).await?;
+                // Blocking ends friendships: the wipe lock comes before any owner's row.
+                Self::share_wipe_lock(&mut db, app).await?;
                 let mut lists: Vec<&str> = others.iter().map(String::as_str).collect();
                 lists.push(&owner);
-                Self::open_lists(&mut db, app, &lists, epoch).await?;
+                Self::open_lists(&mut db, app, &lists).await?;
                 let (mut serial, mut num, seq) =
                     Self::block_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(others.len());

@@ -26,6 +26,9 @@ pub(super) const NOT_WIPED: &str = "NOT EXISTS (SELECT 1 FROM friend_wipes w \
     WHERE w.sdkappid = friends.sdkappid AND w.account = friends.friend \
     AND w.seq > o.wipes_applied)";
 
+/// The app's last wipe (0 before its first), as a value in a statement whose `$1` is the app.
+const EPOCH: &str = "COALESCE((SELECT seq FROM friend_epochs WHERE sdkappid = $1), 0)";
+
 /// PostgreSQL advisory lock of an app's wipes (this prefix, then the app): friend writes hold
 /// it shared, a wipe exclusively. PostgreSQL queues a shared request behind a waiting
 /// exclusive one, so a stream of friend writes cannot hold a wipe off.
@@ -36,10 +39,10 @@ fn wipe_lock_key(app: u64) -> i64 {
 }
 
 impl SqlStore {
-    /// The number of the app's last wipe. The first call of every write that touches friend
-    /// rows: on PostgreSQL it holds the app's wipe lock shared until the commit, so a wipe
-    /// waits for the writes under way, and the writes after it see it. Writes nothing.
-    pub(super) async fn friend_epoch(db: &mut Db<'_>, app: u64) -> StoreResult<i64> {
+    /// The first call of every write that touches friend rows: on PostgreSQL it holds the
+    /// app's wipe lock shared until the commit, so a wipe waits for the writes under way, and
+    /// the writes after it see it (their statements start after the lock is granted).
+    pub(super) async fn share_wipe_lock(db: &mut Db<'_>, app: u64) -> StoreResult<()> {
         if let Db::Pg(_) = db {
             db.exec(
                 "SELECT pg_advisory_xact_lock_shared($1)",
@@ -47,13 +50,7 @@ impl SqlStore {
             )
             .await?;
         }
-        let row = db
-            .opt(
-                "SELECT seq FROM friend_epochs WHERE sdkappid = $1",
-                params![app as i64],
-            )
-            .await?;
-        Ok(row.map(|r| r.int(0)).transpose()?.unwrap_or(0))
+        Ok(())
     }
 
     /// Holds the app's wipe lock exclusively (PostgreSQL) until the commit. account_delete
@@ -71,12 +68,12 @@ impl SqlStore {
     }
 
     /// Wipes `account` out of every list that has it: records the wipe under the app's next
-    /// number and returns that number (the epoch the caller's own writes are at after it).
+    /// number (lists the caller opens after it are clean of it too).
     pub(super) async fn wipe_friendships(
         db: &mut Db<'_>,
         app: u64,
         account: &str,
-    ) -> StoreResult<i64> {
+    ) -> StoreResult<()> {
         Self::lock_wipes(db, app).await?;
         let seq = db
             .int(
@@ -90,49 +87,47 @@ impl SqlStore {
             params![app as i64, seq, account],
         )
         .await?;
-        Ok(seq)
+        Ok(())
     }
 
-    /// `owner`'s counters and the last wipe its list is clean of, locked for the write.
+    /// `owner`'s counters, the last wipe its list is clean of and the app's last wipe,
+    /// locked for the write.
     async fn owner_row(
         db: &mut Db<'_>,
         app: u64,
         owner: &str,
-    ) -> StoreResult<Option<(OwnerCounters, i64)>> {
+    ) -> StoreResult<Option<(OwnerCounters, i64, i64)>> {
         let lock = db.lock_clause(false);
         let sql = format!(
-            "SELECT next_serial, friend_num, standard_seq, custom_seq, wipes_applied \
-             FROM sns_owners WHERE sdkappid = $1 AND owner = $2{lock}"
+            "SELECT next_serial, friend_num, standard_seq, custom_seq, wipes_applied, \
+             {EPOCH} FROM sns_owners WHERE sdkappid = $1 AND owner = $2{lock}"
         );
         let Some(r) = db.opt(&sql, params![app as i64, owner]).await? else {
             return Ok(None);
         };
-        Ok(Some((
-            (r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?),
-            r.int(4)?,
-        )))
+        let counters = (r.int(0)?, r.int(1)?, r.int(2)?, r.int(3)?);
+        Ok(Some((counters, r.int(4)?, r.int(5)?)))
     }
 
-    /// Opens `owner`'s list for a write at `epoch` (from [`SqlStore::friend_epoch`]): its
-    /// counters row is locked (created if new) and its list made clean of every wipe up to
-    /// `epoch`. Returns its counters.
+    /// Opens `owner`'s list for a write (after [`SqlStore::share_wipe_lock`] or a wipe): its
+    /// counters row is locked (created if new) and its list made clean of every wipe so far.
+    /// Returns its counters.
     pub(super) async fn open_owner(
         db: &mut Db<'_>,
         app: u64,
         owner: &str,
-        epoch: i64,
     ) -> StoreResult<OwnerCounters> {
-        if let Some((counters, applied)) = Self::owner_row(db, app, owner).await? {
+        if let Some((counters, applied, epoch)) = Self::owner_row(db, app, owner).await? {
             return Self::bring_up(db, app, owner, counters, applied, epoch).await;
         }
         // A new owner's (empty) list is clean of every wipe so far.
-        db.exec(
+        let sql = format!(
             "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, standard_seq, \
-             custom_seq, wipes_applied) VALUES ($1, $2, 1, 0, 0, 0, $3) ON CONFLICT DO NOTHING",
-            params![app as i64, owner, epoch],
-        )
-        .await?;
-        let (counters, applied) = Self::owner_row(db, app, owner)
+             custom_seq, wipes_applied) VALUES ($1, $2, 1, 0, 0, 0, {EPOCH}) \
+             ON CONFLICT DO NOTHING"
+        );
+        db.exec(&sql, params![app as i64, owner]).await?;
+        let (counters, applied, epoch) = Self::owner_row(db, app, owner)
             .await?
             .ok_or_else(|| StoreError::Internal("an owner's counters vanished".into()))?;
         Self::bring_up(db, app, owner, counters, applied, epoch).await
@@ -140,17 +135,12 @@ impl SqlStore {
 
     /// Opens the lists of `owners` in one order (sorted) whatever the request's, so two
     /// writes that touch the same two lists cannot wait for each other (PostgreSQL).
-    pub(super) async fn open_lists(
-        db: &mut Db<'_>,
-        app: u64,
-        owners: &[&str],
-        epoch: i64,
-    ) -> StoreResult<()> {
+    pub(super) async fn open_lists(db: &mut Db<'_>, app: u64, owners: &[&str]) -> StoreResult<()> {
         let mut owners = owners.to_vec();
         owners.sort_unstable();
         owners.dedup();
         for owner in owners {
-            Self::open_owner(db, app, owner, epoch).await?;
+            Self::open_owner(db, app, owner).await?;
         }
         Ok(())
     }
@@ -240,14 +230,11 @@ impl SqlStore {
         let fresh = self
             .read(move |mut db: Db<'_>| {
                 Box::pin(async move {
-                    let behind = db
-                        .opt(
-                            "SELECT 1 FROM sns_owners WHERE sdkappid = $1 AND owner = $2 \
-                             AND wipes_applied < \
-                             COALESCE((SELECT seq FROM friend_epochs WHERE sdkappid = $1), 0)",
-                            params![app as i64, &checked],
-                        )
-                        .await?;
+                    let sql = format!(
+                        "SELECT 1 FROM sns_owners WHERE sdkappid = $1 AND owner = $2 \
+                         AND wipes_applied < {EPOCH}"
+                    );
+                    let behind = db.opt(&sql, params![app as i64, &checked]).await?;
                     if behind.is_some() {
                         return Ok(None);
                     }
@@ -261,9 +248,10 @@ impl SqlStore {
         let read = make();
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::share_wipe_lock(&mut db, app).await?;
                 // Not created if deleted meanwhile: a read leaves no counters behind.
-                if let Some((counters, applied)) = Self::owner_row(&mut db, app, &owner).await? {
+                let row = Self::owner_row(&mut db, app, &owner).await?;
+                if let Some((counters, applied, epoch)) = row {
                     Self::bring_up(&mut db, app, &owner, counters, applied, epoch).await?;
                 }
                 read(db).await

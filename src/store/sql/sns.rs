@@ -189,9 +189,9 @@ impl SnsStore for SqlStore {
         let (owner, friends) = (owner.to_string(), friends.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::share_wipe_lock(&mut db, app).await?;
                 let (mut next, mut num, standard, custom) =
-                    Self::open_owner(&mut db, app, &owner, epoch).await?;
+                    Self::open_owner(&mut db, app, &owner).await?;
                 let mut out = Vec::with_capacity(friends.len());
                 // The common case, room for every item: a few statements for the whole call.
                 if num + friends.len() as i64 <= max {
@@ -242,18 +242,18 @@ impl SnsStore for SqlStore {
         let (owner, friends) = (owner.to_string(), friends.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::share_wipe_lock(&mut db, app).await?;
                 let mut lists: Vec<&str> = vec![&owner];
                 if both {
                     lists.extend(friends.iter().map(|f| f.friend.as_str()));
                 }
-                Self::open_lists(&mut db, app, &lists, epoch).await?;
-                let mut mine = Self::open_owner(&mut db, app, &owner, epoch).await?;
+                Self::open_lists(&mut db, app, &lists).await?;
+                let mut mine = Self::open_owner(&mut db, app, &owner).await?;
                 let mut out = Vec::with_capacity(friends.len());
                 for f in &friends {
                     let has = Self::is_friend(&mut db, app, &owner, &f.friend).await?;
                     let theirs = if both {
-                        Some(Self::open_owner(&mut db, app, &f.friend, epoch).await?)
+                        Some(Self::open_owner(&mut db, app, &f.friend).await?)
                     } else {
                         None
                     };
@@ -309,8 +309,8 @@ impl SnsStore for SqlStore {
         let (owner, friend, edit) = (owner.to_string(), friend.to_string(), edit.clone());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let epoch = Self::friend_epoch(&mut db, app).await?;
-                Self::open_owner(&mut db, app, &owner, epoch).await?;
+                Self::share_wipe_lock(&mut db, app).await?;
+                Self::open_owner(&mut db, app, &owner).await?;
                 let lock = db.lock_clause(false);
                 let sql = format!(
                     "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
@@ -352,8 +352,8 @@ impl SnsStore for SqlStore {
         let (owner, names, friends) = (owner.to_string(), names.to_vec(), friends.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let epoch = Self::friend_epoch(&mut db, app).await?;
-                Self::open_owner(&mut db, app, &owner, epoch).await?;
+                Self::share_wipe_lock(&mut db, app).await?;
+                Self::open_owner(&mut db, app, &owner).await?;
                 for name in &names {
                     Self::ensure_list(&mut db, app, &owner, name).await?;
                 }
@@ -389,10 +389,10 @@ impl SnsStore for SqlStore {
         let (owner, names) = (owner.to_string(), names.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::share_wipe_lock(&mut db, app).await?;
                 // Every name a list, or nothing is deleted: checked before the first write.
                 Self::lock_lists(&mut db, app, &owner, &names).await?;
-                Self::open_owner(&mut db, app, &owner, epoch).await?;
+                Self::open_owner(&mut db, app, &owner).await?;
                 for name in &names {
                     db.exec(
                         "DELETE FROM friend_lists WHERE sdkappid = $1 AND owner = $2 AND name = $3",
@@ -493,12 +493,12 @@ impl SnsStore for SqlStore {
         let (owner, others) = (owner.to_string(), others.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
-                let epoch = Self::friend_epoch(&mut db, app).await?;
+                Self::share_wipe_lock(&mut db, app).await?;
                 let mut lists: Vec<&str> = vec![&owner];
                 if both {
                     lists.extend(others.iter().map(String::as_str));
                 }
-                Self::open_lists(&mut db, app, &lists, epoch).await?;
+                Self::open_lists(&mut db, app, &lists).await?;
                 let mut out = Vec::with_capacity(others.len());
                 for other in &others {
                     let mut removed = Self::remove_friend(&mut db, app, &owner, other).await?;
@@ -519,12 +519,12 @@ impl SnsStore for SqlStore {
             Box::pin(async move {
                 // Both sides: everyone who has the owner loses it (a wipe: their counts and
                 // sequences move when their lists next do).
-                let epoch = if both {
-                    Self::wipe_friendships(&mut db, app, &owner).await?
+                if both {
+                    Self::wipe_friendships(&mut db, app, &owner).await?;
                 } else {
-                    Self::friend_epoch(&mut db, app).await?
-                };
-                Self::open_owner(&mut db, app, &owner, epoch).await?;
+                    Self::share_wipe_lock(&mut db, app).await?;
+                }
+                Self::open_owner(&mut db, app, &owner).await?;
                 let removed = db
                     .exec(
                         "DELETE FROM friends WHERE sdkappid = $1 AND owner = $2",
