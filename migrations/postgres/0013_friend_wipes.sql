@@ -4,8 +4,8 @@
 -- (`wipes_applied`: the last wipe its list is clean of). See docs/performance.md.
 DROP INDEX friends_by_friend;
 
--- Per app, the number of the last wipe. Friend writes read it FOR SHARE, a wipe updates it:
--- a wipe waits for the friend writes under way and the ones after it see it.
+-- Per app, the number of the last wipe (friend writes and wipes are ordered by an advisory
+-- lock of the app: src/store/sql/friend_wipes.rs).
 CREATE TABLE friend_epochs (
     sdkappid BIGINT NOT NULL PRIMARY KEY,
     seq      BIGINT NOT NULL

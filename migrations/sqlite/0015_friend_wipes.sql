@@ -6,7 +6,7 @@
 DROP INDEX friends_by_friend;
 CREATE UNIQUE INDEX friends_by_owner ON friends (sdkappid, owner, friend);
 
--- Per app, the number of the last wipe (one row per app, from its first wipe or friend write).
+-- Per app, the number of the last wipe (a row from the app's first wipe).
 CREATE TABLE friend_epochs (
     sdkappid INTEGER NOT NULL PRIMARY KEY,
     seq      INTEGER NOT NULL
