@@ -256,6 +256,16 @@ fn friends_keep_their_rows_and_order_across_the_rekey() {
     assert!(again.is_err(), "a second row for the same pair was stored");
 }
 
+/// The steps of SQLite's plan for `sql`.
+fn query_plan(conn: &Connection, sql: &str) -> Vec<String> {
+    conn.prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
+        .unwrap()
+        .query_map([], |r| r.get(3))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
 /// 0014 indexes live topics alone: create_topic's count of a Community's live topics and
 /// get_topic's list in creation order read that index, not the destroyed topics' rows, and the
 /// list needs no sort.
@@ -272,13 +282,7 @@ async fn live_topics_are_read_from_their_own_index() {
          AND r.topic_id = t.topic_id WHERE t.sdkappid = 1 AND t.group_id = 'g' \
          AND t.destroyed = 0 ORDER BY t.created_at, t.topic_id",
     ] {
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([], |r| r.get(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = query_plan(&conn, sql);
         assert!(
             plan.iter().any(|step| step.contains("topics_live")),
             "{sql}: {plan:?}"
@@ -320,13 +324,7 @@ async fn wiped_friendships_are_dropped_through_indexes() {
         ),
     ];
     for (sql, wanted) in plans {
-        let plan: Vec<String> = conn
-            .prepare(&format!("EXPLAIN QUERY PLAN {sql}"))
-            .unwrap()
-            .query_map([], |r| r.get(3))
-            .unwrap()
-            .collect::<Result<_, _>>()
-            .unwrap();
+        let plan = query_plan(&conn, sql);
         for step in wanted {
             assert!(plan.iter().any(|p| p.contains(step)), "{sql}: {plan:?}");
         }

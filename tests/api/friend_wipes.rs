@@ -53,20 +53,9 @@ async fn page(s: &TestServer, owner: &str) -> (Vec<String>, Value, i64) {
     (friends, v["FriendNum"].clone(), seq)
 }
 
+/// `owner`'s relation with each of `to`, both ways.
 async fn relations(s: &TestServer, owner: &str, to: &[&str]) -> Vec<String> {
-    let v = s
-        .ok(
-            "sns/friend_check",
-            json!({"From_Account": owner, "To_Account": to,
-                "CheckType": "CheckResult_Type_Both"}),
-        )
-        .await;
-    v["InfoItem"]
-        .as_array()
-        .expect("InfoItem")
-        .iter()
-        .map(|i| i["Relation"].as_str().unwrap_or_default().to_string())
-        .collect()
+    crate::friends::relations(s, owner, to, "CheckResult_Type_Both").await
 }
 
 async fn a_deleted_account_leaves_every_list(backend: Backend) {

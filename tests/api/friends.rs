@@ -20,7 +20,7 @@ async fn import(s: &TestServer, owner: &str, items: Value) -> Value {
 }
 
 /// `From_Account`'s relation with each of `to`, as friend_check answers them.
-async fn relations(s: &TestServer, owner: &str, to: &[&str], check: &str) -> Vec<String> {
+pub async fn relations(s: &TestServer, owner: &str, to: &[&str], check: &str) -> Vec<String> {
     let v = s
         .ok(
             "sns/friend_check",
