@@ -270,7 +270,15 @@ async fn only_communities_with_topics(b: Backend) {
             11000,
         )
         .await;
-        assert_eq!(crate::groups::info(&s, id).await["NextMsgSeq"], 1);
+        let info = crate::groups::info(&s, id).await;
+        assert_eq!(info["NextMsgSeq"], 1);
+        // A Community says whether it has topics; other types have no such field.
+        let support = if t == "Community" {
+            json!(0)
+        } else {
+            Value::Null
+        };
+        assert_eq!(info["SupportTopic"], support, "{info}");
     }
     s.fails(
         &topic_cmd("create_topic"),

@@ -192,3 +192,39 @@ async fn topic_id_used_by_an_older_group(b: Backend) {
     assert_eq!(v["GroupInfo"][0]["Name"], "old");
 }
 both!(topic_id_used_by_an_older_group);
+
+/// A Community with topics answers `SupportTopic: 1` in get_group_info, and in
+/// get_joined_group_list when its filter names the field.
+async fn a_community_with_topics_says_so(b: Backend) {
+    let Some(s) = TestServer::start(b).await else {
+        return;
+    };
+    community(&s).await;
+    assert_eq!(crate::groups::info(&s, GROUP).await["SupportTopic"], 1);
+    let v = s
+        .ok(
+            &cmd("get_group_info"),
+            json!({"GroupIdList": [GROUP],
+                "ResponseFilter": {"GroupBaseInfoFilter": ["Type"]}}),
+        )
+        .await;
+    assert_eq!(
+        v["GroupInfo"][0].get("SupportTopic"),
+        None,
+        "not asked for: {v}"
+    );
+    let v = s
+        .ok(
+            &cmd("get_joined_group_list"),
+            json!({"Member_Account": "a",
+                "ResponseFilter": {"GroupBaseInfoFilter": ["Type", "SupportTopic"]}}),
+        )
+        .await;
+    let group = &v["GroupIdList"][0];
+    assert_eq!(
+        (group["Type"].clone(), group["SupportTopic"].clone()),
+        (json!("Community"), json!(1)),
+        "{v}"
+    );
+}
+both!(a_community_with_topics_says_so);

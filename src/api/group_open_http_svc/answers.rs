@@ -4,7 +4,7 @@
 use serde::Serialize;
 use serde_json::{Map, Value, json};
 
-use crate::domain::group::{self, KeyValue};
+use crate::domain::group::{self, GroupType, KeyValue};
 use crate::domain::unread::GroupCounters;
 use crate::store::{GroupRow, MemberRow};
 
@@ -50,12 +50,18 @@ pub fn group_fields(
             custom_data(&p.app_defined_data, data_keys),
         ),
     ];
-    all.into_iter()
+    let mut fields: Map<String, Value> = all
+        .into_iter()
         .filter(|(name, _)| {
             wants(filter, name) || (*name == "MuteAllMember" && wants(filter, "ShutUpAllMember"))
         })
         .map(|(k, v)| (k.to_string(), v))
-        .collect()
+        .collect();
+    // Only a Community can have topics: other types have no SupportTopic to answer.
+    if g.group_type == GroupType::Community && wants(filter, "SupportTopic") {
+        fields.insert("SupportTopic".into(), json!(u8::from(p.support_topic)));
+    }
+    fields
 }
 
 /// The fields of one membership, as answered: each is present only when asked for. The
