@@ -110,7 +110,7 @@ impl SqlStore {
                 for (group_id, id) in &memberships {
                     Self::leave_group(&mut db, app, group_id, id).await?;
                 }
-                Self::delete_relations(&mut db, app, &ids, &out).await?;
+                Self::delete_relations(&mut db, app, &ids).await?;
                 Ok(out)
             })
         })
@@ -120,21 +120,16 @@ impl SqlStore {
     /// Removes deleted accounts' friendships and blocklists, both ways. Last in account_delete:
     /// its wipes take the app's wipe lock, and friend writes take it before any owner's row,
     /// so account_delete takes no owner's row before it (both then lock in one order).
-    async fn delete_relations(
-        db: &mut Db<'_>,
-        app: u64,
-        ids: &[String],
-        deleted: &[bool],
-    ) -> StoreResult<()> {
+    ///
+    /// Every UserID named is wiped, imported or not: a friendship stored at the moment its
+    /// friend was deleted (compat.md) goes with the next account_delete of that UserID.
+    async fn delete_relations(db: &mut Db<'_>, app: u64, ids: &[String]) -> StoreResult<()> {
         Self::lock_wipes(db, app).await?;
-        let mut order: Vec<(&String, bool)> = ids.iter().zip(deleted.iter().copied()).collect();
+        let mut order: Vec<&String> = ids.iter().collect();
         order.sort();
         order.dedup();
-        for (id, existed) in order {
-            // An account never imported is in no list: no wipe to record.
-            if existed {
-                Self::delete_friendships(db, app, id).await?;
-            }
+        for id in order {
+            Self::delete_friendships(db, app, id).await?;
             Self::delete_blocks(db, app, id).await?;
             db.exec(
                 "DELETE FROM sns_owners WHERE sdkappid = $1 AND owner = $2",

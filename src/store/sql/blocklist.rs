@@ -2,6 +2,7 @@
 //! ranges; the owner's count and sequence live in `sns_owners`.
 
 use super::SqlStore;
+use super::friend_wipes::EPOCH;
 use crate::store::db::{Db, params};
 use crate::store::*;
 
@@ -47,15 +48,16 @@ impl SqlStore {
         owner: &str,
         (serial, num, seq): (i64, i64, i64),
     ) -> StoreResult<()> {
-        db.exec(
+        // A new owner's (empty) friend list is clean of every wipe so far.
+        let sql = format!(
             "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, standard_seq, \
-             custom_seq, black_serial, black_num, black_seq) \
-             VALUES ($1, $2, 1, 0, 0, 0, $3, $4, $5) ON CONFLICT (sdkappid, owner) DO UPDATE \
-             SET black_serial = excluded.black_serial, black_num = excluded.black_num, \
-             black_seq = excluded.black_seq",
-            params![app as i64, owner, serial, num, seq],
-        )
-        .await?;
+             custom_seq, black_serial, black_num, black_seq, wipes_applied) \
+             VALUES ($1, $2, 1, 0, 0, 0, $3, $4, $5, {EPOCH}) ON CONFLICT (sdkappid, owner) \
+             DO UPDATE SET black_serial = excluded.black_serial, black_num = excluded.black_num, \
+             black_seq = excluded.black_seq"
+        );
+        db.exec(&sql, params![app as i64, owner, serial, num, seq])
+            .await?;
         Ok(())
     }
 
@@ -96,6 +98,9 @@ impl BlocklistStore for SqlStore {
                 let mut lists: Vec<&str> = others.iter().map(String::as_str).collect();
                 lists.push(&owner);
                 Self::open_lists(&mut db, app, &lists).await?;
+                // The owner's counters row made (and locked) first: two blocks by a new owner
+                // at once would otherwise both take its first serial.
+                Self::open_owner(&mut db, app, &owner).await?;
                 let (mut serial, mut num, seq) =
                     Self::block_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(others.len());
@@ -133,6 +138,9 @@ impl BlocklistStore for SqlStore {
         let (owner, others) = (owner.to_string(), others.to_vec());
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
+                // As every write of owners' counters: after the wipe lock (account_delete
+                // takes them after it: the other order deadlocked).
+                Self::share_wipe_lock(&mut db, app).await?;
                 let (serial, mut num, seq) =
                     Self::block_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(others.len());

@@ -27,7 +27,7 @@ pub(super) const NOT_WIPED: &str = "NOT EXISTS (SELECT 1 FROM friend_wipes w \
     AND w.seq > o.wipes_applied)";
 
 /// The app's last wipe (0 before its first), as a value in a statement whose `$1` is the app.
-const EPOCH: &str = "COALESCE((SELECT seq FROM friend_epochs WHERE sdkappid = $1), 0)";
+pub(super) const EPOCH: &str = "COALESCE((SELECT seq FROM friend_epochs WHERE sdkappid = $1), 0)";
 
 /// PostgreSQL advisory lock of an app's wipes (this prefix, then the app): friend writes hold
 /// it shared, a wipe exclusively. PostgreSQL queues a shared request behind a waiting
@@ -133,14 +133,17 @@ impl SqlStore {
         Self::bring_up(db, app, owner, counters, applied, epoch).await
     }
 
-    /// Opens the lists of `owners` in one order (sorted) whatever the request's, so two
-    /// writes that touch the same two lists cannot wait for each other (PostgreSQL).
+    /// Opens the lists of `owners` that exist in one order (sorted) whatever the request's,
+    /// so two writes that touch the same two lists cannot wait for each other (PostgreSQL).
+    /// An owner with no counters row has no friends: nothing to open, and no row is made.
     pub(super) async fn open_lists(db: &mut Db<'_>, app: u64, owners: &[&str]) -> StoreResult<()> {
         let mut owners = owners.to_vec();
         owners.sort_unstable();
         owners.dedup();
         for owner in owners {
-            Self::open_owner(db, app, owner).await?;
+            if let Some((counters, applied, epoch)) = Self::owner_row(db, app, owner).await? {
+                Self::bring_up(db, app, owner, counters, applied, epoch).await?;
+            }
         }
         Ok(())
     }
