@@ -347,6 +347,21 @@ async fn concurrent_wipes_and_friend_writes_keep_lists_consistent(backend: Backe
             }
         }));
     }
+    // Blocks and unblocks by and of accounts being deleted: refused once they are gone, never
+    // an internal error.
+    for (me, peer) in [("t01", "o0"), ("o1", "t02")] {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            for _ in 0..6 {
+                let pair = json!({"From_Account": me, "To_Account": [peer]});
+                for command in ["sns/black_list_add", "sns/black_list_delete"] {
+                    let v = s.call(command, pair.clone()).await;
+                    let code = v["ErrorCode"].as_i64();
+                    assert!(matches!(code, Some(0 | 30003)), "{command}: {v}");
+                }
+            }
+        }));
+    }
     for t in tasks {
         t.await.expect("a client task panicked");
     }
