@@ -32,6 +32,7 @@ const SQL_FRAGMENTS: &[&str] = &[
     // condition that a friendship's friend was not wiped since its list was opened.
     "EPOCH",
     "NOT_WIPED",
+    "IS_FRIEND",
     "GROUP_COLS",
     "MEMBER_COLS",
     "C2C_COLS",

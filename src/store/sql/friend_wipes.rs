@@ -54,8 +54,8 @@ impl SqlStore {
     }
 
     /// Holds the app's wipe lock exclusively (PostgreSQL) until the commit. account_delete
-    /// takes it after its account and group rows and before any owner's counters row, the
-    /// order every friend write keeps the other way round: epoch, then counters.
+    /// takes it after its account and group rows and before any owner's counters row: the
+    /// order every friend write keeps too (the lock, then counters rows).
     pub(super) async fn lock_wipes(db: &mut Db<'_>, app: u64) -> StoreResult<()> {
         if let Db::Pg(_) = db {
             db.exec(

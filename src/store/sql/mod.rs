@@ -131,26 +131,17 @@ impl SqlStore {
     ) -> StoreResult<Vec<(bool, bool)>> {
         let (owner, others) = (owner.to_string(), others.to_vec());
         self.read(move |mut db: Db<'_>| {
-            Box::pin(async move { Self::both_ways_in(&mut db, app, &owner, &others, exists).await })
+            Box::pin(async move {
+                let mut out = Vec::with_capacity(others.len());
+                for other in &others {
+                    let forth = db.opt(exists, params![app as i64, &owner, other]).await?;
+                    let back = db.opt(exists, params![app as i64, other, &owner]).await?;
+                    out.push((forth.is_some(), back.is_some()));
+                }
+                Ok(out)
+            })
         })
         .await
-    }
-
-    /// [`SqlStore::both_ways`] inside the caller's read.
-    pub(super) async fn both_ways_in(
-        db: &mut Db<'_>,
-        app: u64,
-        owner: &str,
-        others: &[String],
-        exists: &'static str,
-    ) -> StoreResult<Vec<(bool, bool)>> {
-        let mut out = Vec::with_capacity(others.len());
-        for other in others {
-            let forth = db.opt(exists, params![app as i64, owner, other]).await?;
-            let back = db.opt(exists, params![app as i64, other, owner]).await?;
-            out.push((forth.is_some(), back.is_some()));
-        }
-        Ok(out)
     }
 }
 

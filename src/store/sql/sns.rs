@@ -1,6 +1,8 @@
 //! The relationship chain: friends, one row per direction, ordered per owner by a serial so
 //! pages are key ranges; each owner's counters (next serial, friend count, sequences).
 
+use std::sync::LazyLock;
+
 use super::SqlStore;
 use super::friend_wipes::{NOT_WIPED, OwnerCounters};
 use crate::store::db::{Columns, Db, params};
@@ -28,13 +30,8 @@ fn friend_from_row(r: &dyn Columns) -> StoreResult<(FriendData, i64)> {
 /// Whether `$3` is a friend of `$2`, in a write that opened `$2`'s list.
 const IS_FRIEND: &str = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 AND friend = $3";
 
-/// Whether `$3` is a friend of `$2`, in a read (`friend_wipes::NOT_WIPED`, written out: a
-/// `const` cannot be formatted).
-const IS_LIVE_FRIEND: &str = "SELECT 1 FROM friends WHERE sdkappid = $1 AND owner = $2 \
-    AND friend = $3 AND NOT EXISTS (SELECT 1 FROM friend_wipes w \
-    JOIN sns_owners o ON o.sdkappid = w.sdkappid AND o.owner = friends.owner \
-    WHERE w.sdkappid = friends.sdkappid AND w.account = friends.friend \
-    AND w.seq > o.wipes_applied)";
+/// Whether `$3` is a friend of `$2`, in a read: not wiped since `$2`'s list was opened.
+static IS_LIVE_FRIEND: LazyLock<String> = LazyLock::new(|| format!("{IS_FRIEND} AND {NOT_WIPED}"));
 
 impl SqlStore {
     /// The owner's counters as a read sees them, zeros for an owner with no row yet (writes
@@ -228,7 +225,8 @@ impl SnsStore for SqlStore {
         others: &[String],
     ) -> StoreResult<Vec<(bool, bool)>> {
         // A friendship with an account wiped since its owner's list was last opened is none.
-        self.both_ways(app, owner, others, IS_LIVE_FRIEND).await
+        self.both_ways(app, owner, others, IS_LIVE_FRIEND.as_str())
+            .await
     }
 
     async fn add_friends(
@@ -432,7 +430,7 @@ impl SnsStore for SqlStore {
                     let names = db
                         .map_all(
                             "SELECT name FROM friend_lists WHERE sdkappid = $1 AND owner = $2 \
-                         ORDER BY name",
+                             ORDER BY name",
                             params![app as i64, &owner],
                             |r| r.text(0),
                         )
@@ -561,7 +559,7 @@ impl SnsStore for SqlStore {
                         Self::owner_counters(&mut db, app, &owner).await?;
                     let sql = format!(
                         "SELECT {FRIEND_COLS} FROM friends WHERE sdkappid = $1 AND owner = $2 \
-                     AND serial >= $3 ORDER BY serial LIMIT $4"
+                         AND serial >= $3 ORDER BY serial LIMIT $4"
                     );
                     let mut rows = db
                         .map_all(&sql, params![app as i64, &owner, start, limit + 1], |r| {
