@@ -19,6 +19,7 @@ mod conversations;
 mod docs;
 mod framing;
 mod friend_import_batches;
+mod friend_lists;
 mod friend_wipes;
 mod friends;
 mod group_attrs;
