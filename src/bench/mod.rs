@@ -39,6 +39,7 @@ pub const SCENARIOS: &[&str] = &[
     "get_list_1m",
     "portrait_set",
     "friend_import",
+    "friend_import_scattered",
     "friend_get_10",
     "friend_get_100",
     "friend_get_5000",

@@ -1,7 +1,8 @@
-//! The relationship-chain scenarios: friend_import of 100 friends a call, and friend_get and
-//! friend_check pages of accounts with 10, 100 and 5,000 friends. A friend_check of 10 accounts
-//! must cost alike for all; a friend_get page holds up to 100 friends, so the 100- and
-//! 5,000-friend accounts answer the same size of page (the 10-friend one a tenth of it).
+//! The relationship-chain scenarios: friend_import of 100 friends a call (neighbours in the
+//! pool, or scattered over it), and friend_get and friend_check pages of accounts with 10, 100
+//! and 5,000 friends. A friend_check of 10 accounts must cost alike for all; a friend_get page
+//! holds up to 100 friends, so the 100- and 5,000-friend accounts answer the same size of page
+//! (the 10-friend one a tenth of it).
 
 use serde_json::{Value, json};
 
@@ -14,6 +15,7 @@ const PER_IMPORT: usize = 100;
 
 pub const SOCIAL_SCENARIOS: &[&str] = &[
     "friend_import",
+    "friend_import_scattered",
     "friend_get_10",
     "friend_get_100",
     "friend_get_5000",
@@ -24,6 +26,18 @@ pub const SOCIAL_SCENARIOS: &[&str] = &[
 fn pool(i: usize) -> String {
     format!("p{}", i % POOL)
 }
+
+/// A friend_import call's items: the accounts of the pool at `offsets` from `owner` (each in
+/// 1..POOL, so never the owner).
+fn items_at(owner: usize, offsets: impl Iterator<Item = usize>) -> Vec<Value> {
+    offsets
+        .map(|o| json!({"To_Account": pool(owner + o), "AddSource": "AddSource_Type_Bench"}))
+        .collect()
+}
+
+/// Spreads friend_import_scattered's friends over the pool: the k-th friend of an owner is
+/// `(k × 47 mod 4,999) + 1` places after it (4,999 is prime: distinct for k < 4,999).
+const SCATTER: usize = 47;
 
 fn items(from: usize, n: usize) -> Vec<Value> {
     (from..from + n)
@@ -78,6 +92,18 @@ pub(super) fn request(name: &str, conn: usize, k: u64) -> Option<(String, Value)
             (
                 "sns/friend_import",
                 json!({"From_Account": pool(owner), "AddFriendItem": items(first, PER_IMPORT)}),
+            )
+        }
+        "friend_import_scattered" => {
+            // As friend_import, but an owner's friends are spread over the pool, as in a social
+            // graph: a call's friends are not neighbours of each other.
+            let call = k as usize * 64 + conn;
+            let (owner, round) = (call % POOL, call / POOL % 30);
+            let first = round * PER_IMPORT;
+            let offsets = (first..first + PER_IMPORT).map(|k| k * SCATTER % (POOL - 1) + 1);
+            (
+                "sns/friend_import",
+                json!({"From_Account": pool(owner), "AddFriendItem": items_at(owner, offsets)}),
             )
         }
         "friend_get_10" | "friend_get_100" | "friend_get_5000" => {
