@@ -7,6 +7,7 @@
 
 pub mod in_process;
 pub mod process;
+pub mod raw_http;
 
 pub use in_process::*;
 pub use process::*;
