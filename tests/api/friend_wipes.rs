@@ -186,7 +186,7 @@ async fn delete_all_of_both_sides_reaches_one_way_friends(backend: Backend) {
     );
     assert_eq!(page(&s, "a").await.1, 1);
     assert_eq!(page(&s, "b").await.1, 1);
-    // Deleting one way from b's side leaves a's count right (b's list was behind the wipe).
+    // Deleted both ways from b's side: both counts right (b's list was behind b's own wipe).
     s.ok(
         "sns/friend_delete",
         json!({"From_Account": "b", "To_Account": ["a"], "DeleteType": "Delete_Type_Both"}),
