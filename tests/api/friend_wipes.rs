@@ -362,11 +362,40 @@ async fn concurrent_wipes_and_friend_writes_keep_lists_consistent(backend: Backe
             }
         }));
     }
+    // Accounts with no friends or blocks yet, writing to each other at once from either side:
+    // their counters rows are made by the same writes.
+    s.import_accounts(&["n1", "n2", "n3"]).await;
+    for (me, peer) in [("n1", "n2"), ("n2", "n1")] {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.ok(
+                "sns/friend_add",
+                json!({"From_Account": me, "AddFriendItem": [item(peer)],
+                    "AddType": "Add_Type_Both", "ForceAddFlags": 1}),
+            )
+            .await;
+        }));
+    }
+    for command in ["sns/black_list_add", "sns/black_list_delete"] {
+        let s = s.clone();
+        tasks.push(tokio::spawn(async move {
+            s.ok(command, json!({"From_Account": "n3", "To_Account": ["o0"]}))
+                .await;
+        }));
+    }
     for t in tasks {
         t.await.expect("a client task panicked");
     }
+    // n3's next block takes a serial of its own, whichever way the two above went.
+    let v = s
+        .ok(
+            "sns/black_list_add",
+            json!({"From_Account": "n3", "To_Account": ["o1"]}),
+        )
+        .await;
+    assert_eq!(codes(&v, "ResultItem"), [0]);
     let mut lists = std::collections::HashMap::new();
-    for id in &all {
+    for id in all.iter().chain(&["n1", "n2"]) {
         let (friends, num, _) = page(&s, id).await;
         assert_eq!(num, json!(friends.len()), "{id}: {friends:?}");
         lists.insert(id.to_string(), friends);

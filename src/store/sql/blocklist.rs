@@ -95,12 +95,12 @@ impl BlocklistStore for SqlStore {
             Box::pin(async move {
                 // Blocking ends friendships: the wipe lock comes before any owner's row.
                 Self::share_wipe_lock(&mut db, app).await?;
-                let mut lists: Vec<&str> = others.iter().map(String::as_str).collect();
-                lists.push(&owner);
+                // The owner's counters row is made (and locked) here, or two blocks by a new
+                // owner at once would both take its first serial.
+                let mut lists: Vec<(&str, bool)> =
+                    others.iter().map(|o| (o.as_str(), false)).collect();
+                lists.push((&owner, true));
                 Self::open_lists(&mut db, app, &lists).await?;
-                // The owner's counters row made (and locked) first: two blocks by a new owner
-                // at once would otherwise both take its first serial.
-                Self::open_owner(&mut db, app, &owner).await?;
                 let (mut serial, mut num, seq) =
                     Self::block_counters(&mut db, app, &owner, true).await?;
                 let mut out = Vec::with_capacity(others.len());
@@ -155,9 +155,11 @@ impl BlocklistStore for SqlStore {
                     num -= removed as i64;
                     out.push(removed > 0);
                 }
-                let changed = i64::from(out.contains(&true));
-                Self::save_block_counters(&mut db, app, &owner, (serial, num, seq + changed))
-                    .await?;
+                // Nothing unblocked, nothing saved: an owner whose row is not there yet (its first
+                // block not yet committed, PostgreSQL) keeps what that block will save.
+                if out.contains(&true) {
+                    Self::save_block_counters(&mut db, app, &owner, (serial, num, seq + 1)).await?;
+                }
                 Ok(out)
             })
         })

@@ -133,15 +133,24 @@ impl SqlStore {
         Self::bring_up(db, app, owner, counters, applied, epoch).await
     }
 
-    /// Opens the lists of `owners` that exist in one order (sorted) whatever the request's,
-    /// so two writes that touch the same two lists cannot wait for each other (PostgreSQL).
-    /// An owner with no counters row has no friends: nothing to open, and no row is made.
-    pub(super) async fn open_lists(db: &mut Db<'_>, app: u64, owners: &[&str]) -> StoreResult<()> {
-        let mut owners = owners.to_vec();
-        owners.sort_unstable();
-        owners.dedup();
-        for owner in owners {
-            if let Some((counters, applied, epoch)) = Self::owner_row(db, app, owner).await? {
+    /// Opens the lists a write touches, in one order (sorted) whatever the request's, so two
+    /// writes that touch the same two lists cannot wait for each other (PostgreSQL): each
+    /// `(owner, make)`, with its counters row made when `make` (a list the write adds to). An
+    /// owner with no row has no friends: without `make` there is nothing to open.
+    pub(super) async fn open_lists(
+        db: &mut Db<'_>,
+        app: u64,
+        lists: &[(&str, bool)],
+    ) -> StoreResult<()> {
+        let mut lists = lists.to_vec();
+        // Sorted by owner, the ones to make first, so dedup keeps them.
+        lists.sort_unstable_by(|a, b| a.0.cmp(b.0).then(b.1.cmp(&a.1)));
+        lists.dedup_by(|a, b| a.0 == b.0);
+        for (owner, make) in lists {
+            if make {
+                Self::open_owner(db, app, owner).await?;
+            } else if let Some((counters, applied, epoch)) = Self::owner_row(db, app, owner).await?
+            {
                 Self::bring_up(db, app, owner, counters, applied, epoch).await?;
             }
         }

@@ -241,9 +241,10 @@ impl SnsStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 Self::share_wipe_lock(&mut db, app).await?;
-                let mut lists: Vec<&str> = vec![&owner];
+                // Every list this call adds to made and locked in one pass.
+                let mut lists: Vec<(&str, bool)> = vec![(&owner, true)];
                 if both {
-                    lists.extend(friends.iter().map(|f| f.friend.as_str()));
+                    lists.extend(friends.iter().map(|f| (f.friend.as_str(), true)));
                 }
                 Self::open_lists(&mut db, app, &lists).await?;
                 let mut mine = Self::open_owner(&mut db, app, &owner).await?;
@@ -492,9 +493,9 @@ impl SnsStore for SqlStore {
         self.write(move |mut db: Db<'_>| {
             Box::pin(async move {
                 Self::share_wipe_lock(&mut db, app).await?;
-                let mut lists: Vec<&str> = vec![&owner];
+                let mut lists: Vec<(&str, bool)> = vec![(&owner, false)];
                 if both {
-                    lists.extend(others.iter().map(String::as_str));
+                    lists.extend(others.iter().map(|o| (o.as_str(), false)));
                 }
                 Self::open_lists(&mut db, app, &lists).await?;
                 let mut out = Vec::with_capacity(others.len());
