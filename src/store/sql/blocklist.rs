@@ -2,7 +2,6 @@
 //! ranges; the owner's count and sequence live in `sns_owners`.
 
 use super::SqlStore;
-use super::friend_wipes::EPOCH;
 use crate::store::db::{Db, params};
 use crate::store::*;
 
@@ -42,22 +41,20 @@ impl SqlStore {
         })
     }
 
+    /// Saves the owner's blocklist counters. Its row exists: a block makes it first (with its
+    /// friend-list counters, `open_lists`), and an unblock saves only what a block left.
     async fn save_block_counters(
         db: &mut Db<'_>,
         app: u64,
         owner: &str,
         (serial, num, seq): (i64, i64, i64),
     ) -> StoreResult<()> {
-        // A new owner's (empty) friend list is clean of every wipe so far.
-        let sql = format!(
-            "INSERT INTO sns_owners (sdkappid, owner, next_serial, friend_num, standard_seq, \
-             custom_seq, black_serial, black_num, black_seq, wipes_applied) \
-             VALUES ($1, $2, 1, 0, 0, 0, $3, $4, $5, {EPOCH}) ON CONFLICT (sdkappid, owner) \
-             DO UPDATE SET black_serial = excluded.black_serial, black_num = excluded.black_num, \
-             black_seq = excluded.black_seq"
-        );
-        db.exec(&sql, params![app as i64, owner, serial, num, seq])
-            .await?;
+        db.exec(
+            "UPDATE sns_owners SET black_serial = $3, black_num = $4, black_seq = $5 \
+             WHERE sdkappid = $1 AND owner = $2",
+            params![app as i64, owner, serial, num, seq],
+        )
+        .await?;
         Ok(())
     }
 

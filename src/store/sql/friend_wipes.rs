@@ -12,6 +12,8 @@
 //! (writes open the owner first), so a wipe numbered past the owner's `wipes_applied` is newer
 //! than every friendship in its list with the wiped account: deleting those is exact.
 
+use std::sync::LazyLock;
+
 use super::SqlStore;
 use crate::store::db::{Db, DbOp, params};
 use crate::store::*;
@@ -27,7 +29,14 @@ pub(super) const NOT_WIPED: &str = "NOT EXISTS (SELECT 1 FROM friend_wipes w \
     AND w.seq > o.wipes_applied)";
 
 /// The app's last wipe (0 before its first), as a value in a statement whose `$1` is the app.
-pub(super) const EPOCH: &str = "COALESCE((SELECT seq FROM friend_epochs WHERE sdkappid = $1), 0)";
+const EPOCH: &str = "COALESCE((SELECT seq FROM friend_epochs WHERE sdkappid = $1), 0)";
+
+/// Whether `$2`'s list has wipes to apply (read_fresh's check, before every friend_get).
+static BEHIND: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT 1 FROM sns_owners WHERE sdkappid = $1 AND owner = $2 AND wipes_applied < {EPOCH}"
+    )
+});
 
 /// PostgreSQL advisory lock of an app's wipes (this prefix, then the app): friend writes hold
 /// it shared, a wipe exclusively. PostgreSQL queues a shared request behind a waiting
@@ -43,26 +52,20 @@ impl SqlStore {
     /// app's wipe lock shared until the commit, so a wipe waits for the writes under way, and
     /// the writes after it see it (their statements start after the lock is granted).
     pub(super) async fn share_wipe_lock(db: &mut Db<'_>, app: u64) -> StoreResult<()> {
-        if let Db::Pg(_) = db {
-            db.exec(
-                "SELECT pg_advisory_xact_lock_shared($1)",
-                params![wipe_lock_key(app)],
-            )
-            .await?;
-        }
-        Ok(())
+        Self::wipe_lock(db, app, "SELECT pg_advisory_xact_lock_shared($1)").await
     }
 
     /// Holds the app's wipe lock exclusively (PostgreSQL) until the commit. account_delete
     /// takes it after its account and group rows and before any owner's counters row: the
     /// order every friend write keeps too (the lock, then counters rows).
     pub(super) async fn lock_wipes(db: &mut Db<'_>, app: u64) -> StoreResult<()> {
+        Self::wipe_lock(db, app, "SELECT pg_advisory_xact_lock($1)").await
+    }
+
+    /// Takes the app's wipe lock with `sql` (PostgreSQL; SQLite's one writer needs none).
+    async fn wipe_lock(db: &mut Db<'_>, app: u64, sql: &str) -> StoreResult<()> {
         if let Db::Pg(_) = db {
-            db.exec(
-                "SELECT pg_advisory_xact_lock($1)",
-                params![wipe_lock_key(app)],
-            )
-            .await?;
+            db.exec(sql, params![wipe_lock_key(app)]).await?;
         }
         Ok(())
     }
@@ -242,11 +245,7 @@ impl SqlStore {
         let fresh = self
             .read(move |mut db: Db<'_>| {
                 Box::pin(async move {
-                    let sql = format!(
-                        "SELECT 1 FROM sns_owners WHERE sdkappid = $1 AND owner = $2 \
-                         AND wipes_applied < {EPOCH}"
-                    );
-                    let behind = db.opt(&sql, params![app as i64, &checked]).await?;
+                    let behind = db.opt(&BEHIND, params![app as i64, &checked]).await?;
                     if behind.is_some() {
                         return Ok(None);
                     }
